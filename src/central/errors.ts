@@ -1,0 +1,310 @@
+// Turns what Central (or the network) answered into one CliError with a clear message. Every
+// message goes through redact(): an error body may echo a token back.
+
+import { ApiError, AuthError, CliError, NetworkError, RateLimitError } from '../errors.js';
+import { redact } from './redact.js';
+
+const MAX_MESSAGE = 300;
+
+export interface ParsedErrorBody {
+  message: string;
+  code?: string;
+}
+
+function cap(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > MAX_MESSAGE ? `${flat.slice(0, MAX_MESSAGE - 1)}…` : flat;
+}
+
+function str(value: unknown): string | undefined {
+  if (typeof value === 'string' && value.trim() !== '') return value.trim();
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  return undefined;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The message of one of the JSON error shapes in central-api.md ("Error bodies seen"). */
+function fromJson(body: unknown): ParsedErrorBody | undefined {
+  if (typeof body === 'string') return str(body) ? { message: body.trim() } : undefined;
+  if (Array.isArray(body)) {
+    const parts = body.map((item) => fromJson(item)?.message).filter((m): m is string => !!m);
+    return parts.length > 0 ? { message: parts.join('; ') } : undefined;
+  }
+  if (!isRecord(body)) return undefined;
+
+  // OAuth: {"error":"invalid_token","error_description":"..."}
+  const oauthError = str(body.error);
+  if (oauthError !== undefined && typeof body.error === 'string') {
+    const description = str(body.error_description);
+    return { message: description ? `${description} (${oauthError})` : oauthError, code: oauthError };
+  }
+  // {"description","error_code":"0001","service_name"}
+  const description = str(body.description);
+  if (description !== undefined) {
+    return { message: description, code: str(body.error_code) };
+  }
+  // {"status":[{"message":{"msg":"..."}}]}
+  if (Array.isArray(body.status)) {
+    const parts: string[] = [];
+    for (const entry of body.status) {
+      if (!isRecord(entry)) continue;
+      const message = entry.message;
+      const text = isRecord(message) ? (str(message.msg) ?? str(message.message)) : str(message);
+      if (text) parts.push(text);
+    }
+    if (parts.length > 0) return { message: parts.join('; ') };
+  }
+  // {"message":"..."} and {"error_code":400,"message":"..."}
+  const message = str(body.message) ?? str(body.msg);
+  if (message !== undefined) return { message, code: str(body.error_code) ?? str(body.code) };
+  // {"detail":"..."} (also FastAPI-style [{"msg":...}])
+  if (body.detail !== undefined) {
+    const detail = fromJson(body.detail);
+    if (detail) return detail;
+    if (isRecord(body.detail) || Array.isArray(body.detail)) return undefined;
+  }
+  // {"error":{"message":...}}
+  if (isRecord(body.error)) return fromJson(body.error);
+  return undefined;
+}
+
+/** One message from any error body Central sends; falls back to the raw text, then `HTTP <status>`. */
+export function parseErrorBody(
+  status: number,
+  contentType: string | undefined,
+  rawText: string,
+): ParsedErrorBody {
+  const text = rawText.trim();
+  if (text === '') return { message: `HTTP ${status}` };
+  const looksJson = /json/i.test(contentType ?? '') || text.startsWith('{') || text.startsWith('[');
+  if (looksJson) {
+    try {
+      const parsed = fromJson(JSON.parse(text));
+      if (parsed) return { ...parsed, message: cap(parsed.message) };
+    } catch {
+      // not JSON after all: use the text
+    }
+  }
+  if (/<html[\s>]/i.test(text) || /^<!doctype/i.test(text)) {
+    const title = /<title>([^<]*)<\/title>/i.exec(text)?.[1];
+    return { message: cap(title && title.trim() !== '' ? title : `HTTP ${status}`) };
+  }
+  return { message: cap(text) };
+}
+
+export interface RequestContext {
+  method: string;
+  /** The full URL of the request (query included: it is redacted). */
+  url: string;
+  timeoutMs?: number;
+  secrets?: Iterable<string | undefined>;
+  /** Retries already spent (for the message of the final error). */
+  retries?: number;
+  dayRemaining?: number;
+  dayLimit?: number;
+}
+
+export interface HttpFailure {
+  status: number;
+  contentType?: string;
+  text: string;
+}
+
+function hostOf(url: string): { host: string; hostPort: string; path: string } {
+  try {
+    const u = new URL(url);
+    const port = u.port || (u.protocol === 'https:' ? '443' : '80');
+    return { host: u.hostname, hostPort: `${u.hostname}:${port}`, path: u.pathname };
+  } catch {
+    return { host: url, hostPort: url, path: url };
+  }
+}
+
+const LOGIN_HINT =
+  'Run `msp-license login` again, or `msp-license auth refresh` if the refresh token is still valid.';
+
+/** Map an HTTP error status (and its body) to a CliError. */
+export function httpError(failure: HttpFailure, ctx: RequestContext): CliError {
+  const { status } = failure;
+  const secrets = ctx.secrets ? [...ctx.secrets] : undefined;
+  const parsed = parseErrorBody(status, failure.contentType, failure.text);
+  const message = redact(parsed.message, secrets);
+  const { path } = hostOf(ctx.url);
+  const base = { httpStatus: status };
+  if (status === 401) {
+    return new AuthError(`Central rejected the access token: ${message} (HTTP 401)`, {
+      ...base,
+      hint: LOGIN_HINT,
+    });
+  }
+  if (status === 403) {
+    return new AuthError(
+      `Permission denied: the token must belong to the MSP account (${message}, HTTP 403, ${ctx.method} ${path})`,
+      {
+        ...base,
+        hint: 'Create the API token in the MSP account (not in a tenant) with API Gateway access, then `msp-license login`.',
+      },
+    );
+  }
+  if (status === 429) {
+    const retries = ctx.retries ? ` after ${ctx.retries} ${ctx.retries === 1 ? 'retry' : 'retries'}` : '';
+    const dayOut = ctx.dayRemaining !== undefined && ctx.dayRemaining <= 0;
+    return new RateLimitError(`Rate limited by Central${retries}: ${message} (HTTP 429)`, {
+      ...base,
+      hint: dayOut
+        ? `The daily API budget${ctx.dayLimit ? ` of ${ctx.dayLimit} calls` : ''} is used up; it resets at midnight GMT.`
+        : 'Central allows 7 calls per second and a daily budget; wait a little and run the command again.',
+    });
+  }
+  return new ApiError(`${message} (HTTP ${status})`, { httpStatus: status, retryable: status >= 500 });
+}
+
+/** Node and undici error codes, looking through `cause` and AggregateError. */
+export function errorCode(err: unknown): string | undefined {
+  const seen = new Set<unknown>();
+  let current: unknown = err;
+  while (current && typeof current === 'object' && !seen.has(current)) {
+    seen.add(current);
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && code !== '' && code !== 'UND_ERR') return code;
+    const errors = (current as { errors?: unknown }).errors;
+    if (Array.isArray(errors) && errors.length > 0) {
+      current = errors[0];
+      continue;
+    }
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+const TLS_CODES = new Set([
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'CERT_UNTRUSTED',
+  'CERT_REVOKED',
+  'CERT_SIGNATURE_FAILURE',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+  'ERR_SSL_WRONG_VERSION_NUMBER',
+  'EPROTO',
+]);
+
+export type NetworkFailureKind = 'dns' | 'refused' | 'reset' | 'timeout' | 'tls' | 'unreachable' | 'other';
+
+/** What kind of network failure this is, and whether the request provably never reached the server. */
+export function classifyNetworkError(err: unknown): {
+  kind: NetworkFailureKind;
+  code?: string;
+  notSent: boolean;
+} {
+  const code = errorCode(err);
+  switch (code) {
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+    case 'EAI_FAIL':
+    case 'EAI_NODATA':
+      return { kind: 'dns', code, notSent: true };
+    case 'ECONNREFUSED':
+      return { kind: 'refused', code, notSent: true };
+    case 'ENETUNREACH':
+    case 'EHOSTUNREACH':
+    case 'EHOSTDOWN':
+      return { kind: 'unreachable', code, notSent: true };
+    case 'UND_ERR_CONNECT_TIMEOUT':
+      return { kind: 'timeout', code, notSent: true };
+    case 'UND_ERR_HEADERS_TIMEOUT':
+    case 'UND_ERR_BODY_TIMEOUT':
+    case 'ETIMEDOUT':
+    case 'ESOCKETTIMEDOUT':
+      return { kind: 'timeout', code, notSent: false };
+    case 'ECONNRESET':
+    case 'EPIPE':
+    case 'ECONNABORTED':
+    case 'UND_ERR_SOCKET':
+    case 'UND_ERR_CLOSED':
+      return { kind: 'reset', code, notSent: false };
+    default:
+      if (code && (TLS_CODES.has(code) || /CERT|TLS|SSL/.test(code)))
+        return { kind: 'tls', code, notSent: true };
+      return { kind: 'other', code, notSent: false };
+  }
+}
+
+/** Map a thrown network error to a NetworkError with a specific, friendly message. */
+export function networkError(err: unknown, ctx: RequestContext): CliError {
+  const { host, hostPort } = hostOf(ctx.url);
+  const { kind, code } = classifyNetworkError(err);
+  const seconds = Math.round((ctx.timeoutMs ?? 30_000) / 1000);
+  const after = ctx.retries ? ` (after ${ctx.retries} ${ctx.retries === 1 ? 'retry' : 'retries'})` : '';
+  const secrets = ctx.secrets ? [...ctx.secrets] : undefined;
+  let message: string;
+  let hint: string | undefined;
+  let retryable = true;
+  switch (kind) {
+    case 'dns':
+      message = `Cannot resolve ${host} (${code})`;
+      hint =
+        'Check the gateway URL (`msp-license auth status`), your DNS, and HTTPS_PROXY if you need a proxy.';
+      retryable = code === 'EAI_AGAIN';
+      break;
+    case 'refused':
+      message = `Connection refused by ${hostPort}`;
+      hint = 'Check the gateway URL and port; if a proxy is required, set HTTPS_PROXY.';
+      break;
+    case 'unreachable':
+      message = `Network unreachable: cannot reach ${hostPort} (${code})`;
+      hint = 'Check your network connection, or set HTTPS_PROXY if you need a proxy.';
+      break;
+    case 'reset':
+      message = `Connection reset by ${host}`;
+      hint = 'The gateway or a proxy closed the connection; try again in a moment.';
+      break;
+    case 'timeout':
+      message =
+        code === 'UND_ERR_CONNECT_TIMEOUT'
+          ? `Could not connect to ${hostPort}: no answer within the connect timeout`
+          : `No answer from ${host} within ${seconds}s`;
+      hint = 'Central may be slow or unreachable; try again, or check HTTPS_PROXY / NO_PROXY.';
+      break;
+    case 'tls':
+      message =
+        code === 'CERT_HAS_EXPIRED'
+          ? `TLS certificate of ${host} not trusted: it has expired (${code})`
+          : code === 'ERR_TLS_CERT_ALTNAME_INVALID'
+            ? `TLS certificate of ${host} not trusted: it does not match the host name (${code})`
+            : `TLS certificate of ${host} not trusted (${code})`;
+      message += '; set NODE_EXTRA_CA_CERTS to your CA bundle if a proxy re-signs traffic';
+      hint =
+        'Certificates are always verified. NODE_EXTRA_CA_CERTS=/path/to/ca-bundle.pem adds a trusted CA.';
+      retryable = false;
+      break;
+    default: {
+      const detail = err instanceof Error && err.message ? err.message : String(err);
+      message = `Network error talking to ${host}: ${cap(detail)}${code ? ` (${code})` : ''}`;
+      hint = 'Check your network connection and HTTPS_PROXY / NO_PROXY.';
+    }
+  }
+  return new NetworkError(redact(message + after, secrets), { hint, retryable, cause: err });
+}
+
+/** Either an HTTP failure (status + body) or a thrown error, to a CliError. CliErrors pass through. */
+export function toCliError(failure: HttpFailure | unknown, ctx: RequestContext): CliError {
+  if (failure instanceof CliError) return failure;
+  if (
+    failure !== null &&
+    typeof failure === 'object' &&
+    !(failure instanceof Error) &&
+    typeof (failure as HttpFailure).status === 'number' &&
+    typeof (failure as HttpFailure).text === 'string'
+  ) {
+    return httpError(failure as HttpFailure, ctx);
+  }
+  return networkError(failure, ctx);
+}

@@ -1,0 +1,556 @@
+// Every response shape msp-license reads from Central, in one place. Many are [inferred] in
+// central-api.md, so every schema is lenient: unknown fields pass, most fields are optional,
+// numbers may arrive as strings, lists may be wrapped in `data`. A shape we cannot read at all
+// raises ApiError("unexpected response from <endpoint>: ...") (exit 1).
+
+import { z } from 'zod';
+import { ApiError } from '../errors.js';
+
+// ---------------------------------------------------------------- helpers
+
+function shapeError(endpoint: string, detail: string): ApiError {
+  return new ApiError(`unexpected response from ${endpoint}: ${detail}`, {
+    hint: 'Central answered in a shape msp-license does not know; run with --verbose and report it.',
+  });
+}
+
+function describeIssues(error: z.ZodError): string {
+  const issue = error.issues[0];
+  if (!issue) return 'invalid shape';
+  const where = issue.path.length > 0 ? issue.path.join('.') : 'body';
+  return `${where}: ${issue.message}`;
+}
+
+function parseWith<S extends z.ZodType>(schema: S, body: unknown, endpoint: string): z.output<S> {
+  const result = schema.safeParse(body);
+  if (!result.success) throw shapeError(endpoint, describeIssues(result.error));
+  return result.data;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** A body that arrived as text (wrong content type) but holds JSON. */
+function asJson(body: unknown): unknown {
+  if (typeof body === 'string' && /^\s*[[{]/.test(body)) {
+    try {
+      return JSON.parse(body);
+    } catch {
+      return body;
+    }
+  }
+  return body;
+}
+
+/** `{"data": X}` (with at most scalar siblings such as status/message/count) → X. */
+function unwrapData(body: unknown): unknown {
+  const value = asJson(body);
+  if (!isRecord(value) || !('data' in value)) return value;
+  const data = value.data;
+  if (typeof data !== 'object' || data === null) return value;
+  const siblings = Object.entries(value).filter(([key]) => key !== 'data');
+  if (siblings.some(([, v]) => typeof v === 'object' && v !== null)) return value;
+  return data;
+}
+
+/** A number, or a string holding one. */
+const num = z.preprocess((v) => {
+  if (typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v))) return Number(v);
+  return v;
+}, z.number());
+
+const optNum = num.optional().nullable().catch(undefined);
+
+/** A string, or a number printed as one (ids). */
+const idString = z.union([z.string(), z.number().transform((n) => String(n))]);
+
+const optString = z
+  .union([z.string(), z.number().transform((n) => String(n))])
+  .optional()
+  .nullable()
+  .catch(undefined);
+
+function clean<T extends Record<string, unknown>>(obj: T): T {
+  for (const key of Object.keys(obj)) {
+    if (obj[key] === undefined || obj[key] === null) delete obj[key];
+  }
+  return obj;
+}
+
+/** Epoch seconds or milliseconds, or a date string, to ISO (undefined when unreadable). */
+export function toIsoDate(value: unknown): string | undefined {
+  if (value === undefined || value === null || value === '') return undefined;
+  let ms: number;
+  if (typeof value === 'number' || (typeof value === 'string' && /^\d+(\.\d+)?$/.test(value.trim()))) {
+    const n = Number(value);
+    ms = n < 1e11 ? n * 1000 : n;
+  } else if (typeof value === 'string') {
+    ms = Date.parse(value);
+  } else {
+    return undefined;
+  }
+  return Number.isFinite(ms) ? new Date(ms).toISOString() : undefined;
+}
+
+// ---------------------------------------------------------------- tokens
+
+export const TokenAnswerSchema = z
+  .object({
+    access_token: z.string().min(1),
+    refresh_token: z.string().min(1).optional().nullable().catch(undefined),
+    expires_in: optNum,
+    token_type: optString,
+    scope: optString,
+    created_at: z.unknown().optional(),
+  })
+  .loose();
+
+export interface TokenAnswer {
+  access_token: string;
+  refresh_token?: string;
+  /** Seconds. */
+  expires_in?: number;
+  token_type?: string;
+  scope?: string;
+  /** ISO, from Download Token's `created_at` when present. */
+  created_at?: string;
+}
+
+function toTokenAnswer(data: z.output<typeof TokenAnswerSchema>): TokenAnswer {
+  return clean({
+    access_token: data.access_token,
+    refresh_token: data.refresh_token ?? undefined,
+    expires_in: data.expires_in ?? undefined,
+    token_type: data.token_type ?? undefined,
+    scope: data.scope ?? undefined,
+    created_at: toIsoDate(data.created_at),
+  });
+}
+
+/** The answer of POST /oauth2/token. */
+export function parseTokenAnswer(body: unknown, endpoint = 'POST /oauth2/token'): TokenAnswer {
+  return toTokenAnswer(parseWith(TokenAnswerSchema, unwrapData(body), endpoint));
+}
+
+/**
+ * The JSON of Central's "Download Token" dialog (pasted, or from --token-file). Throws a message
+ * without the content: the text is full of secrets.
+ */
+export function parseDownloadToken(text: string): TokenAnswer {
+  let value: unknown;
+  try {
+    value = JSON.parse(text.trim());
+  } catch {
+    throw new ApiError('the token is not valid JSON (expected the JSON from "Download Token" in Central)', {
+      hint: 'In Central: API Gateway → System Apps & Tokens → Download Token, and paste or save that JSON as is.',
+    });
+  }
+  const result = TokenAnswerSchema.safeParse(unwrapData(value));
+  if (!result.success) {
+    throw new ApiError('the token JSON has no "access_token" (expected the JSON from "Download Token")', {
+      hint: 'In Central: API Gateway → System Apps & Tokens → Download Token, and paste or save that JSON as is.',
+    });
+  }
+  return toTokenAnswer(result.data);
+}
+
+// ---------------------------------------------------------------- login
+
+export const AuthCodeSchema = z.object({ auth_code: z.string().min(1) }).loose();
+
+export function parseAuthCode(body: unknown, endpoint: string): string {
+  return parseWith(AuthCodeSchema, unwrapData(body), endpoint).auth_code;
+}
+
+// ---------------------------------------------------------------- services
+
+export interface ServiceInfo {
+  name: string;
+  category?: string;
+  deviceType?: string;
+  displayName?: string;
+}
+
+const ServiceValueSchema = z
+  .object({
+    service_category: optString,
+    category: optString,
+    device_type: z
+      .union([z.string(), z.array(z.string())])
+      .optional()
+      .nullable()
+      .catch(undefined),
+    display_name: optString,
+    name: optString,
+    service_name: optString,
+  })
+  .loose();
+
+function serviceFrom(name: string, value: unknown): ServiceInfo {
+  if (typeof value === 'string') return clean({ name, displayName: value });
+  const parsed = ServiceValueSchema.safeParse(value);
+  if (!parsed.success) return { name };
+  const v = parsed.data;
+  const deviceType = Array.isArray(v.device_type) ? v.device_type.join(',') : (v.device_type ?? undefined);
+  return clean({
+    name,
+    category: v.service_category ?? v.category ?? undefined,
+    deviceType,
+    displayName: v.display_name ?? undefined,
+  });
+}
+
+/**
+ * GET .../services/config: an object keyed by service name, possibly `{"data": {...}}`; also
+ * accepted: a list of names or of objects with `name`/`service_name`, or `{"services": ...}`.
+ */
+export function parseServices(body: unknown, endpoint: string): ServiceInfo[] {
+  let value = unwrapData(body);
+  if (isRecord(value) && 'services' in value && (isRecord(value.services) || Array.isArray(value.services))) {
+    value = value.services;
+  }
+  const out: ServiceInfo[] = [];
+  if (Array.isArray(value)) {
+    for (const item of value) {
+      if (typeof item === 'string' && item !== '') out.push({ name: item });
+      else if (isRecord(item)) {
+        const name = item.service_name ?? item.name ?? item.service;
+        if (typeof name === 'string' && name !== '') out.push(serviceFrom(name, item));
+      }
+    }
+  } else if (isRecord(value)) {
+    for (const [name, entry] of Object.entries(value)) {
+      if (name !== '') out.push(serviceFrom(name, entry));
+    }
+  } else {
+    throw shapeError(endpoint, 'expected an object keyed by service name');
+  }
+  if (out.length === 0) throw shapeError(endpoint, 'the list of services is empty');
+  return out;
+}
+
+// ---------------------------------------------------------------- customers
+
+export interface Customer {
+  id: string;
+  name: string;
+  groupName?: string;
+  provisionStatus?: string;
+  accountType?: string;
+  description?: string;
+}
+
+const CustomerSchema = z
+  .object({
+    customer_id: idString,
+    customer_name: optString,
+    name: optString,
+    group: z.object({ name: optString }).loose().optional().nullable().catch(undefined),
+    group_name: optString,
+    provision_status: optString,
+    account_type: optString,
+    description: optString,
+  })
+  .loose();
+
+export interface Page<T> {
+  items: T[];
+  total?: number;
+  /** Records dropped because they lacked an id. */
+  skipped: number;
+}
+
+function listOf<T>(
+  raw: unknown,
+  item: z.ZodType,
+  map: (data: never) => T | undefined,
+): { items: T[]; skipped: number } {
+  const items: T[] = [];
+  let skipped = 0;
+  if (!Array.isArray(raw)) return { items, skipped };
+  for (const entry of raw) {
+    const result = item.safeParse(entry);
+    const mapped = result.success ? map(result.data as never) : undefined;
+    if (mapped === undefined) skipped += 1;
+    else items.push(mapped);
+  }
+  return { items, skipped };
+}
+
+const CustomersPageSchema = z
+  .object({
+    customers: z.array(z.unknown()).nullable().optional(),
+    total: optNum,
+    total_count: optNum,
+    count: optNum,
+  })
+  .loose();
+
+/** GET /msp_api/v1/customers → `{"customers":[...],"total":N}` (possibly `data`-wrapped). */
+export function parseCustomersPage(body: unknown, endpoint = 'GET /msp_api/v1/customers'): Page<Customer> {
+  const value = unwrapData(body);
+  const page = parseWith(CustomersPageSchema, value, endpoint);
+  if (page.customers === undefined && !('customers' in (value as object))) {
+    throw shapeError(endpoint, 'no "customers" list');
+  }
+  const { items, skipped } = listOf<Customer>(
+    page.customers ?? [],
+    CustomerSchema,
+    (c: z.output<typeof CustomerSchema>) =>
+      clean({
+        id: c.customer_id,
+        name: c.customer_name ?? c.name ?? c.customer_id,
+        groupName: c.group?.name ?? c.group_name ?? undefined,
+        provisionStatus: c.provision_status ?? undefined,
+        accountType: c.account_type ?? undefined,
+        description: c.description ?? undefined,
+      }),
+  );
+  return clean({ items, total: page.total ?? page.total_count ?? undefined, skipped });
+}
+
+// ---------------------------------------------------------------- devices
+
+export interface Device {
+  serial: string;
+  mac?: string;
+  deviceType?: string;
+  model?: string;
+  customerId?: string;
+  customerName?: string;
+  /** Services (licenses) the device holds. */
+  services: string[];
+}
+
+/** `["a","b"]`, `[{"name":"a"}]`, `"a,b"`, null → names. */
+const servicesList = z.preprocess((v) => {
+  if (v === undefined || v === null || v === '') return [];
+  if (typeof v === 'string') return v.split(',').map((s) => s.trim());
+  if (!Array.isArray(v)) return [];
+  return v.map((item) => {
+    if (typeof item === 'string') return item;
+    if (isRecord(item)) {
+      const name = item.name ?? item.service_name ?? item.service;
+      return typeof name === 'string' ? name : '';
+    }
+    return '';
+  });
+}, z.array(z.string()));
+
+const DeviceSchema = z
+  .object({
+    serial: optString,
+    serial_number: optString,
+    macaddr: optString,
+    mac_address: optString,
+    mac: optString,
+    device_type: optString,
+    model: optString,
+    customer_id: optString,
+    customer_name: optString,
+    services: servicesList,
+  })
+  .loose();
+
+function toDevice(d: z.output<typeof DeviceSchema>): Device | undefined {
+  const serial = d.serial ?? d.serial_number;
+  if (!serial) return undefined;
+  return clean({
+    serial,
+    mac: d.macaddr ?? d.mac_address ?? d.mac ?? undefined,
+    deviceType: d.device_type ?? undefined,
+    model: d.model ?? undefined,
+    customerId: d.customer_id ?? undefined,
+    customerName: d.customer_name ?? undefined,
+    services: d.services.filter((s) => s !== ''),
+  });
+}
+
+const DevicesPageSchema = z
+  .object({
+    deviceList: z
+      .object({ devices: z.array(z.unknown()).nullable().optional(), total_devices: optNum, total: optNum })
+      .loose()
+      .optional()
+      .nullable()
+      .catch(undefined),
+    devices: z.array(z.unknown()).nullable().optional().catch(undefined),
+    total: optNum,
+    total_devices: optNum,
+    count: optNum,
+  })
+  .loose();
+
+/**
+ * A device page: per customer `{"deviceList":{"devices":[...],"total_devices":N}}`, MSP-wide
+ * `{"devices":[...],"total":N}` (either possibly `data`-wrapped).
+ */
+export function parseDevicesPage(body: unknown, endpoint: string): Page<Device> {
+  const page = parseWith(DevicesPageSchema, unwrapData(body), endpoint);
+  const list = page.deviceList?.devices ?? page.devices;
+  if (list === undefined) throw shapeError(endpoint, 'no "devices" list');
+  const total =
+    page.deviceList?.total_devices ?? page.deviceList?.total ?? page.total ?? page.total_devices ?? undefined;
+  const { items, skipped } = listOf<Device>(list ?? [], DeviceSchema, toDevice);
+  return clean({ items, total, skipped });
+}
+
+// ---------------------------------------------------------------- stats
+
+export interface ServiceStats {
+  service: string;
+  /** Devices eligible for the service (`total`). */
+  eligible: number;
+  subscribed: number;
+  unsubscribed: number;
+  expiring?: number;
+  licenseQuantity?: number;
+  licenseAvailable?: number;
+}
+
+const StatsSchema = z
+  .object({
+    service: optString,
+    service_name: optString,
+    total: optNum,
+    total_devices: optNum,
+    subscribed_devices: optNum,
+    subscribed: optNum,
+    non_subscribed_devices: optNum,
+    unsubscribed_devices: optNum,
+    expiring: optNum,
+    license_quantity: optNum,
+    license_available: optNum,
+    available: optNum,
+    quantity: optNum,
+  })
+  .loose();
+
+/** GET /platform/licensing/v1/subscriptions/stats?service=S (possibly `data`-wrapped, or a list). */
+export function parseStats(
+  body: unknown,
+  service: string,
+  endpoint = 'GET /platform/licensing/v1/subscriptions/stats',
+): ServiceStats {
+  let value = unwrapData(body);
+  if (Array.isArray(value)) {
+    const wanted = service.toLowerCase();
+    value =
+      value.find(
+        (entry) =>
+          isRecord(entry) && String(entry.service ?? entry.service_name ?? '').toLowerCase() === wanted,
+      ) ?? (value.length === 1 ? value[0] : undefined);
+    if (value === undefined) throw shapeError(endpoint, `no counts for service "${service}"`);
+  }
+  const s = parseWith(StatsSchema, value, endpoint);
+  const eligible = s.total ?? s.total_devices ?? undefined;
+  let subscribed = s.subscribed_devices ?? s.subscribed ?? undefined;
+  let unsubscribed = s.non_subscribed_devices ?? s.unsubscribed_devices ?? undefined;
+  if (eligible === undefined && (subscribed === undefined || unsubscribed === undefined)) {
+    throw shapeError(endpoint, 'no device counts ("total", "non_subscribed_devices")');
+  }
+  const total = eligible ?? (subscribed ?? 0) + (unsubscribed ?? 0);
+  subscribed ??= Math.max(0, total - (unsubscribed ?? 0));
+  unsubscribed ??= Math.max(0, total - subscribed);
+  return clean({
+    service: s.service ?? s.service_name ?? service,
+    eligible: total,
+    subscribed,
+    unsubscribed,
+    expiring: s.expiring ?? undefined,
+    licenseQuantity: s.license_quantity ?? s.quantity ?? undefined,
+    licenseAvailable: s.license_available ?? s.available ?? undefined,
+  });
+}
+
+// ---------------------------------------------------------------- subscriptions
+
+export interface Subscription {
+  key: string;
+  sku?: string;
+  status?: string;
+  quantity?: number;
+  available?: number;
+  /** ISO. */
+  startDate?: string;
+  endDate?: string;
+  licenseType?: string;
+  subscriptionType?: string;
+}
+
+const SubscriptionSchema = z
+  .object({
+    subscription_key: optString,
+    key: optString,
+    sku: optString,
+    status: optString,
+    quantity: optNum,
+    available: optNum,
+    start_date: z.unknown().optional(),
+    end_date: z.unknown().optional(),
+    license_type: optString,
+    subscription_type: optString,
+  })
+  .loose();
+
+const SubscriptionsPageSchema = z
+  .object({ subscriptions: z.array(z.unknown()).nullable().optional(), total: optNum, count: optNum })
+  .loose();
+
+/** GET /platform/licensing/v1/subscriptions → `{"total","subscriptions":[...]}`. */
+export function parseSubscriptionsPage(
+  body: unknown,
+  endpoint = 'GET /platform/licensing/v1/subscriptions',
+): Page<Subscription> {
+  const value = unwrapData(body);
+  const list = Array.isArray(value) ? value : undefined;
+  const page = list
+    ? { subscriptions: list, total: undefined }
+    : parseWith(SubscriptionsPageSchema, value, endpoint);
+  if (!page.subscriptions && !list) throw shapeError(endpoint, 'no "subscriptions" list');
+  const { items, skipped } = listOf<Subscription>(
+    page.subscriptions ?? [],
+    SubscriptionSchema,
+    (s: z.output<typeof SubscriptionSchema>) => {
+      const key = s.subscription_key ?? s.key;
+      if (!key) return undefined;
+      return clean({
+        key,
+        sku: s.sku ?? undefined,
+        status: s.status ?? undefined,
+        quantity: s.quantity ?? undefined,
+        available: s.available ?? undefined,
+        startDate: toIsoDate(s.start_date),
+        endDate: toIsoDate(s.end_date),
+        licenseType: s.license_type ?? undefined,
+        subscriptionType: s.subscription_type ?? undefined,
+      });
+    },
+  );
+  return clean({ items, total: page.total ?? undefined, skipped });
+}
+
+// ---------------------------------------------------------------- the license job
+
+export interface LicenseJobAnswer {
+  /** `{"response":"success"}` [inferred]; anything else is kept in `raw`. */
+  response?: string;
+  message?: string;
+  raw: unknown;
+}
+
+const LicenseJobSchema = z.object({ response: optString, message: optString, status: optString }).loose();
+
+/** The 2xx answer of the license job. Undocumented: never fails, keeps what it got. */
+export function parseLicenseJobAnswer(body: unknown): LicenseJobAnswer {
+  const value = unwrapData(body);
+  if (typeof value === 'string') return { message: value.trim() || undefined, raw: value };
+  const result = LicenseJobSchema.safeParse(value);
+  if (!result.success) return { raw: value };
+  return clean({
+    response: result.data.response ?? result.data.status ?? undefined,
+    message: result.data.message ?? undefined,
+    raw: value,
+  });
+}

@@ -1,0 +1,59 @@
+// Gateway URL validation. Only errors.ts is imported: the start-up path may load this.
+
+import { UsageError } from '../errors.js';
+
+function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.toLowerCase();
+  if (host === 'localhost' || host.endsWith('.localhost')) return true;
+  if (host === '[::1]' || host === '::1') return true;
+  const v4 = /^127\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(host);
+  if (!v4) return false;
+  return v4.slice(1).every((part) => Number(part) <= 255);
+}
+
+/**
+ * Validate a gateway URL and normalise it (no trailing slash, no query or fragment).
+ * `https://` is required, except plain `http://` to a loopback host (the local sandbox).
+ */
+export function checkBaseUrl(url: string): string {
+  const raw = url.trim();
+  if (raw === '') {
+    throw new UsageError('The gateway URL is empty.', {
+      hint: 'Pass --cluster NAME or --base-url https://... (see `msp-license login --help`).',
+    });
+  }
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new UsageError(`The gateway URL "${raw}" is not a valid URL.`, {
+      hint: 'Write it in full, e.g. https://apigw-prod2.central.arubanetworks.com, or pass --cluster NAME.',
+    });
+  }
+  if (parsed.username !== '' || parsed.password !== '') {
+    throw new UsageError('The gateway URL must not contain a user name or password.', {
+      hint: 'Give only the gateway address, e.g. https://apigw-prod2.central.arubanetworks.com.',
+    });
+  }
+  if (parsed.protocol === 'http:') {
+    if (!isLoopbackHost(parsed.hostname)) {
+      throw new UsageError(
+        `The gateway URL "${parsed.origin}" uses plain http://, which would send tokens unencrypted.`,
+        {
+          hint: 'Use https:// (plain http:// is allowed only for a loopback host such as the local sandbox).',
+        },
+      );
+    }
+  } else if (parsed.protocol !== 'https:') {
+    throw new UsageError(`The gateway URL "${raw}" must start with https://.`, {
+      hint: 'Use https://<gateway>, e.g. https://apigw-prod2.central.arubanetworks.com, or pass --cluster NAME.',
+    });
+  }
+  if (parsed.search !== '' || parsed.hash !== '') {
+    throw new UsageError(`The gateway URL "${raw}" must not contain a query or fragment.`, {
+      hint: 'Give only the gateway address, e.g. https://apigw-prod2.central.arubanetworks.com.',
+    });
+  }
+  const path = parsed.pathname.replace(/\/+$/, '');
+  return `${parsed.protocol}//${parsed.host}${path}`;
+}

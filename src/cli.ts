@@ -1,0 +1,325 @@
+// The commander tree and nothing else: every action import()s its command, so --help, --version
+// and completion load commander alone (undici, zod, ora and conf live in lazily loaded chunks).
+import { Command, CommanderError, Option } from 'commander';
+import { CliError, ExitCode } from './errors.js';
+import type { GlobalOptions } from './globals.js';
+
+declare const __VERSION__: string;
+export const VERSION = typeof __VERSION__ === 'string' ? __VERSION__ : '0.0.0-dev';
+
+const collect = (value: string, previous: string[] = []): string[] => [
+  ...previous,
+  ...value
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean),
+];
+
+type Loader = () => Promise<{ run: (ctx: never, options: never, ...args: never[]) => Promise<unknown> }>;
+
+/** Runs one command: builds its context from the global options, then hands over. */
+async function dispatch(load: Loader, command: Command, args: unknown[] = []): Promise<void> {
+  const { runCommand } = await import('./runtime.js');
+  await runCommand(load, command.optsWithGlobals() as GlobalOptions & Record<string, unknown>, args);
+}
+
+const examples = (lines: string[]) => `\nExamples:\n${lines.map((line) => `  $ ${line}`).join('\n')}\n`;
+
+function scopeOptions(command: Command): Command {
+  return command
+    .option(
+      '--include <customers>',
+      'only these customers (ids or exact names, comma list; repeatable)',
+      collect,
+    )
+    .option('--exclude <customers>', 'every customer but these (ids or exact names; repeatable)', collect)
+    .option(
+      '--include-file <file>',
+      "read customers to include from FILE ('-' = stdin), one per line, # comments",
+    )
+    .option(
+      '--exclude-file <file>',
+      "read customers to exclude from FILE ('-' = stdin), one per line, # comments",
+    )
+    .option('--all-customers', 'every customer of the MSP (required when neither --include nor --exclude)');
+}
+
+function jobCommand(program: Command, verb: 'assign' | 'unassign'): Command {
+  const command = program
+    .command(verb)
+    .description(
+      verb === 'assign'
+        ? 'assign service licenses to all devices of the chosen customers'
+        : 'remove service licenses from all devices of the chosen customers',
+    )
+    .requiredOption('-s, --services <names>', 'services to license (comma list; repeatable)', collect);
+  scopeOptions(command)
+    .option('--dry-run', 'resolve and validate, print the plan, send nothing')
+    .option('-y, --yes', 'do not ask for confirmation')
+    .option('-w, --wait', 'wait until every eligible device in scope is done')
+    .option('--timeout <duration>', 'with --wait: give up after this long (e.g. 30m, 2h)', '30m')
+    .option('--interval <duration>', 'with --wait: time between progress polls (min 5s)', '15s')
+    .addOption(new Option('--chunk-size <n>', 'customer ids per request (halved on 413/417)').default('200'))
+    .addHelpText(
+      'after',
+      verb === 'assign'
+        ? examples([
+            'msp-license assign --services foundation_ap --exclude c1,c2',
+            'msp-license assign -s foundation_ap,advanced_switch_6300 --include "Acme Dental" --dry-run',
+            'msp-license assign -s foundation_ap --all-customers --yes --wait --timeout 1h',
+          ])
+        : examples([
+            'msp-license unassign --services foundation_ap --include c1 --yes',
+            'msp-license unassign -s advanced_ap --exclude-file keep.txt --yes --wait',
+          ]),
+    )
+    .action((_options, cmd: Command) =>
+      dispatch(
+        verb === 'assign' ? () => import('./commands/assign.js') : () => import('./commands/unassign.js'),
+        cmd,
+      ),
+    );
+  return command;
+}
+
+export function buildProgram(): Command {
+  const program = new Command('msp-license')
+    .description('Assign Aruba Central service licenses to the devices of an MSP’s tenant customers.')
+    .version(VERSION, '-V, --version', 'print the version')
+    .helpOption('-h, --help', 'show help')
+    .addOption(new Option('-p, --profile <name>', 'profile to use').env('MSP_LICENSE_PROFILE'))
+    .option('--json', 'machine-readable output: one JSON document on stdout')
+    .option('-q, --quiet', 'print only errors')
+    .option('-v, --verbose', 'trace HTTP calls on stderr (secrets redacted)')
+    .option('--no-color', 'no colour (also NO_COLOR)')
+    .option('--no-input', 'never prompt (scripts, cron)')
+    .addOption(
+      new Option('--base-url <url>', 'gateway URL (overrides the profile)').env('MSP_LICENSE_BASE_URL'),
+    )
+    .showSuggestionAfterError(true)
+    .helpCommand(false)
+    .addHelpText(
+      'after',
+      `\nHelp topics: msp-license help exit-codes | environment | cron\n${examples([
+        'msp-license sandbox --write-profile            # a simulated Central to try things on',
+        'msp-license --profile sandbox assign --services foundation_ap --exclude c1,c2 --wait',
+      ])}`,
+    );
+
+  program
+    .command('login')
+    .description('store credentials in a profile (interactive on a terminal)')
+    .option('--cluster <name>', 'regional gateway (see: msp-license login --help)')
+    .option('--client-id <id>', 'API client id (Central: API Gateway → System Apps & Tokens)')
+    .option('--client-secret-stdin', 'read the client secret from stdin (or set MSP_LICENSE_CLIENT_SECRET)')
+    .option('--token-file <file>', "Central's “Download Token” JSON file ('-' = stdin)")
+    .option('--refresh-token-stdin', 'read a refresh token from stdin')
+    .option(
+      '--username <email>',
+      'username/password login (non-SSO accounts); password from --password-stdin',
+    )
+    .option('--password-stdin', 'read the password from stdin')
+    .option('--customer-id <id>', 'with --username: the MSP customer id')
+    .option('--default', 'make this the default profile')
+    .addHelpText(
+      'after',
+      examples([
+        'msp-license login                                    # on a terminal: asks for everything',
+        'printf %s "$SECRET" | msp-license login -p prod --cluster eu-1 --client-id ID --client-secret-stdin --token-file token.json',
+      ]),
+    )
+    .action((_o, cmd: Command) => dispatch(() => import('./commands/login.js'), cmd));
+
+  program
+    .command('logout')
+    .description("forget a profile's secrets (keeps its gateway and client id)")
+    .option('--remove', 'remove the whole profile')
+    .action((_o, cmd: Command) => dispatch(() => import('./commands/logout.js'), cmd));
+
+  const auth = program.command('auth').description('credentials: status and keep-alive');
+  auth
+    .command('status')
+    .description('who am I, which gateway, token expiry, refresh-token age (exit 4 when they do not work)')
+    .option('--offline', 'do not verify with a live call')
+    .action((_o, cmd: Command) => dispatch(() => import('./commands/auth-status.js'), cmd));
+  auth
+    .command('refresh')
+    .description('refresh the tokens now (cron keep-alive: refresh tokens die after 15 days unused)')
+    .addHelpText('after', examples(['msp-license auth refresh --profile prod --quiet   # weekly, from cron']))
+    .action((_o, cmd: Command) => dispatch(() => import('./commands/auth-refresh.js'), cmd));
+
+  const profiles = program
+    .command('profiles')
+    .description('list profiles; mark the default')
+    .action((_o, cmd: Command) => dispatch(() => import('./commands/profiles.js'), cmd));
+  profiles
+    .command('use <name>')
+    .description('make a profile the default')
+    .action((name: string, _o, cmd: Command) =>
+      dispatch(() => import('./commands/profiles.js'), cmd, ['use', name]),
+    );
+
+  program
+    .command('services')
+    .description('list the licensable services (cached; --refresh)')
+    .option('--refresh', 'fetch the list again instead of using the cache')
+    .option('--all', 'also list non-Central GreenLake services')
+    .action((_o, cmd: Command) => dispatch(() => import('./commands/services.js'), cmd));
+
+  program
+    .command('customers')
+    .description('list tenant customers (cached; --refresh, --search TEXT)')
+    .option('--refresh', 'fetch the list again instead of using the cache')
+    .option('--search <text>', 'only customers whose name or id contains TEXT')
+    .action((_o, cmd: Command) => dispatch(() => import('./commands/customers.js'), cmd));
+
+  jobCommand(program, 'assign');
+  jobCommand(program, 'unassign');
+
+  scopeOptions(
+    program
+      .command('status')
+      .description('license coverage of a scope: devices licensed / eligible, per service and customer')
+      .option(
+        '-s, --services <names>',
+        'services to report (default: every service with eligible devices)',
+        collect,
+      ),
+  )
+    .addHelpText('after', examples(['msp-license status --services foundation_ap --all-customers']))
+    .action((_o, cmd: Command) => dispatch(() => import('./commands/status.js'), cmd));
+
+  program
+    .command('history')
+    .description('the local audit log of every assign/unassign this machine sent')
+    .option('--since <when>', 'only entries since a date (2026-11-01) or a duration ago (7d, 12h)')
+    .option('--limit <n>', 'at most N entries, newest last', '20')
+    .addHelpText(
+      'after',
+      examples(['msp-license history --since 7d', 'msp-license history --json --limit 100']),
+    )
+    .action((_o, cmd: Command) => dispatch(() => import('./commands/history.js'), cmd));
+
+  program
+    .command('completion')
+    .description('print a completion script for bash, zsh or fish')
+    .argument('<shell>', 'bash, zsh or fish')
+    .addHelpText(
+      'after',
+      examples([
+        'msp-license completion bash > ~/.local/share/bash-completion/completions/msp-license',
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: a zsh expansion, printed as is
+        'msp-license completion zsh > "${fpath[1]}/_msp-license"',
+        'msp-license completion fish > ~/.config/fish/completions/msp-license.fish',
+      ]),
+    )
+    .action((shell: string, _o, cmd: Command) =>
+      dispatch(() => import('./commands/completion.js'), cmd, [shell]),
+    );
+
+  program
+    .command('sandbox')
+    .description('run a local simulated Central (for trying the tool and rehearsing cron scripts)')
+    .option('--port <n>', 'port to listen on (0 = any free one)', '0')
+    .option('--host <addr>', 'loopback address to bind', '127.0.0.1')
+    .option('--customers <n>', 'tenant customers', '20')
+    .option('--devices <n>', 'tenant devices in all', '500')
+    .option('--licenses <n>', 'licenses per service', '1000000')
+    .option('--job-speed <n>', 'devices licensed per second by a job', '500')
+    .option('--token-ttl <seconds>', 'access-token lifetime', '7200')
+    .option('--page-size <n>', 'silent cap on page sizes', '100')
+    .option('--max-ids <n>', 'customer ids per request before 413', '500')
+    .option('--daily-limit <n>', 'API calls per day', '5000')
+    .option('--no-rate-limit', 'do not enforce 7 calls/s and the daily budget')
+    .option('--services-v2', 'also serve the documented v2 services path')
+    .option('--fault-429 <n>', 'answer the next N calls with 429')
+    .option('--fault-5xx <n>', 'answer the next N calls with 500')
+    .option('--latency <ms>', 'delay every answer')
+    .option('--seed <n>', 'estate seed', '1')
+    .option('--write-profile [name]', 'write a ready profile (default name: sandbox)')
+    .addHelpText(
+      'after',
+      examples([
+        'msp-license sandbox --write-profile &',
+        'msp-license --profile sandbox customers',
+        'msp-license sandbox --customers 2000 --devices 50000 --json',
+      ]),
+    )
+    .action((_o, cmd: Command) => dispatch(() => import('./commands/sandbox.js'), cmd));
+
+  program
+    .command('help')
+    .description('help on a command, or a topic: exit-codes, environment, cron')
+    .argument('[topic]', 'a command or a topic')
+    .action(async (topic: string | undefined, _o, cmd: Command) => {
+      const { helpTopic } = await import('./help-topics.js');
+      const text = topic ? helpTopic(topic) : undefined;
+      if (text) {
+        process.stdout.write(text);
+        return;
+      }
+      const target = topic ? program.commands.find((c) => c.name() === topic) : undefined;
+      if (topic && !target) {
+        throw new CliError(`No help topic or command '${topic}'.`, ExitCode.usage, {
+          code: 'usage',
+          hint: 'Topics: exit-codes, environment, cron. Commands: msp-license --help',
+        });
+      }
+      (target ?? cmd.parent ?? program).outputHelp();
+    });
+
+  program
+    .command('__complete', { hidden: true })
+    .description('shell completion callback')
+    .argument('[words...]')
+    .allowUnknownOption()
+    .helpOption(false)
+    .action(async (words: string[] = []) => {
+      const { complete } = await import('./completion/complete.js');
+      await complete(program, words);
+    });
+
+  return program;
+}
+
+/** Maps commander's own exits (usage errors exit 1 by default) onto SPEC's exit codes. */
+function exitCodeOf(error: CommanderError): number {
+  if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return ExitCode.ok;
+  if (error.code === 'commander.help') return ExitCode.ok;
+  return ExitCode.usage;
+}
+
+export async function main(argv: string[] = process.argv): Promise<number> {
+  const program = buildProgram();
+  program.exitOverride();
+  program.configureOutput({
+    outputError: (text, write) => write(text.replace(/^error: /, 'Error: ')),
+  });
+  for (const command of program.commands) applyToTree(command);
+  try {
+    await program.parseAsync(argv);
+    return Number(process.exitCode ?? 0);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      const code = exitCodeOf(error);
+      if (code === ExitCode.usage && !/--help/.test(error.message)) {
+        process.stderr.write("Run 'msp-license --help' for usage.\n");
+      }
+      return code;
+    }
+    const { reportError } = await import('./ui/report-error.js');
+    return reportError(error, argv);
+  }
+}
+
+function applyToTree(command: Command): void {
+  command.exitOverride();
+  command.showSuggestionAfterError(true);
+  for (const child of command.commands) applyToTree(child);
+}
+
+export function start(): void {
+  main().then((code) => {
+    process.exitCode = code;
+  });
+}

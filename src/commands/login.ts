@@ -1,0 +1,279 @@
+// login: store a profile (gateway, client id, client secret, tokens) and verify it with one call.
+// Secrets come from stdin, files, the environment or hidden prompts: never from flag values.
+import { readFileSync } from 'node:fs';
+import { passwordLogin, refreshTokens } from '../central/api.js';
+import { CLUSTERS } from '../central/clusters.js';
+import { parseDownloadToken } from '../central/schemas.js';
+import { checkBaseUrl } from '../central/url.js';
+import type { Profile } from '../config/store.js';
+import type { Context } from '../context.js';
+import { AuthError, CliError, UsageError } from '../errors.js';
+import { ask, askHidden } from '../ui/prompt.js';
+import { loadServices } from './shared/data.js';
+import { readStdinAll, readStdinLine } from './shared/stdin.js';
+
+export interface LoginOptions {
+  cluster?: string;
+  baseUrl?: string;
+  clientId?: string;
+  clientSecretStdin?: boolean;
+  tokenFile?: string;
+  refreshTokenStdin?: boolean;
+  username?: string;
+  passwordStdin?: boolean;
+  customerId?: string;
+  default?: boolean;
+  profile?: string;
+}
+
+export interface LoginResult {
+  profile: string;
+  gateway: string;
+  clientId: string;
+  accessTokenExpiresAt?: string;
+  default: boolean;
+  verified: boolean;
+  services: number;
+}
+
+interface Tokens {
+  accessToken?: string;
+  refreshToken?: string;
+  expiresIn?: number;
+  issuedAt?: number;
+}
+
+function clusterUrl(name: string): string {
+  const url = CLUSTERS[name.toLowerCase()];
+  if (!url) {
+    throw new UsageError(`Unknown cluster '${name}'.`, {
+      hint: `Known clusters: ${Object.keys(CLUSTERS).join(', ')}; or give --base-url URL.`,
+    });
+  }
+  return url;
+}
+
+function readTokenFile(file: string): Tokens {
+  let text: string;
+  try {
+    text = file === '-' ? readStdinAll() : readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new UsageError(
+      `Cannot read token file '${file}' (${(error as NodeJS.ErrnoException).code ?? error}).`,
+    );
+  }
+  return fromDownload(text, file);
+}
+
+function fromDownload(text: string, source: string): Tokens {
+  try {
+    const token = parseDownloadToken(text);
+    return {
+      accessToken: token.access_token,
+      refreshToken: token.refresh_token,
+      expiresIn: token.expires_in,
+      issuedAt: token.created_at ? Date.parse(token.created_at) : Date.now(),
+    };
+  } catch (error) {
+    // A bad token file is the user's input, not an API answer: exit 2.
+    const e = error as CliError;
+    throw new UsageError(`${source}: ${e.message}`, e.hint ? { hint: e.hint } : {});
+  }
+}
+
+async function interactiveAnswers(ctx: Context, options: LoginOptions, existing: Profile | undefined) {
+  const { io } = ctx;
+  let baseUrl = options.baseUrl ?? (options.cluster ? clusterUrl(options.cluster) : existing?.baseUrl);
+  if (!baseUrl) {
+    const names = Object.keys(CLUSTERS);
+    io.streams.stderr.write(`Clusters: ${names.join(', ')}\n`);
+    const answer = (await ask(io, 'Cluster name or gateway URL: ')).trim();
+    baseUrl = /^https?:\/\//.test(answer) ? answer : clusterUrl(answer);
+  }
+  const clientId =
+    options.clientId ??
+    ctx.env.MSP_LICENSE_CLIENT_ID ??
+    (existing?.clientId || (await ask(io, 'Client id: ')).trim());
+  const clientSecret =
+    ctx.env.MSP_LICENSE_CLIENT_SECRET ??
+    ((await askHidden(io, 'Client secret (hidden): ')).trim() || existing?.clientSecret);
+  io.streams.stderr.write(
+    "Paste the token JSON from Central's Download Token dialog and press Enter twice,\nor just press Enter to log in with username and password (non-SSO accounts).\n",
+  );
+  let pasted = '';
+  for (;;) {
+    const line = await ask(io, '');
+    if (!line.trim()) break;
+    pasted += `${line}\n`;
+    try {
+      JSON.parse(pasted);
+      break;
+    } catch {
+      // keep reading until the paste is complete JSON
+    }
+  }
+  let tokens: Tokens | undefined;
+  if (pasted.trim()) tokens = fromDownload(pasted, 'the pasted token');
+  else {
+    const username = (await ask(io, 'Username: ')).trim();
+    const password = await askHidden(io, 'Password (hidden): ');
+    const customerId = options.customerId ?? (await ask(io, 'MSP customer id: ')).trim();
+    tokens = await loginWithPassword(
+      checkBaseUrl(baseUrl),
+      clientId,
+      clientSecret,
+      username,
+      password,
+      customerId,
+    );
+  }
+  return { baseUrl, clientId, clientSecret, tokens };
+}
+
+async function loginWithPassword(
+  baseUrl: string,
+  clientId: string,
+  clientSecret: string | undefined,
+  username: string,
+  password: string,
+  customerId: string | undefined,
+): Promise<Tokens> {
+  if (!clientSecret) throw new UsageError('Username/password login needs the client secret.');
+  if (!customerId) throw new UsageError('Username/password login needs --customer-id (the MSP customer id).');
+  const t = await passwordLogin(baseUrl, { clientId, clientSecret, username, password, customerId });
+  return {
+    accessToken: t.access_token,
+    refreshToken: t.refresh_token,
+    expiresIn: t.expires_in,
+    issuedAt: Date.now(),
+  };
+}
+
+export async function run(ctx: Context, options: LoginOptions): Promise<LoginResult> {
+  const { io } = ctx;
+  const store = ctx.store();
+  const name = options.profile ?? ctx.env.MSP_LICENSE_PROFILE ?? 'default';
+  const existing = store.getProfile(name);
+  const flagsGiven = Boolean(
+    options.clientId ||
+      options.clientSecretStdin ||
+      options.tokenFile ||
+      options.refreshTokenStdin ||
+      options.username,
+  );
+
+  let baseUrl: string | undefined;
+  let clientId: string | undefined;
+  let clientSecret: string | undefined;
+  let tokens: Tokens | undefined;
+
+  if (!flagsGiven && io.interactive) {
+    ({ baseUrl, clientId, clientSecret, tokens } = await interactiveAnswers(ctx, options, existing));
+  } else {
+    baseUrl = options.baseUrl ?? (options.cluster ? clusterUrl(options.cluster) : existing?.baseUrl);
+    clientId = options.clientId ?? ctx.env.MSP_LICENSE_CLIENT_ID ?? existing?.clientId;
+    if (options.clientSecretStdin) clientSecret = readStdinLine('the client secret');
+    else clientSecret = ctx.env.MSP_LICENSE_CLIENT_SECRET ?? existing?.clientSecret;
+    if (options.tokenFile) tokens = readTokenFile(options.tokenFile);
+    else if (options.refreshTokenStdin) tokens = { refreshToken: readStdinLine('the refresh token') };
+    else if (options.username) {
+      if (!options.passwordStdin)
+        throw new UsageError('--username needs --password-stdin (the password is read from stdin).');
+      const password = readStdinLine('the password');
+      tokens = await loginWithPassword(
+        checkBaseUrl(baseUrl ?? ''),
+        clientId ?? '',
+        clientSecret,
+        options.username,
+        password,
+        options.customerId,
+      );
+    }
+  }
+  if (!baseUrl)
+    throw new UsageError('No gateway: give --cluster NAME or --base-url URL.', {
+      hint: `Clusters: ${Object.keys(CLUSTERS).join(', ')}`,
+    });
+  baseUrl = checkBaseUrl(baseUrl);
+  if (!clientId)
+    throw new UsageError('No client id: give --client-id (Central: API Gateway → System Apps & Tokens).');
+  if (!tokens?.accessToken && !tokens?.refreshToken) {
+    if (!existing?.refreshToken || existing.baseUrl !== baseUrl) {
+      throw new UsageError(
+        'No token: give --token-file FILE (Central’s Download Token JSON) or --refresh-token-stdin.',
+        {
+          hint: io.interactive ? undefined : 'On a terminal, plain `msp-license login` asks for everything.',
+        },
+      );
+    }
+  }
+
+  if (tokens?.refreshToken && !tokens.accessToken) {
+    if (!clientSecret)
+      throw new UsageError(
+        'A refresh token alone needs the client secret (--client-secret-stdin or MSP_LICENSE_CLIENT_SECRET).',
+      );
+    const t = await refreshTokens(baseUrl, { clientId, clientSecret, refreshToken: tokens.refreshToken });
+    tokens = {
+      accessToken: t.access_token,
+      refreshToken: t.refresh_token,
+      expiresIn: t.expires_in,
+      issuedAt: Date.now(),
+    };
+  }
+
+  const now = new Date().toISOString();
+  const profile: Profile = {
+    ...(existing ?? {}),
+    name,
+    baseUrl,
+    ...(options.cluster ? { cluster: options.cluster.toLowerCase() } : {}),
+    clientId,
+    ...(clientSecret ? { clientSecret } : {}),
+    ...(tokens?.accessToken
+      ? {
+          accessToken: tokens.accessToken,
+          accessTokenExpiresAt: new Date(
+            (tokens.issuedAt ?? Date.now()) + (tokens.expiresIn ?? 7200) * 1000,
+          ).toISOString(),
+        }
+      : {}),
+    ...(tokens?.refreshToken ? { refreshToken: tokens.refreshToken, refreshTokenIssuedAt: now } : {}),
+    createdAt: existing?.createdAt ?? now,
+    updatedAt: now,
+  };
+  const makeDefault = Boolean(options.default) || !store.defaultProfileName();
+  store.saveProfile(profile, { makeDefault });
+
+  // Verify with one call (which also fills the services cache). On failure put back what was there.
+  let services = 0;
+  try {
+    const session = ctx.session();
+    services = (await loadServices(ctx, session, true)).data.length;
+  } catch (error) {
+    if (existing) store.saveProfile(existing);
+    else store.removeProfile(name);
+    if (error instanceof CliError && error.exitCode === 4) {
+      throw new AuthError(`Login failed: ${error.message}`, {
+        hint: 'Check the client id/secret and get a fresh token from Central.',
+      });
+    }
+    throw error;
+  }
+  const saved = store.getProfile(name);
+  return {
+    profile: name,
+    gateway: baseUrl,
+    clientId,
+    ...(saved?.accessTokenExpiresAt ? { accessTokenExpiresAt: saved.accessTokenExpiresAt } : {}),
+    default: store.defaultProfileName() === name,
+    verified: true,
+    services,
+  };
+}
+
+export function render(result: LoginResult, ctx: Context): void {
+  ctx.io.out(
+    `Logged in: profile '${result.profile}' → ${result.gateway} (client ${result.clientId})${result.default ? ', the default profile' : ''}; ${result.services} services visible.`,
+  );
+}

@@ -1,0 +1,592 @@
+// assign / unassign: validate everything, plan, confirm, send (chunked), record, and optionally
+// wait for the background job by polling the tenant-wide stats (one call per service per poll).
+import { readFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fetchStats, sendLicenseJob } from '../../central/api.js';
+import { appendHistory } from '../../config/history.js';
+import type { Context, Session } from '../../context.js';
+import { type CustomerRef, parseList, resolveCustomers } from '../../core/customers.js';
+import { formatDuration, parseDuration } from '../../core/duration.js';
+import {
+  evaluateProgress,
+  formatProgress,
+  type Progress,
+  type ServiceTarget,
+  type Verb,
+} from '../../core/progress.js';
+import {
+  buildScope,
+  halve,
+  type JobRequest,
+  planRequests,
+  type Scope,
+  type ScopeFlags,
+  scopeMode,
+} from '../../core/scope.js';
+import { matchServices } from '../../core/services.js';
+import {
+  CancelledError,
+  CliError,
+  ExitCode,
+  InterruptedError,
+  StalledError,
+  UsageError,
+  WaitTimeoutError,
+} from '../../errors.js';
+import { confirm } from '../../ui/prompt.js';
+import { startProgress } from '../../ui/spinner.js';
+import { loadCustomers, loadServices } from './data.js';
+import { measureScope, type ScopeMeasure } from './measure.js';
+
+export interface JobOptions extends ScopeFlags {
+  services: string[];
+  dryRun?: boolean;
+  yes?: boolean;
+  wait?: boolean;
+  timeout?: string;
+  interval?: string;
+  stallAfter?: string;
+  chunkSize?: string;
+}
+
+export interface PlanRow {
+  service: string;
+  eligible?: number;
+  licensed?: number;
+  /** Devices the job will change (assign: eligible not yet licensed; unassign: licensed). */
+  toChange?: number;
+  licenseAvailable?: number;
+  /** Assign: devices that will stay unlicensed for want of licenses. */
+  shortfall?: number;
+}
+
+export interface RequestRecord {
+  index: number;
+  customers: number;
+  kind: 'include' | 'exclude' | 'all';
+  status: 'accepted' | 'failed' | 'not-sent';
+  httpStatus?: number;
+}
+
+export type Outcome =
+  | 'dry-run'
+  | 'accepted'
+  | 'done'
+  | 'settled'
+  | 'stalled'
+  | 'timeout'
+  | 'interrupted'
+  | 'failed';
+
+export interface JobResult {
+  verb: Verb;
+  dryRun: boolean;
+  profile?: string;
+  gateway: string;
+  services: string[];
+  scope: { mode: Scope['mode']; customersInScope: number; listed: CustomerRef[] };
+  strategy: string;
+  plan: PlanRow[];
+  countsKnown: boolean;
+  warnings: string[];
+  requests: RequestRecord[];
+  accepted: boolean;
+  alreadyDone: boolean;
+  outcome: Outcome;
+  wait?: {
+    done: number;
+    needed?: number;
+    percent?: number;
+    polls: number;
+    elapsedMs: number;
+    services: Progress['services'];
+  };
+  historyId?: string;
+  apiCalls: number;
+}
+
+const MEASURE_BUDGET = 200;
+
+function readListFile(file: string, stdinUsed: { used: boolean }): string[] {
+  try {
+    if (file === '-') {
+      if (stdinUsed.used) throw new UsageError('Only one list can come from stdin.');
+      stdinUsed.used = true;
+      return parseList(readFileSync(0, 'utf8'));
+    }
+    return parseList(readFileSync(file, 'utf8'));
+  } catch (error) {
+    if (error instanceof CliError) throw error;
+    const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    throw new UsageError(`Cannot read customer list '${file}' (${reason}).`, {
+      hint: "Give a readable file with one customer id or name per line, or '-' for stdin.",
+    });
+  }
+}
+
+function positiveInt(text: string | undefined, flag: string, fallback: number): number {
+  if (text === undefined) return fallback;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1)
+    throw new UsageError(`${flag}: '${text}' is not a positive whole number.`);
+  return n;
+}
+
+interface Validated {
+  session: Session;
+  services: string[];
+  scope: Scope;
+  allCustomers: CustomerRef[];
+}
+
+async function validate(ctx: Context, verb: Verb, options: JobOptions): Promise<Validated> {
+  const mode = scopeMode(options);
+  const stdin = { used: false };
+  const include = [
+    ...(options.include ?? []),
+    ...(options.includeFile ? readListFile(options.includeFile, stdin) : []),
+  ];
+  const exclude = [
+    ...(options.exclude ?? []),
+    ...(options.excludeFile ? readListFile(options.excludeFile, stdin) : []),
+  ];
+  if (mode === 'include' && include.length === 0) {
+    throw new UsageError('The include list is empty.', {
+      hint: 'Name at least one customer, or use --all-customers.',
+    });
+  }
+  const session = ctx.session();
+
+  let services = await loadServices(ctx, session);
+  let matched: string[];
+  try {
+    matched = matchServices(
+      options.services,
+      services.data.map((s) => s.name),
+    );
+  } catch (error) {
+    if (!services.fromCache) throw error;
+    services = await loadServices(ctx, session, true); // a service newer than the cache?
+    matched = matchServices(
+      options.services,
+      services.data.map((s) => s.name),
+    );
+  }
+
+  let customers = await loadCustomers(ctx, session);
+  const references = mode === 'include' ? include : exclude;
+  let listed: CustomerRef[] = [];
+  if (mode !== 'all') {
+    try {
+      listed = resolveCustomers(references, customers.data);
+    } catch (error) {
+      if (!customers.fromCache) throw error;
+      customers = await loadCustomers(ctx, session, true); // a customer newer than the cache?
+      listed = resolveCustomers(references, customers.data);
+    }
+  }
+  const all = customers.data.map((c) => ({ id: c.id, name: c.name }));
+  void verb;
+  return { session, services: matched, scope: buildScope(mode, listed, all), allCustomers: all };
+}
+
+function planRows(verb: Verb, services: string[], measure: ScopeMeasure | undefined): PlanRow[] {
+  return services.map((service, i) => {
+    const wide = measure?.mspWide[i];
+    const counts = measure?.inScope?.[i];
+    const row: PlanRow = { service };
+    if (wide?.licenseAvailable !== undefined) row.licenseAvailable = wide.licenseAvailable;
+    if (counts) {
+      row.eligible = counts.eligible;
+      row.licensed = counts.subscribed;
+      row.toChange = verb === 'assign' ? Math.max(0, counts.eligible - counts.subscribed) : counts.subscribed;
+      if (verb === 'assign' && row.licenseAvailable !== undefined) {
+        row.shortfall = Math.max(0, row.toChange - row.licenseAvailable);
+      }
+    }
+    return row;
+  });
+}
+
+function planWarnings(verb: Verb, rows: PlanRow[], measure: ScopeMeasure | undefined): string[] {
+  const warnings: string[] = [];
+  for (const row of rows) {
+    if (verb === 'assign' && row.shortfall) {
+      warnings.push(
+        `${row.service}: ${row.toChange} devices need a license but only ${row.licenseAvailable} are available; ` +
+          `${row.shortfall} will stay unlicensed.`,
+      );
+    }
+  }
+  if (measure?.method === 'unknown') {
+    warnings.push(
+      'Device counts for this scope would cost too many API calls to know; showing tenant-wide figures only.',
+    );
+  }
+  return warnings;
+}
+
+export async function runJob(ctx: Context, verb: Verb, options: JobOptions): Promise<JobResult> {
+  const { io } = ctx;
+  // Everything that can be refused is refused before the first call.
+  scopeMode(options);
+  const timeoutMs = parseDuration(options.timeout ?? '30m', '--timeout');
+  const intervalMs = parseDuration(options.interval ?? '15s', '--interval');
+  if (intervalMs < 1000) throw new UsageError('--interval must be at least 1s.');
+  const stallAfterMs = parseDuration(options.stallAfter ?? '10m', '--stall-after');
+  const chunkSize = positiveInt(options.chunkSize, '--chunk-size', 200);
+  if (verb === 'unassign' && !options.yes && !options.dryRun && !io.interactive) {
+    throw new UsageError('unassign removes licenses from live devices: without a terminal it needs --yes.', {
+      code: 'confirmation_required',
+      hint: 'Add --yes to confirm (or --dry-run to see the plan first).',
+    });
+  }
+
+  const { session, services, scope, allCustomers } = await validate(ctx, verb, options);
+  const plan = planRequests(scope, chunkSize);
+  const confirming = io.interactive && !options.yes && !options.dryRun;
+  const measure =
+    options.dryRun || options.wait || confirming
+      ? await measureScope(session, services, scope, allCustomers, {
+          budget: MEASURE_BUDGET,
+          signal: ctx.abort.signal,
+        })
+      : undefined;
+  const rows = planRows(verb, services, measure);
+  const countsKnown = Boolean(measure?.inScope);
+  const result: JobResult = {
+    verb,
+    dryRun: Boolean(options.dryRun),
+    ...(session.profileName ? { profile: session.profileName } : {}),
+    gateway: session.baseUrl,
+    services,
+    scope: { mode: scope.mode, customersInScope: scope.inScope.length, listed: scope.listed },
+    strategy: plan.strategy,
+    plan: rows,
+    countsKnown,
+    warnings: planWarnings(verb, rows, measure),
+    requests: [],
+    accepted: false,
+    alreadyDone: countsKnown && rows.every((r) => r.toChange === 0),
+    outcome: 'dry-run',
+    apiCalls: 0,
+  };
+
+  if (options.dryRun) {
+    result.requests = plan.requests.map((r, index) => requestRecord(index, r, 'not-sent'));
+    result.apiCalls = session.client.metrics.calls;
+    return result;
+  }
+  if (confirming) {
+    renderPlan(result, ctx);
+    const yes = await confirm(io, `${verb === 'assign' ? 'Assign' : 'Remove'} these licenses now?`);
+    if (!yes) throw new CancelledError();
+  }
+  if (scope.inScope.length === 0) {
+    throw new UsageError('No customer is left in scope: nothing to send.', {
+      hint: 'The exclude list names every customer.',
+    });
+  }
+
+  const historyId = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+  result.historyId = historyId;
+  const base = {
+    id: historyId,
+    profile: session.profileName ?? null,
+    gateway: session.baseUrl,
+    verb,
+    services,
+  };
+  const record = (event: string, extra: Record<string, unknown>) =>
+    appendHistory(ctx.dir, { ...base, event, time: new Date().toISOString(), ...extra });
+
+  record('sent', {
+    scope: {
+      mode: scope.mode,
+      customersInScope: scope.inScope.length,
+      listed: scope.listed.map((c) => c.id),
+    },
+    strategy: plan.strategy,
+    plannedRequests: plan.requests.length,
+  });
+
+  let progress: Progress | undefined;
+  let polls = 0;
+  const started = Date.now();
+  try {
+    await sendAll(ctx, session, verb, services, scope, plan.requests, result);
+    result.accepted = true;
+    result.outcome = 'accepted';
+    if (result.alreadyDone) {
+      io.info(
+        verb === 'assign'
+          ? 'Every eligible device in scope already holds these licenses: the job is a no-op.'
+          : 'No device in scope holds these licenses: the job is a no-op.',
+      );
+    }
+    if (options.wait) {
+      const targets: ServiceTarget[] = services.map((service, i) => ({
+        service,
+        needed: rows[i]?.toChange,
+        startSubscribed: measure?.mspWide[i]?.subscribed ?? 0,
+      }));
+      const waited = await waitForJob(ctx, session, verb, targets, { timeoutMs, intervalMs, stallAfterMs });
+      progress = waited.progress;
+      polls = waited.polls;
+      result.outcome = waited.outcome;
+    }
+  } catch (error) {
+    result.outcome = ctx.interrupted || error instanceof InterruptedError ? 'interrupted' : outcomeOf(error);
+    throw error;
+  } finally {
+    if (progress) {
+      result.wait = {
+        done: progress.done,
+        ...(progress.needed === undefined ? {} : { needed: progress.needed, percent: progress.percent }),
+        polls,
+        elapsedMs: Date.now() - started,
+        services: progress.services,
+      };
+    }
+    result.apiCalls = session.client.metrics.calls;
+    record('result', {
+      outcome: result.outcome,
+      requests: result.requests,
+      ...(result.wait ? { counts: { done: result.wait.done, needed: result.wait.needed ?? null } } : {}),
+      apiCalls: result.apiCalls,
+    });
+  }
+  if (result.outcome === 'stalled') {
+    throw new StalledError(stalledMessage(progress), {
+      hint: 'Add licenses (or free some) and run the same command again: devices already licensed are skipped.',
+    });
+  }
+  if (result.outcome === 'timeout') {
+    throw new WaitTimeoutError(
+      `Still pending after ${formatDuration(timeoutMs)}: ${progress ? formatProgress(progress) : 'no progress seen'}.`,
+      { hint: "The job goes on in Central; check later with 'msp-license status' (same scope flags)." },
+    );
+  }
+  return result;
+}
+
+function outcomeOf(error: unknown): Outcome {
+  if (error instanceof CliError && error.exitCode === ExitCode.interrupted) return 'interrupted';
+  return 'failed';
+}
+
+function stalledMessage(progress: Progress | undefined): string {
+  if (!progress) return 'The job stalled.';
+  const blocked = progress.services.filter((s) => s.blocked).map((s) => s.service);
+  const left = (progress.needed ?? 0) - progress.done;
+  return blocked.length
+    ? `Stalled with ${left.toLocaleString('en-US')} devices left unlicensed: no ${blocked.join(', ')} licenses left (${formatProgress(progress)}).`
+    : `Stalled: no progress for a while (${formatProgress(progress)}).`;
+}
+
+function requestRecord(
+  index: number,
+  request: JobRequest,
+  status: RequestRecord['status'],
+  httpStatus?: number,
+) {
+  const kind: RequestRecord['kind'] = request.include ? 'include' : request.exclude ? 'exclude' : 'all';
+  const customers = request.include?.length ?? request.exclude?.length ?? 0;
+  return { index, customers, kind, status, ...(httpStatus ? { httpStatus } : {}) };
+}
+
+async function sendAll(
+  ctx: Context,
+  session: Session,
+  verb: Verb,
+  services: string[],
+  scope: Scope,
+  requests: JobRequest[],
+  result: JobResult,
+): Promise<void> {
+  const queue = [...requests];
+  let index = 0;
+  try {
+    while (queue.length) {
+      if (ctx.interrupted) throw new InterruptedError('Interrupted before every request was sent.');
+      const request = queue[0]!;
+      try {
+        await sendLicenseJob(session.client, verb, {
+          services,
+          ...(request.include ? { includeCustomers: request.include } : {}),
+          ...(request.exclude ? { excludeCustomers: request.exclude } : {}),
+        });
+        queue.shift();
+        result.requests.push(requestRecord(index++, request, 'accepted'));
+        if (queue.length || index > 1) ctx.io.info(`request ${index} accepted (${describeRequest(request)})`);
+      } catch (error) {
+        const status = error instanceof CliError ? error.httpStatus : undefined;
+        if (status === 413 || status === 417) {
+          queue.shift();
+          if (request.exclude) {
+            // An exclude list is never split: it becomes the complement include list.
+            const complement = scope.inScope.map((c) => c.id);
+            const size = Math.max(1, Math.floor(request.exclude.length / 2));
+            const chunks: JobRequest[] = [];
+            for (let i = 0; i < complement.length; i += size)
+              chunks.push({ include: complement.slice(i, i + size) });
+            ctx.io.info(
+              `the exclude list is too large for one request: sending the ${complement.length} other customers as include lists`,
+            );
+            result.strategy = 'complement';
+            queue.unshift(...chunks);
+            continue;
+          }
+          const halves = halve(request);
+          if (!halves) throw error;
+          ctx.io.info(
+            `request too large (HTTP ${status}): splitting ${request.include?.length} customers in two`,
+          );
+          queue.unshift(...halves);
+          continue;
+        }
+        result.requests.push(requestRecord(index++, request, 'failed', status));
+        queue.shift();
+        throw error;
+      }
+    }
+  } finally {
+    for (const request of queue) result.requests.push(requestRecord(index++, request, 'not-sent'));
+  }
+}
+
+function describeRequest(request: JobRequest): string {
+  if (request.include) return `${request.include.length} customers`;
+  if (request.exclude) return `all but ${request.exclude.length} customers`;
+  return 'all customers';
+}
+
+interface WaitSettings {
+  timeoutMs: number;
+  intervalMs: number;
+  stallAfterMs: number;
+}
+
+async function waitForJob(
+  ctx: Context,
+  session: Session,
+  verb: Verb,
+  targets: ServiceTarget[],
+  settings: WaitSettings,
+): Promise<{ outcome: Outcome; progress: Progress; polls: number }> {
+  const started = Date.now();
+  let progress = evaluateProgress(verb, targets, []);
+  if (progress.complete) return { outcome: 'done', progress, polls: 0 };
+  const spinner = await startProgress(ctx.io, `waiting for the job: ${formatProgress(progress)}`);
+  ctx.onCleanup(() => spinner.stop());
+  let polls = 0;
+  let lastDone = -1;
+  let lastChange = Date.now();
+  try {
+    for (;;) {
+      const remaining = settings.timeoutMs - (Date.now() - started);
+      if (remaining <= 0) {
+        spinner.fail(`timed out: ${formatProgress(progress)}`);
+        return { outcome: 'timeout', progress, polls };
+      }
+      try {
+        await sleep(Math.min(settings.intervalMs, remaining), undefined, { signal: ctx.abort.signal });
+      } catch {
+        throw new InterruptedError('Interrupted while waiting; the job goes on in Central.');
+      }
+      const samples = await Promise.all(
+        targets.map(async (t) => {
+          const stats = await fetchStats(session.client, t.service);
+          return {
+            service: t.service,
+            subscribed: stats.subscribed,
+            licenseAvailable: stats.licenseAvailable,
+          };
+        }),
+      );
+      polls++;
+      progress = evaluateProgress(verb, targets, samples);
+      if (progress.done !== lastDone) {
+        lastDone = progress.done;
+        lastChange = Date.now();
+      }
+      const elapsed = formatDuration(Date.now() - started);
+      if (progress.complete) {
+        spinner.succeed(`done: ${formatProgress(progress)} in ${elapsed}`);
+        return { outcome: 'done', progress, polls };
+      }
+      if (progress.blocked) {
+        spinner.fail(`stalled: ${formatProgress(progress)} (out of licenses)`);
+        return { outcome: 'stalled', progress, polls };
+      }
+      if (Date.now() - lastChange >= settings.stallAfterMs) {
+        if (progress.needed === undefined) {
+          spinner.succeed(
+            `settled: ${formatProgress(progress)}; no change for ${formatDuration(settings.stallAfterMs)}`,
+          );
+          return { outcome: 'settled', progress, polls };
+        }
+        spinner.fail(
+          `stalled: ${formatProgress(progress)}; no change for ${formatDuration(settings.stallAfterMs)}`,
+        );
+        return { outcome: 'stalled', progress, polls };
+      }
+      spinner.update(`${formatProgress(progress)} (${elapsed})`);
+    }
+  } finally {
+    spinner.stop();
+  }
+}
+
+export function renderPlan(result: JobResult, ctx: Context): void {
+  const { io } = ctx;
+  const s = io.style;
+  const n = (x: number | undefined) => (x === undefined ? '?' : x.toLocaleString('en-US'));
+  const lines: string[] = [];
+  const scopeText =
+    result.scope.mode === 'all'
+      ? `all ${n(result.scope.customersInScope)} customers`
+      : result.scope.mode === 'include'
+        ? `${n(result.scope.customersInScope)} customer${result.scope.customersInScope === 1 ? '' : 's'}: ${names(result.scope.listed)}`
+        : `${n(result.scope.customersInScope)} customers (all but ${names(result.scope.listed)})`;
+  lines.push(`${s('bold', result.verb === 'assign' ? 'Assign' : 'Unassign')} ${result.services.join(', ')}`);
+  lines.push(`  gateway   ${result.gateway}${result.profile ? ` (profile ${result.profile})` : ''}`);
+  lines.push(`  scope     ${scopeText}`);
+  lines.push(
+    `  requests  ${result.requests.length || '?'} (${result.strategy === 'complement' ? 'exclude list sent as the complement include list' : result.strategy})`,
+  );
+  if (result.plan.some((r) => r.eligible !== undefined || r.licenseAvailable !== undefined)) {
+    lines.push('');
+    lines.push(
+      `  ${'service'.padEnd(26)} ${'eligible'.padStart(9)} ${'licensed'.padStart(9)} ${(result.verb === 'assign' ? 'to assign' : 'to remove').padStart(9)} ${'available'.padStart(10)}`,
+    );
+    for (const row of result.plan) {
+      const line = `  ${row.service.padEnd(26)} ${n(row.eligible).padStart(9)} ${n(row.licensed).padStart(9)} ${n(row.toChange).padStart(9)} ${n(row.licenseAvailable).padStart(10)}`;
+      lines.push(row.shortfall ? s('yellow', line) : line);
+    }
+  }
+  for (const warning of result.warnings) lines.push(s('yellow', `warning: ${warning}`));
+  io.streams.stderr.write(`${lines.join('\n')}\n`);
+}
+
+function names(listed: CustomerRef[]): string {
+  const shown = listed.slice(0, 5).map((c) => `${c.name} (${c.id})`);
+  return listed.length > 5 ? `${shown.join(', ')} and ${listed.length - 5} more` : shown.join(', ');
+}
+
+export function renderJob(result: JobResult, ctx: Context): void {
+  const { io } = ctx;
+  if (result.dryRun) {
+    renderPlan(result, ctx);
+    io.info('Dry run: nothing was sent.');
+    return;
+  }
+  const verbText = result.verb === 'assign' ? 'Assignment' : 'Removal';
+  const sent = result.requests.filter((r) => r.status === 'accepted').length;
+  const tail = result.wait
+    ? `${result.outcome}: ${formatProgress({ ...result.wait, complete: false, blocked: false })}`
+    : 'the job runs in the background in Central (add --wait to follow it)';
+  io.out(
+    `${verbText} of ${result.services.join(', ')} accepted for ${result.scope.customersInScope.toLocaleString('en-US')} customers in ${sent} request${sent === 1 ? '' : 's'}; ${tail}.`,
+  );
+}

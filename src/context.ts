@@ -1,0 +1,150 @@
+// What a command receives: IO, the global options, and lazily built config store and API client
+// (wrangler's handler context). Commands never build their own I/O.
+import { EnvAuth, ProfileAuth } from './central/auth.js';
+import type { AuthProvider } from './central/http.js';
+import { CentralClient } from './central/http.js';
+import { checkBaseUrl } from './central/url.js';
+import { configDir } from './config/paths.js';
+import { ConfigStore, type Profile, resolveProfileName } from './config/store.js';
+import { AuthError, InterruptedError } from './errors.js';
+import type { GlobalOptions } from './globals.js';
+import type { IO } from './ui/io.js';
+
+export interface Session {
+  profileName: string | undefined;
+  profile: Profile | undefined;
+  baseUrl: string;
+  client: CentralClient;
+  auth: AuthProvider;
+  /** Where the credentials come from: the environment or the profile. */
+  source: 'environment' | 'profile';
+}
+
+export class Context {
+  readonly dir: string;
+  interrupted = false;
+  readonly abort = new AbortController();
+  private storeInstance?: ConfigStore;
+  private sessionInstance?: Session;
+  private readonly cleanups: Array<() => void> = [];
+
+  constructor(
+    readonly io: IO,
+    readonly globals: GlobalOptions,
+    readonly env: NodeJS.ProcessEnv,
+  ) {
+    this.dir = configDir(env);
+  }
+
+  store(): ConfigStore {
+    this.storeInstance ??= ConfigStore.open(this.dir);
+    return this.storeInstance;
+  }
+
+  /** flag > MSP_LICENSE_PROFILE > the default profile > the only profile. */
+  profileName(): string | undefined {
+    return resolveProfileName(this.store(), this.globals.profile, this.env);
+  }
+
+  /** The profile to act as, or an AuthError that says how to get one. */
+  requireProfile(): Profile {
+    const name = this.profileName();
+    const profile = name ? this.store().getProfile(name) : undefined;
+    if (!profile) {
+      throw new AuthError(
+        name ? `No profile named '${name}'.` : 'No credentials: no profile is configured.',
+        {
+          hint: "Run 'msp-license login' (or try 'msp-license sandbox --write-profile' first); 'msp-license profiles' lists what exists.",
+        },
+      );
+    }
+    return profile;
+  }
+
+  session(): Session {
+    if (this.sessionInstance) return this.sessionInstance;
+    const envToken = this.env.MSP_LICENSE_ACCESS_TOKEN;
+    const trace = this.io.verbose ? (line: string) => this.io.trace(line) : undefined;
+    let session: Session;
+    if (envToken) {
+      const name = this.profileNameOrUndefined();
+      const profile = name ? this.store().getProfile(name) : undefined;
+      const rawUrl = this.globals.baseUrl ?? profile?.baseUrl;
+      if (!rawUrl) {
+        throw new AuthError('MSP_LICENSE_ACCESS_TOKEN is set but no gateway is known.', {
+          hint: 'Set MSP_LICENSE_BASE_URL (or --base-url), or name a profile with --profile.',
+        });
+      }
+      const baseUrl = checkBaseUrl(rawUrl);
+      const auth = new EnvAuth(envToken);
+      session = {
+        profileName: name,
+        profile,
+        baseUrl,
+        auth,
+        source: 'environment',
+        client: new CentralClient({ baseUrl, auth, trace, onRetry: (info) => this.onRetry(info) }),
+      };
+    } else {
+      const profile = this.requireProfile();
+      const baseUrl = checkBaseUrl(this.globals.baseUrl ?? profile.baseUrl);
+      const auth = new ProfileAuth({ store: this.store(), profileName: profile.name, env: this.env });
+      session = {
+        profileName: profile.name,
+        profile,
+        baseUrl,
+        auth,
+        source: 'profile',
+        client: new CentralClient({ baseUrl, auth, trace, onRetry: (info) => this.onRetry(info) }),
+      };
+    }
+    this.sessionInstance = session;
+    return session;
+  }
+
+  private profileNameOrUndefined(): string | undefined {
+    try {
+      return this.profileName();
+    } catch {
+      return undefined;
+    }
+  }
+
+  private onRetry(info: { reason?: string; attempt?: number; max?: number; delayMs?: number }): void {
+    const delay = info.delayMs === undefined ? '' : ` in ${(info.delayMs / 1000).toFixed(1)}s`;
+    this.io.info(
+      `retrying after ${info.reason ?? 'an error'} (${info.attempt ?? '?'}/${info.max ?? '?'})${delay}`,
+    );
+  }
+
+  /** Secret values to keep out of every message. */
+  secrets(): string[] {
+    const values = [this.env.MSP_LICENSE_ACCESS_TOKEN, this.env.MSP_LICENSE_CLIENT_SECRET];
+    if (this.sessionInstance) values.push(...this.sessionInstance.auth.secrets());
+    return values.filter((value): value is string => Boolean(value));
+  }
+
+  /** Ctrl-C: the running command sees `abort.signal` and `interrupted`; a second Ctrl-C exits at once. */
+  interrupt(): void {
+    if (this.interrupted) {
+      this.cleanup();
+      process.exit(130);
+    }
+    this.interrupted = true;
+    this.abort.abort(new InterruptedError());
+  }
+
+  onCleanup(fn: () => void): void {
+    this.cleanups.push(fn);
+  }
+
+  cleanup(): void {
+    while (this.cleanups.length) {
+      try {
+        this.cleanups.pop()?.();
+      } catch {
+        // cleanup must never mask the real outcome
+      }
+    }
+  }
+}

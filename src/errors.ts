@@ -1,0 +1,116 @@
+// One error hierarchy; every error that ends the program is a CliError, and its exit code is the
+// one SPEC.md gives. Nothing here imports anything: the start-up path loads it.
+
+export const ExitCode = {
+  ok: 0,
+  failure: 1,
+  usage: 2,
+  cancelled: 3,
+  auth: 4,
+  rateLimited: 5,
+  network: 6,
+  stalled: 7,
+  timeout: 8,
+  interrupted: 130,
+} as const;
+export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
+
+export interface CliErrorOptions {
+  /** A short machine-readable code for --json (`usage`, `auth`, `rate_limited`, ...). */
+  code?: string;
+  /** What the user can do about it; printed on its own line under the message. */
+  hint?: string;
+  httpStatus?: number;
+  retryable?: boolean;
+  cause?: unknown;
+}
+
+export class CliError extends Error {
+  readonly exitCode: number;
+  readonly code: string;
+  readonly hint?: string;
+  readonly httpStatus?: number;
+  readonly retryable: boolean;
+
+  constructor(message: string, exitCode: number = ExitCode.failure, options: CliErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'CliError';
+    this.exitCode = exitCode;
+    this.code = options.code ?? 'failure';
+    this.hint = options.hint;
+    this.httpStatus = options.httpStatus;
+    this.retryable = options.retryable ?? false;
+  }
+}
+
+export class UsageError extends CliError {
+  constructor(message: string, options: CliErrorOptions = {}) {
+    super(message, ExitCode.usage, { code: 'usage', ...options });
+    this.name = 'UsageError';
+  }
+}
+
+export class CancelledError extends CliError {
+  constructor(message = 'Cancelled: nothing was sent.', options: CliErrorOptions = {}) {
+    super(message, ExitCode.cancelled, { code: 'cancelled', ...options });
+    this.name = 'CancelledError';
+  }
+}
+
+export class AuthError extends CliError {
+  constructor(message: string, options: CliErrorOptions = {}) {
+    super(message, ExitCode.auth, { code: 'auth', ...options });
+    this.name = 'AuthError';
+  }
+}
+
+export class RateLimitError extends CliError {
+  constructor(message: string, options: CliErrorOptions = {}) {
+    super(message, ExitCode.rateLimited, { code: 'rate_limited', retryable: true, ...options });
+    this.name = 'RateLimitError';
+  }
+}
+
+export class NetworkError extends CliError {
+  constructor(message: string, options: CliErrorOptions = {}) {
+    super(message, ExitCode.network, { code: 'network', retryable: true, ...options });
+    this.name = 'NetworkError';
+  }
+}
+
+/** The API answered with an error status that is not auth or rate limiting. */
+export class ApiError extends CliError {
+  constructor(message: string, options: CliErrorOptions = {}) {
+    super(message, ExitCode.failure, { code: 'api', ...options });
+    this.name = 'ApiError';
+  }
+}
+
+/** The config, cache or history on disk cannot be read or is not ours to overwrite. */
+export class ConfigError extends CliError {
+  constructor(message: string, options: CliErrorOptions = {}) {
+    super(message, ExitCode.failure, { code: 'config', ...options });
+    this.name = 'ConfigError';
+  }
+}
+
+export class StalledError extends CliError {
+  constructor(message: string, options: CliErrorOptions = {}) {
+    super(message, ExitCode.stalled, { code: 'stalled', ...options });
+    this.name = 'StalledError';
+  }
+}
+
+export class WaitTimeoutError extends CliError {
+  constructor(message: string, options: CliErrorOptions = {}) {
+    super(message, ExitCode.timeout, { code: 'timeout', ...options });
+    this.name = 'WaitTimeoutError';
+  }
+}
+
+export class InterruptedError extends CliError {
+  constructor(message = 'Interrupted.', options: CliErrorOptions = {}) {
+    super(message, ExitCode.interrupted, { code: 'interrupted', ...options });
+    this.name = 'InterruptedError';
+  }
+}

@@ -1,0 +1,10 @@
+/** The global options as commander hands them over (`--no-color` → color: false). */
+export interface GlobalOptions {
+  profile?: string;
+  json?: boolean;
+  quiet?: boolean;
+  verbose?: boolean;
+  color?: boolean;
+  input?: boolean;
+  baseUrl?: string;
+}

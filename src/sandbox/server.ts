@@ -1,0 +1,206 @@
+// startSandbox: a simulated Aruba Central API gateway on loopback.
+
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { AuthStore } from './auth.js';
+import type { Ctx, World } from './context.js';
+import { handleControl } from './control.js';
+import { type Estate, generateEstate } from './estate.js';
+import { type FaultSpec, Faults } from './faults.js';
+import { header, invalidToken, json, parseJson, queryObject, type Reply, readBody, send } from './http.js';
+import { JobEngine } from './jobs.js';
+import { type LogEntry, RequestLog } from './log.js';
+import { RateLimiter } from './rate-limit.js';
+import { handleApi } from './routes-api.js';
+import { handleOAuth, isOAuthPath } from './routes-oauth.js';
+
+export type { Customer, Device, Estate } from './estate.js';
+export type { FaultSpec } from './faults.js';
+export type { JobInfo } from './jobs.js';
+export type { LogEntry } from './log.js';
+export { eligible } from './services.js';
+
+export interface SandboxOptions {
+  host?: string;
+  port?: number;
+  seed?: number;
+  customers?: number;
+  devices?: number;
+  mspDevices?: number;
+  customerNames?: string[];
+  licenses?: number | Record<string, number>;
+  /** Share of devices already holding their foundation license at start (0..1), default 0.1. */
+  preLicensed?: number;
+  jobSpeed?: number;
+  tokenTtlSeconds?: number;
+  rateLimit?: { perSecond?: number; perDay?: number; enforce?: boolean };
+  maxPageSize?: number;
+  maxIdsPerRequest?: number;
+  servicesV2?: boolean;
+  servicesWrapped?: boolean;
+  faults?: FaultSpec;
+  /** Default true. With `quiet: false`, one line per API call goes to stderr. */
+  quiet?: boolean;
+}
+
+export interface SandboxCredentials {
+  clientId: string;
+  clientSecret: string;
+  accessToken: string;
+  refreshToken: string;
+  expiresIn: number;
+  username: string;
+  password: string;
+  /** The MSP's own customer id. */
+  customerId: string;
+}
+
+export interface Sandbox {
+  url: string;
+  port: number;
+  credentials: SandboxCredentials;
+  estate: Estate;
+  close(): Promise<void>;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  const estate = generateEstate(options);
+  const tokenTtlSeconds = options.tokenTtlSeconds ?? 7200;
+  const auth = new AuthStore({
+    clientId: 'sandbox-' + estate.mspId.slice(0, 12),
+    clientSecret: 'sandbox-secret-' + estate.mspId.slice(12, 32),
+    username: 'admin@sandbox.example',
+    password: 'sandbox-password',
+    customerId: estate.mspId,
+    tokenTtlSeconds,
+  });
+  const world: World = {
+    estate,
+    auth,
+    jobs: new JobEngine(estate, options.jobSpeed ?? 500),
+    limiter: new RateLimiter(options.rateLimit),
+    faults: new Faults(options.faults),
+    log: new RequestLog(),
+    settings: {
+      maxPageSize: options.maxPageSize ?? 100,
+      maxIdsPerRequest: options.maxIdsPerRequest ?? 500,
+      servicesV2: options.servicesV2 ?? false,
+      servicesWrapped: options.servicesWrapped ?? false,
+    },
+  };
+  const quiet = options.quiet ?? true;
+  const pair = auth.mint();
+
+  const server = createServer((req, res) => {
+    handle(world, req, res, quiet).catch((err: unknown) => {
+      if (!res.headersSent) send(res, json(500, { message: 'An unexpected error occurred' }));
+      if (!quiet) process.stderr.write(`sandbox: ${String(err)}\n`);
+    });
+  });
+  server.keepAliveTimeout = 5000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return {
+    url: `http://${host}:${address.port}`,
+    port: address.port,
+    credentials: {
+      clientId: auth.config.clientId,
+      clientSecret: auth.config.clientSecret,
+      accessToken: pair.access_token,
+      refreshToken: pair.refresh_token,
+      expiresIn: pair.expires_in,
+      username: auth.config.username,
+      password: auth.config.password,
+      customerId: estate.mspId,
+    },
+    estate,
+    close: () =>
+      new Promise<void>((resolve) => {
+        world.jobs.close();
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+async function handle(
+  world: World,
+  req: IncomingMessage,
+  res: ServerResponse,
+  quiet: boolean,
+): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://sandbox');
+  const method = (req.method ?? 'GET').toUpperCase();
+  const rawBody = await readBody(req);
+  const ctx: Ctx = {
+    req,
+    method,
+    path: url.pathname,
+    query: url.searchParams,
+    body: parseJson(rawBody),
+    rawBody,
+    world,
+  };
+
+  if (ctx.path.startsWith('/__sandbox')) {
+    send(res, handleControl(ctx));
+    return;
+  }
+
+  const started = Date.now();
+  const entry: LogEntry = { t: started, method, path: ctx.path, query: queryObject(ctx.query), status: 0 };
+  const tenant = header(req, 'tenantid');
+  if (tenant !== undefined) entry.tenant = tenant;
+  if (method !== 'GET' && method !== 'HEAD' && rawBody !== '') {
+    entry.body = ctx.body.ok ? ctx.body.value : rawBody;
+  }
+  world.log.add(entry);
+
+  const rate = world.limiter.take();
+  const fault = world.faults.take(method + ' ' + ctx.path);
+  if (fault.latencyMs > 0) await sleep(fault.latencyMs);
+
+  if (fault.kind === 'reset') {
+    req.socket.destroy();
+    if (!quiet) process.stderr.write(`${method} ${ctx.path} reset\n`);
+    return;
+  }
+  const reply = rate.allowed ? (faultReply(fault.kind) ?? route(ctx)) : rateLimited();
+  entry.status = reply.status;
+  if (!quiet) process.stderr.write(`${method} ${ctx.path} ${reply.status} ${Date.now() - started}ms\n`);
+  send(res, reply, rate.headers);
+}
+
+function rateLimited(): Reply {
+  return json(429, { message: 'API rate limit exceeded' });
+}
+
+function faultReply(kind: string | undefined): Reply | undefined {
+  switch (kind) {
+    case 'status429':
+      return rateLimited();
+    case 'status5xx':
+      return json(500, { message: 'An unexpected error occurred' });
+    case 'plain503':
+      return { status: 503, text: 'upstream connect error or disconnect/reset before headers' };
+    default:
+      return undefined;
+  }
+}
+
+function route(ctx: Ctx): Reply {
+  if (isOAuthPath(ctx.path)) return handleOAuth(ctx);
+  const authz = header(ctx.req, 'authorization') ?? '';
+  const m = /^Bearer\s+(\S+)$/i.exec(authz.trim());
+  if (!m || !ctx.world.auth.isValidAccess(m[1] as string)) return invalidToken();
+  return handleApi(ctx);
+}

@@ -1,0 +1,81 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { RateGovernor } from '../../../src/central/governor.js';
+import { CentralClient } from '../../../src/central/http.js';
+import { json, startServer, type TestServer } from './helpers.js';
+
+function maxInWindow(times: number[], windowMs: number): number {
+  const sorted = [...times].sort((a, b) => a - b);
+  let best = 0;
+  let start = 0;
+  for (let end = 0; end < sorted.length; end++) {
+    while ((sorted[end] as number) - (sorted[start] as number) >= windowMs) start++;
+    best = Math.max(best, end - start + 1);
+  }
+  return best;
+}
+
+describe('RateGovernor', () => {
+  let server: TestServer | undefined;
+  afterEach(async () => {
+    await server?.close();
+    server = undefined;
+  });
+
+  it('never lets more than 7 requests start in any 1000 ms window (25 concurrent requests)', async () => {
+    server = await startServer((_req, res) => json(res, 200, { ok: true }));
+    const governor = new RateGovernor();
+    const starts: number[] = [];
+    const client = new CentralClient({ baseUrl: server.url, governor, trace: (l) => l.startsWith('→') && starts.push(Date.now()) });
+    const t0 = Date.now();
+    await Promise.all(Array.from({ length: 25 }, () => client.request('GET', '/x')));
+    const elapsed = Date.now() - t0;
+    expect(server.requests).toHaveLength(25);
+    expect(maxInWindow(starts, 1000)).toBeLessThanOrEqual(7);
+    expect(maxInWindow(server.requests.map((r) => r.at), 1000)).toBeLessThanOrEqual(7);
+    // 25 starts at 7 per window need at least three full windows, and not much more.
+    expect(elapsed).toBeGreaterThanOrEqual(3000);
+    expect(elapsed).toBeLessThan(6000);
+  });
+
+  it('holds new starts until the next second when Remaining-second is 0, and tracks the day budget', async () => {
+    let now = 10_250;
+    const sleeps: number[] = [];
+    const g = new RateGovernor({
+      now: () => now,
+      sleep: async (ms) => {
+        sleeps.push(ms);
+        now += ms;
+      },
+    });
+    await g.acquire();
+    g.observe({
+      'X-RateLimit-Remaining-second': '0',
+      'x-ratelimit-remaining-day': '4990',
+      'X-RateLimit-Limit-Day': '5000',
+    });
+    expect(g.dayRemaining).toBe(4990);
+    expect(g.dayLimit).toBe(5000);
+    await g.acquire();
+    expect(now).toBe(11_000 + g.marginMs);
+    expect(sleeps).toEqual([750 + g.marginMs]);
+  });
+
+  it('spaces starts by the sliding window with a fake clock', async () => {
+    let now = 0;
+    const g = new RateGovernor({
+      perSecond: 3,
+      marginMs: 10,
+      now: () => now,
+      sleep: async (ms) => {
+        now += ms;
+      },
+    });
+    const times: number[] = [];
+    for (let i = 0; i < 7; i++) {
+      await g.acquire();
+      times.push(now);
+      now += 5;
+    }
+    expect(times).toEqual([0, 5, 10, 1010, 1015, 1020, 2020]);
+  });
+});
