@@ -321,5 +321,8 @@ function applyToTree(command: Command): void {
 export function start(): void {
   main().then((code) => {
     process.exitCode = code;
+    // Idle keep-alive sockets would hold the process open for a moment after the last call:
+    // exit once everything written has been flushed.
+    process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
   });
 }

@@ -23,6 +23,7 @@ export interface Session {
 export class Context {
   readonly dir: string;
   interrupted = false;
+  private interruptedAt = 0;
   readonly abort = new AbortController();
   private storeInstance?: ConfigStore;
   private sessionInstance?: Session;
@@ -61,8 +62,9 @@ export class Context {
     return profile;
   }
 
-  session(): Session {
-    if (this.sessionInstance) return this.sessionInstance;
+  /** The API session of the chosen profile (or of `profileName`, e.g. the one login just wrote). */
+  session(profileName?: string): Session {
+    if (this.sessionInstance && !profileName) return this.sessionInstance;
     const envToken = this.env.MSP_LICENSE_ACCESS_TOKEN;
     const trace = this.io.verbose ? (line: string) => this.io.trace(line) : undefined;
     let session: Session;
@@ -83,10 +85,17 @@ export class Context {
         baseUrl,
         auth,
         source: 'environment',
-        client: new CentralClient({ baseUrl, auth, trace, onRetry: (info) => this.onRetry(info) }),
+        client: new CentralClient({
+          baseUrl,
+          auth,
+          trace,
+          signal: this.abort.signal,
+          onRetry: (info) => this.onRetry(info),
+        }),
       };
     } else {
-      const profile = this.requireProfile();
+      const profile = profileName ? this.store().getProfile(profileName) : this.requireProfile();
+      if (!profile) throw new AuthError(`No profile named '${profileName}'.`);
       const baseUrl = checkBaseUrl(this.globals.baseUrl ?? profile.baseUrl);
       const auth = new ProfileAuth({ store: this.store(), profileName: profile.name, env: this.env });
       session = {
@@ -95,7 +104,13 @@ export class Context {
         baseUrl,
         auth,
         source: 'profile',
-        client: new CentralClient({ baseUrl, auth, trace, onRetry: (info) => this.onRetry(info) }),
+        client: new CentralClient({
+          baseUrl,
+          auth,
+          trace,
+          signal: this.abort.signal,
+          onRetry: (info) => this.onRetry(info),
+        }),
       };
     }
     this.sessionInstance = session;
@@ -126,11 +141,15 @@ export class Context {
 
   /** Ctrl-C: the running command sees `abort.signal` and `interrupted`; a second Ctrl-C exits at once. */
   interrupt(): void {
+    // conf's temp-file cleanup re-raises the same signal once, so one Ctrl-C can arrive twice:
+    // only a second press a moment later means "quit now".
     if (this.interrupted) {
+      if (Date.now() - this.interruptedAt < 1000) return;
       this.cleanup();
       process.exit(130);
     }
     this.interrupted = true;
+    this.interruptedAt = Date.now();
     this.abort.abort(new InterruptedError());
   }
 

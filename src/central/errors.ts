@@ -241,7 +241,8 @@ export function classifyNetworkError(err: unknown): {
 export function networkError(err: unknown, ctx: RequestContext): CliError {
   const { host, hostPort } = hostOf(ctx.url);
   const { kind, code } = classifyNetworkError(err);
-  const seconds = Math.round((ctx.timeoutMs ?? 30_000) / 1000);
+  const timeoutMs = ctx.timeoutMs ?? 30_000;
+  const within = timeoutMs < 1000 ? `${timeoutMs}ms` : `${Math.round(timeoutMs / 1000)}s`;
   const after = ctx.retries ? ` (after ${ctx.retries} ${ctx.retries === 1 ? 'retry' : 'retries'})` : '';
   const secrets = ctx.secrets ? [...ctx.secrets] : undefined;
   let message: string;
@@ -270,7 +271,7 @@ export function networkError(err: unknown, ctx: RequestContext): CliError {
       message =
         code === 'UND_ERR_CONNECT_TIMEOUT'
           ? `Could not connect to ${hostPort}: no answer within the connect timeout`
-          : `No answer from ${host} within ${seconds}s`;
+          : `No answer from ${host} within ${within}`;
       hint = 'Central may be slow or unreachable; try again, or check HTTPS_PROXY / NO_PROXY.';
       break;
     case 'tls':

@@ -220,7 +220,11 @@ export class CentralClient {
     });
 
     /** Wait before the next attempt, or return false when the retry budget is spent. */
-    const backoff = async (reason: string, status?: number, onDelay?: (ms: number) => void): Promise<boolean> => {
+    const backoff = async (
+      reason: string,
+      status?: number,
+      onDelay?: (ms: number) => void,
+    ): Promise<boolean> => {
       if (retries >= maxRetries) return false;
       const exp = Math.min(capMs, baseMs * 2 ** retries);
       // "Equal jitter": half fixed, half random, so that concurrent workers spread out.

@@ -1,4 +1,5 @@
 // auth refresh: rotate the token pair now and persist it (the cron keep-alive).
+import { ProfileAuth } from '../central/auth.js';
 import type { Context } from '../context.js';
 import { UsageError } from '../errors.js';
 import { refreshAge } from './profiles.js';
@@ -18,7 +19,8 @@ export async function run(ctx: Context): Promise<RefreshResult> {
   }
   const session = ctx.session();
   const profile = ctx.requireProfile();
-  await session.auth.refreshAfterUnauthorized(profile.accessToken ?? '');
+  if (!(session.auth instanceof ProfileAuth)) throw new UsageError('These credentials cannot be refreshed.');
+  await session.auth.refreshNow();
   const saved = ctx.store().getProfile(profile.name);
   return {
     profile: profile.name,

@@ -216,7 +216,7 @@ export async function run(ctx: Context, options: LoginOptions): Promise<LoginRes
     const t = await refreshTokens(baseUrl, { clientId, clientSecret, refreshToken: tokens.refreshToken });
     tokens = {
       accessToken: t.access_token,
-      refreshToken: t.refresh_token,
+      refreshToken: t.refresh_token ?? tokens.refreshToken, // a gateway that does not rotate keeps the old one
       expiresIn: t.expires_in,
       issuedAt: Date.now(),
     };
@@ -248,7 +248,7 @@ export async function run(ctx: Context, options: LoginOptions): Promise<LoginRes
   // Verify with one call (which also fills the services cache). On failure put back what was there.
   let services = 0;
   try {
-    const session = ctx.session();
+    const session = ctx.session(name);
     services = (await loadServices(ctx, session, true)).data.length;
   } catch (error) {
     if (existing) store.saveProfile(existing);

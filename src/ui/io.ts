@@ -64,7 +64,9 @@ export function createIO(globals: GlobalOptions, streams: Streams): IO {
   const color = decideColor(globals, streams.env, stderrTTY);
   const noInput = globals.input === false;
   const interactive = stdinTTY && stderrTTY && !noInput;
-  const spinner = stderrTTY && color && !quiet && !json && streams.env.TERM !== 'dumb';
+  // A terminal that reports no width (some pseudo-terminals) cannot redraw a spinner line in place.
+  const width = streams.stderr.columns ?? 80;
+  const spinner = stderrTTY && color && !quiet && !json && streams.env.TERM !== 'dumb' && width > 0;
   // chalk decides nothing here (it ignores NO_COLOR on a terminal): we pick the level ourselves.
   const chalk = new Chalk({ level: color ? 1 : 0 });
   const write = (stream: Writable, text: string) => {

@@ -538,9 +538,14 @@ async function waitForJob(
   }
 }
 
-export function renderPlan(result: JobResult, ctx: Context): void {
+/**
+ * The plan. Before a confirmation it is a status message (stderr); for a dry run it is the
+ * command's output (stdout, so `--dry-run > plan.txt` keeps it), with the warnings on stderr.
+ */
+export function renderPlan(result: JobResult, ctx: Context, target: 'stderr' | 'stdout' = 'stderr'): void {
   const { io } = ctx;
-  const s = io.style;
+  const toStdout = target === 'stdout';
+  const s: typeof io.style = toStdout && !io.stdoutTTY ? (_kind, text) => text : io.style;
   const n = (x: number | undefined) => (x === undefined ? '?' : x.toLocaleString('en-US'));
   const lines: string[] = [];
   const scopeText =
@@ -565,6 +570,11 @@ export function renderPlan(result: JobResult, ctx: Context): void {
       lines.push(row.shortfall ? s('yellow', line) : line);
     }
   }
+  if (toStdout) {
+    io.out(lines.join('\n'));
+    for (const warning of result.warnings) io.warn(io.style('yellow', `warning: ${warning}`));
+    return;
+  }
   for (const warning of result.warnings) lines.push(s('yellow', `warning: ${warning}`));
   io.streams.stderr.write(`${lines.join('\n')}\n`);
 }
@@ -577,7 +587,7 @@ function names(listed: CustomerRef[]): string {
 export function renderJob(result: JobResult, ctx: Context): void {
   const { io } = ctx;
   if (result.dryRun) {
-    renderPlan(result, ctx);
+    renderPlan(result, ctx, 'stdout');
     io.info('Dry run: nothing was sent.');
     return;
   }
@@ -587,6 +597,6 @@ export function renderJob(result: JobResult, ctx: Context): void {
     ? `${result.outcome}: ${formatProgress({ ...result.wait, complete: false, blocked: false })}`
     : 'the job runs in the background in Central (add --wait to follow it)';
   io.out(
-    `${verbText} of ${result.services.join(', ')} accepted for ${result.scope.customersInScope.toLocaleString('en-US')} customers in ${sent} request${sent === 1 ? '' : 's'}; ${tail}.`,
+    `${verbText} of ${result.services.join(', ')} accepted for ${result.scope.customersInScope.toLocaleString('en-US')} customer${result.scope.customersInScope === 1 ? '' : 's'} in ${sent} request${sent === 1 ? '' : 's'}; ${tail}.`,
   );
 }

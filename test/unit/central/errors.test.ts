@@ -11,17 +11,27 @@ describe('parseErrorBody', () => {
     expect(r).toEqual({ message: 'Access token expired (invalid_token)', code: 'invalid_token' });
   });
   it('reads {description,error_code,service_name}', () => {
-    const r = parseErrorBody(400, J, '{"description":"Invalid customer","error_code":"0001","service_name":"msp"}');
+    const r = parseErrorBody(
+      400,
+      J,
+      '{"description":"Invalid customer","error_code":"0001","service_name":"msp"}',
+    );
     expect(r).toEqual({ message: 'Invalid customer', code: '0001' });
   });
   it('reads {message}', () => {
-    expect(parseErrorBody(429, J, '{"message":"API rate limit exceeded"}').message).toBe('API rate limit exceeded');
+    expect(parseErrorBody(429, J, '{"message":"API rate limit exceeded"}').message).toBe(
+      'API rate limit exceeded',
+    );
   });
   it('reads {detail}', () => {
     expect(parseErrorBody(400, J, '{"detail":"services is required"}').message).toBe('services is required');
   });
   it('reads {status:[{message:{msg}}]}', () => {
-    const r = parseErrorBody(409, J, '{"status":[{"message":{"msg":"request unsuccessful"}},{"message":{"msg":"x"}}]}');
+    const r = parseErrorBody(
+      409,
+      J,
+      '{"status":[{"message":{"msg":"request unsuccessful"}},{"message":{"msg":"x"}}]}',
+    );
     expect(r.message).toBe('request unsuccessful; x');
   });
   it('reads {error_code:400,message}', () => {
@@ -31,9 +41,10 @@ describe('parseErrorBody', () => {
     });
   });
   it('reads plain text, trimmed and capped', () => {
-    expect(parseErrorBody(503, 'text/plain', '  upstream connect error or disconnect/reset before headers \n').message).toBe(
-      'upstream connect error or disconnect/reset before headers',
-    );
+    expect(
+      parseErrorBody(503, 'text/plain', '  upstream connect error or disconnect/reset before headers \n')
+        .message,
+    ).toBe('upstream connect error or disconnect/reset before headers');
     expect(parseErrorBody(502, 'text/plain', 'x'.repeat(1000)).message.length).toBeLessThanOrEqual(300);
   });
   it('falls back to raw text for unknown JSON and to HTTP <status> when empty', () => {
@@ -59,7 +70,10 @@ describe('toCliError', () => {
     expect(e403.httpStatus).toBe(403);
   });
   it('maps 429 to RateLimitError (exit 5)', () => {
-    const e = toCliError({ status: 429, text: '{"message":"API rate limit exceeded"}' }, { ...ctx, retries: 5 });
+    const e = toCliError(
+      { status: 429, text: '{"message":"API rate limit exceeded"}' },
+      { ...ctx, retries: 5 },
+    );
     expect(e).toBeInstanceOf(RateLimitError);
     expect(e.exitCode).toBe(5);
     expect(e.message).toContain('after 5 retries');

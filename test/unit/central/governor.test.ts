@@ -21,17 +21,33 @@ describe('RateGovernor', () => {
     server = undefined;
   });
 
-  it('never lets more than 7 requests start in any 1000 ms window (25 concurrent requests)', async () => {
-    server = await startServer((_req, res) => json(res, 200, { ok: true }));
+  it('never lets more than 7 requests reach the server in any 1000 ms window (25 concurrent)', async () => {
+    // Uneven latency (a cold connection is slow, a warm one fast) must not bunch arrivals up.
+    let n = 0;
+    server = await startServer((_req, res) => {
+      n += 1;
+      setTimeout(() => json(res, 200, { ok: true }), n % 3 === 0 ? 150 : 0);
+    });
     const governor = new RateGovernor();
     const starts: number[] = [];
-    const client = new CentralClient({ baseUrl: server.url, governor, trace: (l) => l.startsWith('→') && starts.push(Date.now()) });
+    const client = new CentralClient({
+      baseUrl: server.url,
+      governor,
+      trace: (l) => {
+        if (l.startsWith('→')) starts.push(Date.now());
+      },
+    });
     const t0 = Date.now();
     await Promise.all(Array.from({ length: 25 }, () => client.request('GET', '/x')));
     const elapsed = Date.now() - t0;
     expect(server.requests).toHaveLength(25);
     expect(maxInWindow(starts, 1000)).toBeLessThanOrEqual(7);
-    expect(maxInWindow(server.requests.map((r) => r.at), 1000)).toBeLessThanOrEqual(7);
+    expect(
+      maxInWindow(
+        server.requests.map((r) => r.at),
+        1000,
+      ),
+    ).toBeLessThanOrEqual(7);
     // 25 starts at 7 per window need at least three full windows, and not much more.
     expect(elapsed).toBeGreaterThanOrEqual(3000);
     expect(elapsed).toBeLessThan(6000);
@@ -47,7 +63,7 @@ describe('RateGovernor', () => {
         now += ms;
       },
     });
-    await g.acquire();
+    (await g.acquire())();
     g.observe({
       'X-RateLimit-Remaining-second': '0',
       'x-ratelimit-remaining-day': '4990',
@@ -55,7 +71,7 @@ describe('RateGovernor', () => {
     });
     expect(g.dayRemaining).toBe(4990);
     expect(g.dayLimit).toBe(5000);
-    await g.acquire();
+    (await g.acquire())();
     expect(now).toBe(11_000 + g.marginMs);
     expect(sleeps).toEqual([750 + g.marginMs]);
   });
@@ -72,10 +88,28 @@ describe('RateGovernor', () => {
     });
     const times: number[] = [];
     for (let i = 0; i < 7; i++) {
-      await g.acquire();
+      const release = await g.acquire();
       times.push(now);
       now += 5;
+      release();
     }
-    expect(times).toEqual([0, 5, 10, 1010, 1015, 1020, 2020]);
+    // Each slot is free again 1000 + 10 ms after its request was answered (5 ms after its start).
+    expect(times).toEqual([0, 5, 10, 1015, 1020, 1025, 2030]);
+  });
+
+  it('waits for an unanswered request before reusing its slot', async () => {
+    const g = new RateGovernor({ perSecond: 1, marginMs: 0 });
+    const first = await g.acquire();
+    let second = false;
+    const pending = g.acquire().then((release) => {
+      second = true;
+      release();
+    });
+    await new Promise((r) => setTimeout(r, 50));
+    expect(second).toBe(false);
+    const released = Date.now();
+    first();
+    await pending;
+    expect(Date.now() - released).toBeGreaterThanOrEqual(990);
   });
 });

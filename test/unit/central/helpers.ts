@@ -1,8 +1,8 @@
 // Small real HTTP servers on 127.0.0.1:0 for the central tests.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { CentralClient, type ClientOptions } from '../../../src/central/http.js';
 import { RateGovernor } from '../../../src/central/governor.js';
+import { CentralClient, type ClientOptions } from '../../../src/central/http.js';
 
 export interface Seen {
   method: string;
@@ -61,7 +61,12 @@ export async function startServer(handler: Handler): Promise<TestServer> {
   };
 }
 
-export function json(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
+export function json(
+  res: http.ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+) {
   res.writeHead(status, { 'content-type': 'application/json', ...headers });
   res.end(JSON.stringify(body));
 }

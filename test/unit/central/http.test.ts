@@ -56,7 +56,10 @@ describe('CentralClient', () => {
     const client = testClient(server.url, { onRetry: (i) => retries.push(i) });
     const res = await client.request('GET', '/x');
     expect(res.body).toEqual({ ok: true });
-    expect(retries.map((r) => `${r.reason} (${r.attempt}/${r.max})`)).toEqual(['HTTP 503 (1/5)', 'HTTP 503 (2/5)']);
+    expect(retries.map((r) => `${r.reason} (${r.attempt}/${r.max})`)).toEqual([
+      'HTTP 503 (1/5)',
+      'HTTP 503 (2/5)',
+    ]);
     expect(client.metrics).toMatchObject({ calls: 3, retries: 2 });
   });
 
@@ -107,7 +110,7 @@ describe('CentralClient', () => {
     const err = await client.request('GET', '/slow').catch((e) => e);
     expect(err).toBeInstanceOf(NetworkError);
     expect(err.exitCode).toBe(6);
-    expect(err.message).toMatch(/No answer from 127\.0\.0\.1 within 0s|No answer from 127\.0\.0\.1/);
+    expect(err.message).toContain('No answer from 127.0.0.1 within 150ms (after 1 retry)');
     expect(server.requests).toHaveLength(2);
   });
 
@@ -164,10 +167,15 @@ describe('CentralClient', () => {
       n += 1;
       if (n === 1) text(res, 502, 'bad gateway');
       else
-        json(res, 200, { access_token: 'access-token-1' }, {
-          'X-RateLimit-Remaining-day': '4990',
-          'X-RateLimit-Limit-day': '5000',
-        });
+        json(
+          res,
+          200,
+          { access_token: 'access-token-1' },
+          {
+            'X-RateLimit-Remaining-day': '4990',
+            'X-RateLimit-Limit-day': '5000',
+          },
+        );
     });
     const lines: string[] = [];
     const client = testClient(server.url, { auth: new FakeAuth(), trace: (l) => lines.push(l) });
@@ -178,7 +186,9 @@ describe('CentralClient', () => {
     expect(all).not.toContain('client-secret-xyz');
     expect(all).not.toContain('another-token');
     expect(all).not.toContain('access-token-1');
-    expect(lines[0]).toMatch(/^→ GET http:\/\/127\.0\.0\.1:\d+\/oauth2\/token\?client_secret=\*\*\*&refresh_token=\*\*\*&code=\*\*\*$/);
+    expect(lines[0]).toMatch(
+      /^→ GET http:\/\/127\.0\.0\.1:\d+\/oauth2\/token\?client_secret=\*\*\*&refresh_token=\*\*\*&code=\*\*\*$/,
+    );
     expect(lines.some((l) => /^← 502 GET \/oauth2\/token \d+ms$/.test(l))).toBe(true);
     expect(lines.some((l) => /^← 200 GET \/oauth2\/token \d+ms \(day 4990\/5000\)$/.test(l))).toBe(true);
   });
@@ -188,7 +198,9 @@ describe('CentralClient', () => {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end('{oops');
     });
-    const err = await testClient(server.url).request('GET', '/x').catch((e) => e);
+    const err = await testClient(server.url)
+      .request('GET', '/x')
+      .catch((e) => e);
     expect(err.message).toContain('unexpected response from GET /x');
     expect(err.exitCode).toBe(1);
   });
@@ -196,7 +208,11 @@ describe('CentralClient', () => {
   it('stops waiting when the signal aborts', async () => {
     server = await startServer((_req, res) => text(res, 503, 'down'));
     const controller = new AbortController();
-    const client = testClient(server.url, { retryBaseMs: 5_000, retryCapMs: 5_000, signal: controller.signal });
+    const client = testClient(server.url, {
+      retryBaseMs: 5_000,
+      retryCapMs: 5_000,
+      signal: controller.signal,
+    });
     setTimeout(() => controller.abort(new Error('stop')), 100);
     const err = await client.request('GET', '/x').catch((e) => e);
     expect(err.message).toBe('stop');

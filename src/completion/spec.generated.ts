@@ -1,0 +1,822 @@
+// biome-ignore-all format: generated
+// GENERATED from the commander tree in src/cli.ts by test/unit/completion/spec.test.ts: do not edit.
+// Regenerate: npx vitest run -u test/unit/completion/spec.test.ts
+import type { CommandSpec } from './spec.js';
+
+export const COMPLETION_SPEC: CommandSpec = {
+  "name": "msp-license",
+  "description": "Assign Aruba Central service licenses to the devices of an MSP’s tenant customers.",
+  "options": [
+    {
+      "names": [
+        "-V",
+        "--version"
+      ],
+      "value": "none",
+      "description": "print the version"
+    },
+    {
+      "names": [
+        "-p",
+        "--profile"
+      ],
+      "value": "required",
+      "description": "profile to use"
+    },
+    {
+      "names": [
+        "--json"
+      ],
+      "value": "none",
+      "description": "machine-readable output: one JSON document on stdout"
+    },
+    {
+      "names": [
+        "-q",
+        "--quiet"
+      ],
+      "value": "none",
+      "description": "print only errors"
+    },
+    {
+      "names": [
+        "-v",
+        "--verbose"
+      ],
+      "value": "none",
+      "description": "trace HTTP calls on stderr (secrets redacted)"
+    },
+    {
+      "names": [
+        "--no-color"
+      ],
+      "value": "none",
+      "description": "no colour (also NO_COLOR)"
+    },
+    {
+      "names": [
+        "--no-input"
+      ],
+      "value": "none",
+      "description": "never prompt (scripts, cron)"
+    },
+    {
+      "names": [
+        "--base-url"
+      ],
+      "value": "required",
+      "description": "gateway URL (overrides the profile)"
+    },
+    {
+      "names": [
+        "-h",
+        "--help"
+      ],
+      "value": "none",
+      "description": "show help"
+    }
+  ],
+  "args": [],
+  "commands": [
+    {
+      "name": "login",
+      "description": "store credentials in a profile (interactive on a terminal)",
+      "options": [
+        {
+          "names": [
+            "--cluster"
+          ],
+          "value": "required",
+          "description": "regional gateway (see: msp-license login --help)"
+        },
+        {
+          "names": [
+            "--client-id"
+          ],
+          "value": "required",
+          "description": "API client id (Central: API Gateway → System Apps & Tokens)"
+        },
+        {
+          "names": [
+            "--client-secret-stdin"
+          ],
+          "value": "none",
+          "description": "read the client secret from stdin (or set MSP_LICENSE_CLIENT_SECRET)"
+        },
+        {
+          "names": [
+            "--token-file"
+          ],
+          "value": "required",
+          "description": "Central's “Download Token” JSON file ('-' = stdin)"
+        },
+        {
+          "names": [
+            "--refresh-token-stdin"
+          ],
+          "value": "none",
+          "description": "read a refresh token from stdin"
+        },
+        {
+          "names": [
+            "--username"
+          ],
+          "value": "required",
+          "description": "username/password login (non-SSO accounts); password from --password-stdin"
+        },
+        {
+          "names": [
+            "--password-stdin"
+          ],
+          "value": "none",
+          "description": "read the password from stdin"
+        },
+        {
+          "names": [
+            "--customer-id"
+          ],
+          "value": "required",
+          "description": "with --username: the MSP customer id"
+        },
+        {
+          "names": [
+            "--default"
+          ],
+          "value": "none",
+          "description": "make this the default profile"
+        },
+        {
+          "names": [
+            "-h",
+            "--help"
+          ],
+          "value": "none",
+          "description": "show help"
+        }
+      ],
+      "args": [],
+      "commands": []
+    },
+    {
+      "name": "logout",
+      "description": "forget a profile's secrets (keeps its gateway and client id)",
+      "options": [
+        {
+          "names": [
+            "--remove"
+          ],
+          "value": "none",
+          "description": "remove the whole profile"
+        },
+        {
+          "names": [
+            "-h",
+            "--help"
+          ],
+          "value": "none",
+          "description": "show help"
+        }
+      ],
+      "args": [],
+      "commands": []
+    },
+    {
+      "name": "auth",
+      "description": "credentials: status and keep-alive",
+      "options": [
+        {
+          "names": [
+            "-h",
+            "--help"
+          ],
+          "value": "none",
+          "description": "show help"
+        }
+      ],
+      "args": [],
+      "commands": [
+        {
+          "name": "status",
+          "description": "who am I, which gateway, token expiry, refresh-token age (exit 4 when they do not work)",
+          "options": [
+            {
+              "names": [
+                "--offline"
+              ],
+              "value": "none",
+              "description": "do not verify with a live call"
+            },
+            {
+              "names": [
+                "-h",
+                "--help"
+              ],
+              "value": "none",
+              "description": "show help"
+            }
+          ],
+          "args": [],
+          "commands": []
+        },
+        {
+          "name": "refresh",
+          "description": "refresh the tokens now (cron keep-alive: refresh tokens die after 15 days unused)",
+          "options": [
+            {
+              "names": [
+                "-h",
+                "--help"
+              ],
+              "value": "none",
+              "description": "show help"
+            }
+          ],
+          "args": [],
+          "commands": []
+        },
+        {
+          "name": "help",
+          "description": "display help for command",
+          "options": [],
+          "args": [
+            {
+              "name": "command",
+              "variadic": false
+            }
+          ],
+          "commands": []
+        }
+      ]
+    },
+    {
+      "name": "profiles",
+      "description": "list profiles; mark the default",
+      "options": [
+        {
+          "names": [
+            "-h",
+            "--help"
+          ],
+          "value": "none",
+          "description": "show help"
+        }
+      ],
+      "args": [],
+      "commands": [
+        {
+          "name": "use",
+          "description": "make a profile the default",
+          "options": [
+            {
+              "names": [
+                "-h",
+                "--help"
+              ],
+              "value": "none",
+              "description": "show help"
+            }
+          ],
+          "args": [
+            {
+              "name": "name",
+              "variadic": false
+            }
+          ],
+          "commands": []
+        }
+      ]
+    },
+    {
+      "name": "services",
+      "description": "list the licensable services (cached; --refresh)",
+      "options": [
+        {
+          "names": [
+            "--refresh"
+          ],
+          "value": "none",
+          "description": "fetch the list again instead of using the cache"
+        },
+        {
+          "names": [
+            "--all"
+          ],
+          "value": "none",
+          "description": "also list non-Central GreenLake services"
+        },
+        {
+          "names": [
+            "-h",
+            "--help"
+          ],
+          "value": "none",
+          "description": "show help"
+        }
+      ],
+      "args": [],
+      "commands": []
+    },
+    {
+      "name": "customers",
+      "description": "list tenant customers (cached; --refresh, --search TEXT)",
+      "options": [
+        {
+          "names": [
+            "--refresh"
+          ],
+          "value": "none",
+          "description": "fetch the list again instead of using the cache"
+        },
+        {
+          "names": [
+            "--search"
+          ],
+          "value": "required",
+          "description": "only customers whose name or id contains TEXT"
+        },
+        {
+          "names": [
+            "-h",
+            "--help"
+          ],
+          "value": "none",
+          "description": "show help"
+        }
+      ],
+      "args": [],
+      "commands": []
+    },
+    {
+      "name": "assign",
+      "description": "assign service licenses to all devices of the chosen customers",
+      "options": [
+        {
+          "names": [
+            "-s",
+            "--services"
+          ],
+          "value": "required",
+          "description": "services to license (comma list; repeatable)"
+        },
+        {
+          "names": [
+            "--include"
+          ],
+          "value": "required",
+          "description": "only these customers (ids or exact names, comma list; repeatable)"
+        },
+        {
+          "names": [
+            "--exclude"
+          ],
+          "value": "required",
+          "description": "every customer but these (ids or exact names; repeatable)"
+        },
+        {
+          "names": [
+            "--include-file"
+          ],
+          "value": "required",
+          "description": "read customers to include from FILE ('-' = stdin), one per line, # comments"
+        },
+        {
+          "names": [
+            "--exclude-file"
+          ],
+          "value": "required",
+          "description": "read customers to exclude from FILE ('-' = stdin), one per line, # comments"
+        },
+        {
+          "names": [
+            "--all-customers"
+          ],
+          "value": "none",
+          "description": "every customer of the MSP (required when neither --include nor --exclude)"
+        },
+        {
+          "names": [
+            "--dry-run"
+          ],
+          "value": "none",
+          "description": "resolve and validate, print the plan, send nothing"
+        },
+        {
+          "names": [
+            "-y",
+            "--yes"
+          ],
+          "value": "none",
+          "description": "do not ask for confirmation"
+        },
+        {
+          "names": [
+            "-w",
+            "--wait"
+          ],
+          "value": "none",
+          "description": "wait until every eligible device in scope is done"
+        },
+        {
+          "names": [
+            "--timeout"
+          ],
+          "value": "required",
+          "description": "with --wait: give up after this long (e.g. 30m, 2h)"
+        },
+        {
+          "names": [
+            "--interval"
+          ],
+          "value": "required",
+          "description": "with --wait: time between progress polls (min 5s)"
+        },
+        {
+          "names": [
+            "--chunk-size"
+          ],
+          "value": "required",
+          "description": "customer ids per request (halved on 413/417)"
+        },
+        {
+          "names": [
+            "-h",
+            "--help"
+          ],
+          "value": "none",
+          "description": "show help"
+        }
+      ],
+      "args": [],
+      "commands": []
+    },
+    {
+      "name": "unassign",
+      "description": "remove service licenses from all devices of the chosen customers",
+      "options": [
+        {
+          "names": [
+            "-s",
+            "--services"
+          ],
+          "value": "required",
+          "description": "services to license (comma list; repeatable)"
+        },
+        {
+          "names": [
+            "--include"
+          ],
+          "value": "required",
+          "description": "only these customers (ids or exact names, comma list; repeatable)"
+        },
+        {
+          "names": [
+            "--exclude"
+          ],
+          "value": "required",
+          "description": "every customer but these (ids or exact names; repeatable)"
+        },
+        {
+          "names": [
+            "--include-file"
+          ],
+          "value": "required",
+          "description": "read customers to include from FILE ('-' = stdin), one per line, # comments"
+        },
+        {
+          "names": [
+            "--exclude-file"
+          ],
+          "value": "required",
+          "description": "read customers to exclude from FILE ('-' = stdin), one per line, # comments"
+        },
+        {
+          "names": [
+            "--all-customers"
+          ],
+          "value": "none",
+          "description": "every customer of the MSP (required when neither --include nor --exclude)"
+        },
+        {
+          "names": [
+            "--dry-run"
+          ],
+          "value": "none",
+          "description": "resolve and validate, print the plan, send nothing"
+        },
+        {
+          "names": [
+            "-y",
+            "--yes"
+          ],
+          "value": "none",
+          "description": "do not ask for confirmation"
+        },
+        {
+          "names": [
+            "-w",
+            "--wait"
+          ],
+          "value": "none",
+          "description": "wait until every eligible device in scope is done"
+        },
+        {
+          "names": [
+            "--timeout"
+          ],
+          "value": "required",
+          "description": "with --wait: give up after this long (e.g. 30m, 2h)"
+        },
+        {
+          "names": [
+            "--interval"
+          ],
+          "value": "required",
+          "description": "with --wait: time between progress polls (min 5s)"
+        },
+        {
+          "names": [
+            "--chunk-size"
+          ],
+          "value": "required",
+          "description": "customer ids per request (halved on 413/417)"
+        },
+        {
+          "names": [
+            "-h",
+            "--help"
+          ],
+          "value": "none",
+          "description": "show help"
+        }
+      ],
+      "args": [],
+      "commands": []
+    },
+    {
+      "name": "status",
+      "description": "license coverage of a scope: devices licensed / eligible, per service and customer",
+      "options": [
+        {
+          "names": [
+            "-s",
+            "--services"
+          ],
+          "value": "required",
+          "description": "services to report (default: every service with eligible devices)"
+        },
+        {
+          "names": [
+            "--include"
+          ],
+          "value": "required",
+          "description": "only these customers (ids or exact names, comma list; repeatable)"
+        },
+        {
+          "names": [
+            "--exclude"
+          ],
+          "value": "required",
+          "description": "every customer but these (ids or exact names; repeatable)"
+        },
+        {
+          "names": [
+            "--include-file"
+          ],
+          "value": "required",
+          "description": "read customers to include from FILE ('-' = stdin), one per line, # comments"
+        },
+        {
+          "names": [
+            "--exclude-file"
+          ],
+          "value": "required",
+          "description": "read customers to exclude from FILE ('-' = stdin), one per line, # comments"
+        },
+        {
+          "names": [
+            "--all-customers"
+          ],
+          "value": "none",
+          "description": "every customer of the MSP (required when neither --include nor --exclude)"
+        },
+        {
+          "names": [
+            "-h",
+            "--help"
+          ],
+          "value": "none",
+          "description": "show help"
+        }
+      ],
+      "args": [],
+      "commands": []
+    },
+    {
+      "name": "history",
+      "description": "the local audit log of every assign/unassign this machine sent",
+      "options": [
+        {
+          "names": [
+            "--since"
+          ],
+          "value": "required",
+          "description": "only entries since a date (2026-11-01) or a duration ago (7d, 12h)"
+        },
+        {
+          "names": [
+            "--limit"
+          ],
+          "value": "required",
+          "description": "at most N entries, newest last"
+        },
+        {
+          "names": [
+            "-h",
+            "--help"
+          ],
+          "value": "none",
+          "description": "show help"
+        }
+      ],
+      "args": [],
+      "commands": []
+    },
+    {
+      "name": "completion",
+      "description": "print a completion script for bash, zsh or fish",
+      "options": [
+        {
+          "names": [
+            "-h",
+            "--help"
+          ],
+          "value": "none",
+          "description": "show help"
+        }
+      ],
+      "args": [
+        {
+          "name": "shell",
+          "variadic": false
+        }
+      ],
+      "commands": []
+    },
+    {
+      "name": "sandbox",
+      "description": "run a local simulated Central (for trying the tool and rehearsing cron scripts)",
+      "options": [
+        {
+          "names": [
+            "--port"
+          ],
+          "value": "required",
+          "description": "port to listen on (0 = any free one)"
+        },
+        {
+          "names": [
+            "--host"
+          ],
+          "value": "required",
+          "description": "loopback address to bind"
+        },
+        {
+          "names": [
+            "--customers"
+          ],
+          "value": "required",
+          "description": "tenant customers"
+        },
+        {
+          "names": [
+            "--devices"
+          ],
+          "value": "required",
+          "description": "tenant devices in all"
+        },
+        {
+          "names": [
+            "--licenses"
+          ],
+          "value": "required",
+          "description": "licenses per service"
+        },
+        {
+          "names": [
+            "--job-speed"
+          ],
+          "value": "required",
+          "description": "devices licensed per second by a job"
+        },
+        {
+          "names": [
+            "--token-ttl"
+          ],
+          "value": "required",
+          "description": "access-token lifetime"
+        },
+        {
+          "names": [
+            "--page-size"
+          ],
+          "value": "required",
+          "description": "silent cap on page sizes"
+        },
+        {
+          "names": [
+            "--max-ids"
+          ],
+          "value": "required",
+          "description": "customer ids per request before 413"
+        },
+        {
+          "names": [
+            "--daily-limit"
+          ],
+          "value": "required",
+          "description": "API calls per day"
+        },
+        {
+          "names": [
+            "--no-rate-limit"
+          ],
+          "value": "none",
+          "description": "do not enforce 7 calls/s and the daily budget"
+        },
+        {
+          "names": [
+            "--services-v2"
+          ],
+          "value": "none",
+          "description": "also serve the documented v2 services path"
+        },
+        {
+          "names": [
+            "--fault-429"
+          ],
+          "value": "required",
+          "description": "answer the next N calls with 429"
+        },
+        {
+          "names": [
+            "--fault-5xx"
+          ],
+          "value": "required",
+          "description": "answer the next N calls with 500"
+        },
+        {
+          "names": [
+            "--latency"
+          ],
+          "value": "required",
+          "description": "delay every answer"
+        },
+        {
+          "names": [
+            "--seed"
+          ],
+          "value": "required",
+          "description": "estate seed"
+        },
+        {
+          "names": [
+            "--write-profile"
+          ],
+          "value": "optional",
+          "description": "write a ready profile (default name: sandbox)"
+        },
+        {
+          "names": [
+            "-h",
+            "--help"
+          ],
+          "value": "none",
+          "description": "show help"
+        }
+      ],
+      "args": [],
+      "commands": []
+    },
+    {
+      "name": "help",
+      "description": "help on a command, or a topic: exit-codes, environment, cron",
+      "options": [
+        {
+          "names": [
+            "-h",
+            "--help"
+          ],
+          "value": "none",
+          "description": "show help"
+        }
+      ],
+      "args": [
+        {
+          "name": "topic",
+          "variadic": false
+        }
+      ],
+      "commands": []
+    }
+  ]
+};

@@ -1,0 +1,250 @@
+// End to end, credentials and the services list: login, token refresh with rotation, services
+// v2/v1 fallback. The BUILT CLI (no TTY) against the sandbox.
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, test } from 'vitest';
+import { runCli } from '../helpers/cli.js';
+import {
+  cleanupAll,
+  expectNoSecret,
+  mode,
+  profileOf,
+  sandboxOnly,
+  scratch,
+  secretsOf,
+  statusLines,
+  TOKEN_PATH,
+  SERVICES_V1 as V1,
+  SERVICES_V2 as V2,
+  walk,
+  world,
+} from '../helpers/e2e.js';
+import { clearLog, control, mutatingCalls, requestLog, type Sandbox } from '../helpers/sandbox.js';
+
+afterEach(cleanupAll);
+
+describe('login (non-interactive)', () => {
+  async function login(sandbox: Sandbox, root: string, dir: string, extra: string[] = [], env = {}) {
+    const tokenFile = join(root, 'token.json');
+    writeFileSync(
+      tokenFile,
+      JSON.stringify({
+        access_token: sandbox.credentials.accessToken,
+        refresh_token: sandbox.credentials.refreshToken,
+        expires_in: 7200,
+        token_type: 'bearer',
+      }),
+    );
+    return runCli(
+      dir,
+      [
+        ...extra,
+        'login',
+        '--base-url',
+        sandbox.url,
+        '--client-id',
+        sandbox.credentials.clientId,
+        '--client-secret-stdin',
+        '--token-file',
+        tokenFile,
+      ],
+      { input: `${sandbox.credentials.clientSecret}\n`, cwd: root, env },
+    );
+  }
+
+  test('stores a 0600 config in a fresh 0700 dir, verifies with one call, prints no secret', async () => {
+    const sandbox = await sandboxOnly();
+    const { root, dir } = scratch();
+    const result = await login(sandbox, root, dir);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/Logged in: profile 'default'/);
+    expect(mode(dir)).toBe(0o700);
+    expect(mode(join(dir, 'config.json'))).toBe(0o600);
+    expect(walk(root).filter((p) => p.includes('-nodejs'))).toEqual([]);
+    expectNoSecret(result.stdout + result.stderr, secretsOf(sandbox));
+    const profile = profileOf(dir, 'default');
+    expect(profile).toMatchObject({ baseUrl: sandbox.url, clientId: sandbox.credentials.clientId });
+    // The verification call: the services list (v2 answers 404 here, then v1).
+    const log = await requestLog(sandbox);
+    expect(statusLines(log.requests)).toEqual([`GET ${V2} 404`, `GET ${V1} 200`]);
+  });
+
+  test('the default config dir is <XDG>/msp-license, with no -nodejs suffix', async () => {
+    const sandbox = await sandboxOnly();
+    const { root } = scratch();
+    const result = await login(sandbox, root, root, [], {
+      MSP_LICENSE_CONFIG_DIR: undefined,
+      HOME: root,
+    });
+    expect(result.code, result.stderr).toBe(0);
+    const dir = join(root, '.config', 'msp-license');
+    expect(mode(dir)).toBe(0o700);
+    expect(mode(join(dir, 'config.json'))).toBe(0o600);
+    expect(walk(root).filter((p) => p.includes('-nodejs'))).toEqual([]);
+  });
+
+  test('--verbose traces the calls but never a secret', async () => {
+    const sandbox = await sandboxOnly();
+    const { root, dir } = scratch();
+    const result = await login(sandbox, root, dir, ['--verbose']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(/services\/config/);
+    expectNoSecret(result.stdout + result.stderr, secretsOf(sandbox));
+  });
+
+  test('refuses http:// to a non-loopback host (exit 2) and writes no profile', async () => {
+    const { root, dir } = scratch();
+    const tokenFile = join(root, 'token.json');
+    writeFileSync(tokenFile, JSON.stringify({ access_token: 'a'.repeat(32), refresh_token: 'r'.repeat(32) }));
+    const result = await runCli(
+      dir,
+      [
+        'login',
+        '--base-url',
+        'http://central.example.com',
+        '--client-id',
+        'id',
+        '--client-secret-stdin',
+        '--token-file',
+        tokenFile,
+      ],
+      { input: 'the-client-secret\n', cwd: root },
+    );
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/https/);
+    expect(result.stdout).toBe('');
+    expect(result.stdout + result.stderr).not.toContain('the-client-secret');
+    expect(existsSync(join(dir, 'config.json')) && profileOf(dir, 'default')).toBeFalsy();
+  });
+});
+
+describe('services', () => {
+  test('v2 404 falls back to v1; the next --refresh goes straight to the remembered path', async () => {
+    const w = await world();
+    // login fetched the list: v2 (404) then v1.
+    const first = statusLines((await requestLog(w.sandbox)).requests);
+    expect(first).toEqual([`GET ${V2} 404`, `GET ${V1} 200`]);
+    await clearLog(w.sandbox);
+    const result = await w.cli(['services', '--refresh']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/^foundation_ap\s/m);
+    const second = statusLines((await requestLog(w.sandbox)).requests);
+    expect(second).toEqual([`GET ${V1} 200`]);
+  });
+
+  test('a gateway that serves v2 is asked v2 only', async () => {
+    const w = await world({ servicesV2: true });
+    const log = statusLines((await requestLog(w.sandbox)).requests);
+    expect(log).toEqual([`GET ${V2} 200`]);
+  });
+
+  test.each([
+    ['wrapped {"data": {...}}', true],
+    ['bare {...}', false],
+  ])('--json parses the %s shape; GreenLake names only with --all', async (_label, servicesWrapped) => {
+    const w = await world({ servicesWrapped });
+    const result = await w.cli(['--json', 'services', '--refresh']);
+    expect(result.code, result.stderr).toBe(0);
+    const parsed = JSON.parse(result.stdout);
+    const names: string[] = parsed.services.map((s: { name: string }) => s.name);
+    expect(names).toEqual(
+      expect.arrayContaining(['foundation_ap', 'advanced_switch_6300', 'foundation_70xx']),
+    );
+    expect(names).not.toContain('data');
+    for (const hidden of ['storage_alletra_6k', 'k8s_ezmeral', 'zerto_dr', 'hciaas_baas', 'proliant_compute'])
+      expect(names).not.toContain(hidden);
+
+    const all = await w.cli(['--json', 'services', '--all']);
+    expect(all.code, all.stderr).toBe(0);
+    const allNames: string[] = JSON.parse(all.stdout).services.map((s: { name: string }) => s.name);
+    expect(allNames).toEqual(expect.arrayContaining(['storage_alletra_6k', 'k8s_ezmeral', 'foundation_ap']));
+
+    const text = await w.cli(['services']);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/^foundation_ap\s/m);
+    expect(text.stdout).not.toMatch(/storage_alletra_6k/);
+  });
+});
+
+describe('token refresh', () => {
+  test('an expired access token is refreshed once; the rotated pair is persisted for the next run', async () => {
+    const w = await world();
+    const original = profileOf(w.dir).refreshToken;
+    expect(original).toBe(w.sandbox.credentials.refreshToken);
+
+    for (let run = 1; run <= 2; run++) {
+      const previous = profileOf(w.dir).refreshToken;
+      await control(w.sandbox, 'expire-tokens');
+      await clearLog(w.sandbox);
+      const result = await w.cli(['assign', '-s', 'foundation_ap', '--include', w.ids[run] as string]);
+      expect(result.code, `run ${run}: ${result.stderr}`).toBe(0);
+      const log = await requestLog(w.sandbox);
+      expect(log.counts[TOKEN_PATH], `run ${run}`).toBe(1);
+      expect(log.requests.filter((r) => r.path === '/oauth2/token').map((r) => r.status)).toEqual([200]);
+      // The first call met the expired token (401); after the refresh the job went through once.
+      expect(log.requests[0]?.status).toBe(401);
+      expect((await mutatingCalls(w.sandbox)).filter((c) => c.status !== 401).map((c) => c.status)).toEqual([
+        200,
+      ]);
+      const now = profileOf(w.dir).refreshToken;
+      expect(now).not.toBe(previous);
+      expectNoSecret(result.stdout + result.stderr, [previous as string, now as string]);
+    }
+    expect(profileOf(w.dir).refreshToken).not.toBe(original);
+  });
+
+  test('a short token lifetime (2s) during --wait: every refresh works, and so does the next run', async () => {
+    const w = await world({ tokenTtlSeconds: 2, jobSpeed: 20, preLicensed: 0, devices: 100 });
+    const result = await w.cli([
+      'assign',
+      '-s',
+      'foundation_ap',
+      '--all-customers',
+      '--wait',
+      '--interval',
+      '1s',
+    ]);
+    expect(result.code, result.stderr).toBe(0);
+    let log = await requestLog(w.sandbox);
+    const refreshes = log.requests.filter((r) => r.path === '/oauth2/token');
+    expect(refreshes.length).toBeGreaterThanOrEqual(1);
+    expect(refreshes.every((r) => r.status === 200)).toBe(true);
+
+    await new Promise((r) => setTimeout(r, 2100));
+    await clearLog(w.sandbox);
+    const again = await w.cli(['services', '--refresh']);
+    expect(again.code, again.stderr).toBe(0);
+    log = await requestLog(w.sandbox);
+    expect(log.requests.filter((r) => r.path === '/oauth2/token').map((r) => r.status)).toEqual([200]);
+  });
+
+  test('two processes with an expired token at once: both succeed, one refresh (single-flight)', async () => {
+    const w = await world();
+    await control(w.sandbox, 'expire-tokens');
+    await clearLog(w.sandbox);
+    const [a, b] = await Promise.all([w.cli(['services', '--refresh']), w.cli(['services', '--refresh'])]);
+    expect(a.code, a.stderr).toBe(0);
+    expect(b.code, b.stderr).toBe(0);
+    const log = await requestLog(w.sandbox);
+    expect(statusLines(log.requests.filter((r) => r.path === '/oauth2/token'))).toEqual([
+      `${TOKEN_PATH} 200`,
+    ]);
+    // And the pair on disk is the live one.
+    await control(w.sandbox, 'expire-tokens');
+    const c = await w.cli(['services', '--refresh']);
+    expect(c.code, c.stderr).toBe(0);
+  });
+
+  test('a revoked refresh token: exit 4, nothing sent, a hint to log in again, config intact', async () => {
+    const w = await world();
+    const before = profileOf(w.dir);
+    await control(w.sandbox, 'revoke-refresh');
+    await control(w.sandbox, 'expire-tokens');
+    const result = await w.cli(['assign', '-s', 'foundation_ap', '--include', w.ids[0] as string]);
+    expect(result.code).toBe(4);
+    expect(result.stderr).toMatch(/login/);
+    expectNoSecret(result.stdout + result.stderr, secretsOf(w.sandbox));
+    expect((await mutatingCalls(w.sandbox)).filter((c) => c.status === 200)).toEqual([]);
+    expect(profileOf(w.dir)).toMatchObject({ baseUrl: before.baseUrl, clientId: before.clientId });
+  });
+});
