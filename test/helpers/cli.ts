@@ -40,7 +40,7 @@ export function runCli(configDir: string, args: string[], options: CliOptions = 
     }
     const child = spawn(process.execPath, [BIN, ...args], {
       env,
-      cwd: options.cwd ?? configDir,
+      cwd: options.cwd ?? tmpdir(),
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let stdout = '';
