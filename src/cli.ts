@@ -17,10 +17,21 @@ const collect = (value: string, previous: string[] = []): string[] => [
 
 type Loader = () => Promise<{ run: (ctx: never, options: never, ...args: never[]) => Promise<unknown> }>;
 
+export type Dispatcher = (load: Loader, command: Command, args: unknown[]) => Promise<void>;
+
 /** Runs one command: builds its context from the global options, then hands over. */
-async function dispatch(load: Loader, command: Command, args: unknown[] = []): Promise<void> {
+let dispatcher: Dispatcher = async (load, command, args) => {
   const { runCommand } = await import('./runtime.js');
   await runCommand(load, command.optsWithGlobals() as GlobalOptions & Record<string, unknown>, args);
+};
+
+/** The wiring test replaces how actions run, to see what argv turns into. */
+export function setDispatcher(replacement: Dispatcher): void {
+  dispatcher = replacement;
+}
+
+function dispatch(load: Loader, command: Command, args: unknown[] = []): Promise<void> {
+  return dispatcher(load, command, args);
 }
 
 const examples = (lines: string[]) => `\nExamples:\n${lines.map((line) => `  $ ${line}`).join('\n')}\n`;
@@ -96,6 +107,12 @@ export function buildProgram(): Command {
     .addOption(
       new Option('--base-url <url>', 'gateway URL (overrides the profile)').env('MSP_LICENSE_BASE_URL'),
     )
+    .addOption(
+      new Option(
+        '--request-timeout <duration>',
+        'give up on one HTTP request after this long (default 30s)',
+      ).env('MSP_LICENSE_REQUEST_TIMEOUT'),
+    )
     .showSuggestionAfterError(true)
     .helpCommand(false)
     .addHelpText(
@@ -134,13 +151,32 @@ export function buildProgram(): Command {
     .command('logout')
     .description("forget a profile's secrets (keeps its gateway and client id)")
     .option('--remove', 'remove the whole profile')
+    .addHelpText(
+      'after',
+      examples(['msp-license logout --profile old-lab', 'msp-license logout --profile old-lab --remove']),
+    )
     .action((_o, cmd: Command) => dispatch(() => import('./commands/logout.js'), cmd));
 
-  const auth = program.command('auth').description('credentials: status and keep-alive');
+  const auth = program
+    .command('auth')
+    .description('credentials: status and keep-alive')
+    .addHelpText('after', examples(['msp-license auth status', 'msp-license auth refresh --quiet']));
   auth
     .command('status')
     .description('who am I, which gateway, token expiry, refresh-token age (exit 4 when they do not work)')
     .option('--offline', 'do not verify with a live call')
+    .addHelpText(
+      'after',
+      `
+Verifies with one cheap call (refreshing first when the access token has expired); exit 4 when
+the credentials do not work. A revoked refresh token shows only once the access token has
+expired: 'msp-license auth refresh' tests it for real (and rotates it).
+${examples([
+  'msp-license auth status',
+  'msp-license auth status --json --profile prod   # for monitoring: exit 4 = alert',
+  'msp-license auth status --offline               # no network: token ages only',
+])}`,
+    )
     .action((_o, cmd: Command) => dispatch(() => import('./commands/auth-status.js'), cmd));
   auth
     .command('refresh')
@@ -150,11 +186,16 @@ export function buildProgram(): Command {
 
   const profiles = program
     .command('profiles')
-    .description('list profiles; mark the default')
+    .description('list profiles; mark the default; refresh-token age')
+    .addHelpText(
+      'after',
+      examples(['msp-license profiles', 'msp-license profiles use prod', 'msp-license profiles --json']),
+    )
     .action((_o, cmd: Command) => dispatch(() => import('./commands/profiles.js'), cmd));
   profiles
     .command('use <name>')
     .description('make a profile the default')
+    .addHelpText('after', examples(['msp-license profiles use prod']))
     .action((name: string, _o, cmd: Command) =>
       dispatch(() => import('./commands/profiles.js'), cmd, ['use', name]),
     );
@@ -164,6 +205,7 @@ export function buildProgram(): Command {
     .description('list the licensable services (cached; --refresh)')
     .option('--refresh', 'fetch the list again instead of using the cache')
     .option('--all', 'also list non-Central GreenLake services')
+    .addHelpText('after', examples(['msp-license services', 'msp-license services --refresh --json']))
     .action((_o, cmd: Command) => dispatch(() => import('./commands/services.js'), cmd));
 
   program
@@ -171,6 +213,10 @@ export function buildProgram(): Command {
     .description('list tenant customers (cached; --refresh, --search TEXT)')
     .option('--refresh', 'fetch the list again instead of using the cache')
     .option('--search <text>', 'only customers whose name or id contains TEXT')
+    .addHelpText(
+      'after',
+      examples(['msp-license customers --search dental', 'msp-license customers --refresh --json']),
+    )
     .action((_o, cmd: Command) => dispatch(() => import('./commands/customers.js'), cmd));
 
   jobCommand(program, 'assign');
@@ -196,7 +242,15 @@ export function buildProgram(): Command {
     .option('--limit <n>', 'at most N entries, newest last', '20')
     .addHelpText(
       'after',
-      examples(['msp-license history --since 7d', 'msp-license history --json --limit 100']),
+      `
+Filters: --since, --limit, and --profile (or MSP_LICENSE_PROFILE): only that profile's entries.
+Outcomes: done, settled, accepted (sent without --wait), stalled, timeout, interrupted, failed;
+unknown = no result recorded (still running, or the process was killed).
+${examples([
+  'msp-license history --since 7d',
+  'msp-license history --profile prod --since 2026-11-01',
+  'msp-license history --json --limit 100',
+])}`,
     )
     .action((_o, cmd: Command) => dispatch(() => import('./commands/history.js'), cmd));
 
@@ -250,15 +304,18 @@ export function buildProgram(): Command {
   program
     .command('help')
     .description('help on a command, or a topic: exit-codes, environment, cron')
-    .argument('[topic]', 'a command or a topic')
-    .action(async (topic: string | undefined, _o, cmd: Command) => {
+    .argument('[topic...]', "a topic, or a command ('auth status')")
+    .addHelpText('after', examples(['msp-license help cron', 'msp-license help auth status']))
+    .action(async (words: string[] = [], _o, cmd: Command) => {
       const { helpTopic } = await import('./help-topics.js');
+      const topic = words.length ? words.join(' ') : undefined;
       const text = topic ? helpTopic(topic) : undefined;
       if (text) {
         process.stdout.write(text);
         return;
       }
-      const target = topic ? program.commands.find((c) => c.name() === topic) : undefined;
+      let target: Command | undefined = topic ? program : undefined;
+      for (const word of words) target = target?.commands.find((c) => c.name() === word);
       if (topic && !target) {
         throw new CliError(`No help topic or command '${topic}'.`, ExitCode.usage, {
           code: 'usage',

@@ -54,6 +54,5 @@ export function runInPty(
 
 /** Strips ANSI escapes, for asserting on the text a person reads. */
 export function plain(text: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: ANSI escapes
   return text.replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '').replace(/\r/g, '');
 }
