@@ -396,6 +396,17 @@ export async function fetchCustomerDevices(
   });
 }
 
+/** A customer's device count: one call (`limit=1`, the answer's total), never a walk over its devices. */
+export async function countCustomerDevices(
+  client: CentralClient,
+  customerId: string,
+): Promise<number | undefined> {
+  const res = await client.request('GET', PATHS.customerDevices(customerId), {
+    query: { offset: 0, limit: 1 },
+  });
+  return parseDevicesPage(res.body, `GET ${PATHS.customerDevices('{customer_id}')}`).total;
+}
+
 /** GET /msp_api/v1/devices (the MSP-wide device list with licenses), every page. */
 export async function fetchAllDevices(
   client: CentralClient,

@@ -1,12 +1,69 @@
-import type { Customer } from '../central/api.js';
-import type { Context } from '../context.js';
-import { loadCustomers } from './shared/data.js';
+// customers: the tenant customers (id, name, group, provision status), from the cache when fresh
+// (6 h; --refresh fetches again). Device counts are shown where they are cheap: when the list to
+// show is short (--search narrows it), one call per customer, itself cached for the same TTL.
+import { type Customer, countCustomerDevices } from '../central/api.js';
+import { readCache, writeCache } from '../config/cache.js';
+import type { Context, Session } from '../context.js';
+import { CliError, ExitCode } from '../errors.js';
+import { CUSTOMERS_TTL_MS, cacheKey, loadCustomers } from './shared/data.js';
+
+/** Most rows that get a device count (one API call each, unless cached). */
+export const DEVICE_COUNT_ROWS = 10;
+const COUNTS_CACHE = 'customer-devices';
+
+export interface CustomerRow extends Customer {
+  /** Devices of the customer, when counted (short lists only). */
+  devices?: number;
+}
 
 export interface CustomersResult {
-  customers: Customer[];
+  customers: CustomerRow[];
+  /** Customers shown (after --search). */
+  count: number;
+  /** Customers of the MSP. */
   total: number;
+  search?: string;
   fromCache: boolean;
   fetchedAt: string;
+  /** Whether `devices` was filled in (the list was short enough to count cheaply). */
+  deviceCounts: boolean;
+  note?: string;
+}
+
+type Counts = Record<string, { devices: number; at: number }>;
+
+async function addDeviceCounts(
+  ctx: Context,
+  session: Session,
+  rows: CustomerRow[],
+  refresh: boolean,
+): Promise<string | undefined> {
+  const key = cacheKey(session);
+  const entry = readCache<Counts>(ctx.dir, key, COUNTS_CACHE);
+  const cached: Counts = entry && entry.baseUrl === session.baseUrl ? { ...entry.data } : {};
+  const now = Date.now();
+  const missing = rows.filter((r) => {
+    const hit = cached[r.id];
+    return refresh || !hit || now - hit.at > CUSTOMERS_TTL_MS;
+  });
+  let note: string | undefined;
+  try {
+    // The rate governor paces these (7/s); at most DEVICE_COUNT_ROWS of them.
+    const counted = await Promise.all(missing.map((r) => countCustomerDevices(session.client, r.id)));
+    missing.forEach((r, i) => {
+      const n = counted[i];
+      if (n !== undefined) cached[r.id] = { devices: n, at: now };
+    });
+    if (missing.length) writeCache(ctx.dir, key, COUNTS_CACHE, session.baseUrl, cached);
+  } catch (error) {
+    if (error instanceof CliError && error.exitCode === ExitCode.interrupted) throw error;
+    note = `Device counts left out: ${error instanceof Error ? error.message : String(error)}`;
+  }
+  for (const r of rows) {
+    const hit = cached[r.id];
+    if (hit) r.devices = hit.devices;
+  }
+  return note;
 }
 
 export async function run(
@@ -14,34 +71,59 @@ export async function run(
   options: { refresh?: boolean; search?: string },
 ): Promise<CustomersResult> {
   const session = ctx.session();
-  const loaded = await loadCustomers(ctx, session, Boolean(options.refresh));
+  const refresh = Boolean(options.refresh);
+  const loaded = await loadCustomers(ctx, session, refresh);
   const needle = options.search?.trim().toLowerCase();
-  const customers = needle
-    ? loaded.data.filter((c) => c.name.toLowerCase().includes(needle) || c.id.toLowerCase().includes(needle))
-    : loaded.data;
+  const customers: CustomerRow[] = (
+    needle
+      ? loaded.data.filter(
+          (c) =>
+            c.name.toLowerCase().includes(needle) ||
+            c.id.toLowerCase().includes(needle) ||
+            (c.groupName?.toLowerCase().includes(needle) ?? false),
+        )
+      : loaded.data
+  ).map((c) => ({ ...c }));
+  const deviceCounts = customers.length > 0 && customers.length <= DEVICE_COUNT_ROWS;
+  const note = deviceCounts ? await addDeviceCounts(ctx, session, customers, refresh) : undefined;
   return {
     customers,
+    count: customers.length,
     total: loaded.data.length,
+    ...(needle ? { search: options.search?.trim() } : {}),
     fromCache: loaded.fromCache,
     fetchedAt: new Date(loaded.fetchedAt).toISOString(),
+    deviceCounts: deviceCounts && customers.some((c) => c.devices !== undefined),
+    ...(note ? { note } : {}),
   };
 }
 
 export function render(result: CustomersResult, ctx: Context): void {
   const { io } = ctx;
   const rows = result.customers;
-  const nameWidth = Math.min(40, Math.max(4, ...rows.map((c) => c.name.length)));
-  io.out(`${'CUSTOMER ID'.padEnd(32)}  ${'NAME'.padEnd(nameWidth)}  ${'GROUP'.padEnd(12)}  STATUS`);
-  for (const c of rows) {
+  const n = (x: number) => x.toLocaleString('en-US');
+  if (rows.length) {
+    const idWidth = Math.max(11, ...rows.map((c) => c.id.length));
+    const nameWidth = Math.min(40, Math.max(4, ...rows.map((c) => c.name.length)));
+    const groupWidth = Math.min(24, Math.max(5, ...rows.map((c) => (c.groupName ?? '-').length)));
+    const cut = (text: string, width: number) =>
+      text.length > width ? `${text.slice(0, width - 1)}…` : text;
+    const devices = result.deviceCounts;
     io.out(
-      `${c.id.padEnd(32)}  ${c.name.padEnd(nameWidth)}  ${(c.groupName ?? '-').padEnd(12)}  ${c.provisionStatus ?? '-'}`,
+      `${'CUSTOMER ID'.padEnd(idWidth)}  ${'NAME'.padEnd(nameWidth)}  ${'GROUP'.padEnd(groupWidth)}  ${'STATUS'.padEnd(11)}${devices ? '  DEVICES' : ''}`.trimEnd(),
     );
+    for (const c of rows) {
+      const count = devices ? `  ${(c.devices === undefined ? '?' : n(c.devices)).padStart(7)}` : '';
+      io.out(
+        `${c.id.padEnd(idWidth)}  ${cut(c.name, nameWidth).padEnd(nameWidth)}  ${cut(c.groupName ?? '-', groupWidth).padEnd(groupWidth)}  ${(c.provisionStatus ?? '-').padEnd(11)}${count}`.trimEnd(),
+      );
+    }
   }
-  const of = rows.length === result.total ? `${rows.length}` : `${rows.length} of ${result.total}`;
-  io.info(
-    io.style(
-      'dim',
-      `${of} customers${result.fromCache ? ` (cached ${result.fetchedAt}; --refresh to fetch again)` : ''}`,
-    ),
-  );
+  const of =
+    result.search !== undefined
+      ? `${n(rows.length)} of ${n(result.total)} customers match '${result.search}'`
+      : `${n(result.total)} customers`;
+  const age = result.fromCache ? ` (cached ${result.fetchedAt}; --refresh to fetch again)` : '';
+  io.info(io.style('dim', `${of}${age}`));
+  if (result.note) io.info(io.style('dim', result.note));
 }

@@ -1,116 +1,178 @@
-// status: license coverage of a scope, per service and per customer (what an operator checks the
-// morning after a cron run). Costs one stats call per service, plus one per service and customer
-// for the per-customer view while that stays within a budget.
+// status: license coverage of a scope, per service and per customer — what an operator checks the
+// morning after a cron run. Takes the same scope flags as assign (ids or names, list files, stdin).
+// Cost: one tenant-wide stats call per service, plus one per service and in-scope customer for
+// the per-customer view (and the exact in-scope totals) while that stays within a budget; past
+// it, the in-scope totals come from the cheaper side of the scope, as assign's plan does.
+import { fetchStats } from '../central/api.js';
+import { readHistory } from '../config/history.js';
 import type { Context } from '../context.js';
-import { type CustomerRef, resolveCustomers } from '../core/customers.js';
-import { buildScope, type ScopeFlags, scopeMode } from '../core/scope.js';
+import type { CustomerRef } from '../core/customers.js';
+import type { ScopeFlags } from '../core/scope.js';
 import { matchServices } from '../core/services.js';
-import { UsageError } from '../errors.js';
-import { loadCustomers, loadServices } from './shared/data.js';
+import { loadServices, resolveScope, scopeReferences } from './shared/data.js';
 import { measureScope } from './shared/measure.js';
 
-const PER_CUSTOMER_BUDGET = 300;
+/** Most per-customer stats calls status spends for the per-customer view. */
+export const PER_CUSTOMER_BUDGET = 300;
+/** Most stats calls status spends for in-scope totals when the per-customer view is skipped. */
+const IN_SCOPE_BUDGET = 200;
 
 export interface CoverageRow {
   service: string;
   licensed: number;
   eligible: number;
+  /** Eligible devices without the license. */
+  missing: number;
+  /** Whole percent of eligible devices licensed, rounded down (100 only when complete). */
   percent: number;
+}
+
+export interface LastJob {
+  id: string;
+  time: string;
+  verb: string;
+  services: string[];
+  outcome?: string;
+  requests?: number;
 }
 
 export interface StatusResult {
   gateway: string;
   profile?: string;
   scope: { mode: string; customersInScope: number; listed: CustomerRef[] };
+  /** Whether the per-service rows count only the scope (else they are tenant-wide). */
+  countsInScope: boolean;
   services: Array<CoverageRow & { licenseAvailable?: number }>;
   customers?: Array<{ id: string; name: string; services: CoverageRow[] }>;
+  lastJob?: LastJob;
   note?: string;
   apiCalls: number;
 }
 
 const pct = (licensed: number, eligible: number) =>
-  eligible === 0 ? 100 : Math.floor((licensed / eligible) * 100);
+  eligible === 0 ? 100 : Math.floor((Math.min(licensed, eligible) / eligible) * 100);
+
+const row = (service: string, licensed: number, eligible: number): CoverageRow => ({
+  service,
+  licensed,
+  eligible,
+  missing: Math.max(0, eligible - licensed),
+  percent: pct(licensed, eligible),
+});
+
+/** The newest job this profile sent, from the local history (free: no API call). */
+function lastJob(dir: string, profile: string | undefined, gateway: string): LastJob | undefined {
+  let records: ReturnType<typeof readHistory>['records'];
+  try {
+    records = readHistory(dir).records;
+  } catch {
+    return undefined;
+  }
+  for (let i = records.length - 1; i >= 0; i--) {
+    const r = records[i]!;
+    if ((r.profile ?? undefined) !== profile || r.gateway !== gateway) continue;
+    if (r.event !== 'result' && r.event !== 'sent') continue;
+    const requests = Array.isArray(r.requests) ? r.requests.length : undefined;
+    return {
+      id: r.id,
+      time: r.time,
+      verb: String(r.verb),
+      services: Array.isArray(r.services) ? (r.services as string[]) : [],
+      ...(r.event === 'result' && typeof r.outcome === 'string' ? { outcome: r.outcome } : {}),
+      ...(requests === undefined ? {} : { requests }),
+    };
+  }
+  return undefined;
+}
 
 export async function run(
   ctx: Context,
   options: ScopeFlags & { services?: string[] },
 ): Promise<StatusResult> {
-  const mode = scopeMode(options);
+  const references = scopeReferences(options);
   const session = ctx.session();
   const servicesLoaded = await loadServices(ctx, session);
-  const customers = await loadCustomers(ctx, session);
-  const all = customers.data.map((c) => ({ id: c.id, name: c.name }));
-  const listed =
-    mode === 'all'
-      ? []
-      : resolveCustomers((mode === 'include' ? options.include : options.exclude) ?? [], all);
-  if (options.includeFile || options.excludeFile) {
-    throw new UsageError('status takes --include/--exclude lists on the command line only.');
-  }
-  const scope = buildScope(mode, listed, all);
-  let services = options.services?.length
+  const explicit = Boolean(options.services?.length);
+  const candidates = explicit
     ? matchServices(
-        options.services,
+        options.services ?? [],
         servicesLoaded.data.map((s) => s.name),
       )
     : servicesLoaded.data.filter((s) => s.central).map((s) => s.name);
+  const { scope, all } = await resolveScope(ctx, session, references);
 
-  let measure = await measureScope(session, services, scope, all, {
-    budget: PER_CUSTOMER_BUDGET,
-    perCustomer: true,
-  });
-  let note: string | undefined;
-  if (!measure.perCustomer) {
-    note = `Per-customer view skipped: ${scope.inScope.length} customers × ${services.length} services would cost too many API calls; narrow the scope or --services.`;
-    measure = await measureScope(session, services, scope, all, { budget: PER_CUSTOMER_BUDGET });
+  // Tenant-wide first (one call per service): without --services, only the services some device
+  // is eligible for are worth the per-customer calls.
+  const wideAll = await Promise.all(candidates.map((service) => fetchStats(session.client, service)));
+  const keep = wideAll.map((w) => explicit || w.eligible > 0);
+  const services = candidates.filter((_, i) => keep[i]);
+  const mspWide = wideAll.filter((_, i) => keep[i]);
+
+  const notes: string[] = [];
+  const perCustomerCost = scope.inScope.length * services.length;
+  const measure =
+    perCustomerCost <= PER_CUSTOMER_BUDGET
+      ? await measureScope(session, services, scope, all, {
+          budget: PER_CUSTOMER_BUDGET,
+          perCustomer: true,
+          mspWide,
+          signal: ctx.abort.signal,
+        })
+      : await measureScope(session, services, scope, all, {
+          budget: IN_SCOPE_BUDGET,
+          mspWide,
+          signal: ctx.abort.signal,
+        });
+  if (perCustomerCost > PER_CUSTOMER_BUDGET && scope.inScope.length > 0) {
+    notes.push(
+      `Per-customer view skipped: ${scope.inScope.length.toLocaleString('en-US')} customers × ${services.length} service${services.length === 1 ? '' : 's'} would cost ${perCustomerCost.toLocaleString('en-US')} API calls (budget ${PER_CUSTOMER_BUDGET}); narrow the scope or --services.`,
+    );
   }
-  if (!options.services?.length) {
-    // Without --services, report only the services some device in scope is eligible for.
-    const keep = new Set(measure.mspWide.filter((s) => s.eligible > 0).map((s) => s.service));
-    services = services.filter((s) => keep.has(s));
+  if (!measure.inScope) {
+    notes.push('Counts are tenant-wide: the in-scope share would cost too many API calls.');
   }
-  const rows = services.map((service) => {
-    const i = measure.mspWide.findIndex((s) => s.service === service);
-    const counts = measure.inScope?.[i] ?? measure.mspWide[i]!;
-    return {
+
+  let rows = services.map((service, i) => {
+    const counts = measure.inScope?.[i] ?? {
       service,
-      licensed: counts.subscribed,
-      eligible: counts.eligible,
-      percent: pct(counts.subscribed, counts.eligible),
-      ...(measure.mspWide[i]?.licenseAvailable === undefined
-        ? {}
-        : { licenseAvailable: measure.mspWide[i]!.licenseAvailable }),
+      eligible: mspWide[i]!.eligible,
+      subscribed: mspWide[i]!.subscribed,
+    };
+    const available = mspWide[i]?.licenseAvailable;
+    return {
+      ...row(service, counts.subscribed, counts.eligible),
+      ...(available === undefined ? {} : { licenseAvailable: available }),
     };
   });
-  if (!measure.inScope)
-    note = `${note ? `${note} ` : ''}Counts are tenant-wide: the in-scope share would cost too many API calls.`;
-  const perCustomer = measure.perCustomer
+  // Without --services, a service no device in scope is eligible for is noise.
+  if (!explicit && measure.inScope) rows = rows.filter((r) => r.eligible > 0 || r.licensed > 0);
+  const shown = new Set(rows.map((r) => r.service));
+
+  const customers = measure.perCustomer
     ? scope.inScope.map((c) => ({
         id: c.id,
         name: c.name,
         services: (measure.perCustomer?.get(c.id) ?? [])
-          .filter((s) => services.includes(s.service))
-          .map((s) => ({
-            service: s.service,
-            licensed: s.subscribed,
-            eligible: s.eligible,
-            percent: pct(s.subscribed, s.eligible),
-          })),
+          .filter((s) => shown.has(s.service))
+          .map((s) => row(s.service, s.subscribed, s.eligible)),
       }))
     : undefined;
+  const last = lastJob(ctx.dir, session.profileName, session.baseUrl);
   return {
     gateway: session.baseUrl,
     ...(session.profileName ? { profile: session.profileName } : {}),
-    scope: { mode, customersInScope: scope.inScope.length, listed },
+    scope: { mode: scope.mode, customersInScope: scope.inScope.length, listed: scope.listed },
+    countsInScope: Boolean(measure.inScope),
     services: rows,
-    ...(perCustomer ? { customers: perCustomer } : {}),
-    ...(note ? { note } : {}),
+    ...(customers ? { customers } : {}),
+    ...(last ? { lastJob: last } : {}),
+    ...(notes.length ? { note: notes.join(' ') } : {}),
     apiCalls: session.client.metrics.calls,
   };
 }
 
-function bar(percent: number, width = 20): string {
-  const filled = Math.round((percent / 100) * width);
+function bar(percent: number, width = 16): string {
+  const filled = Math.min(width, Math.round((percent / 100) * width));
   return `${'█'.repeat(filled)}${'░'.repeat(width - filled)}`;
 }
 
@@ -119,21 +181,55 @@ export function render(result: StatusResult, ctx: Context): void {
   const n = (x: number) => x.toLocaleString('en-US');
   const paint = (p: number, text: string) => io.style(p >= 100 ? 'green' : p >= 50 ? 'yellow' : 'red', text);
   const useBar = io.stdoutTTY && io.color;
-  const line = (label: string, r: CoverageRow, width: number) =>
-    `${label.padEnd(width)}  ${`${n(r.licensed)} / ${n(r.eligible)}`.padStart(17)}  ${paint(r.percent, `${useBar ? `${bar(r.percent)} ` : ''}${String(r.percent).padStart(3)}%`)}`;
-  io.out(
-    `Coverage for ${result.scope.mode === 'all' ? 'all' : n(result.scope.customersInScope)} customers (${result.gateway})`,
+  const customers = result.customers ?? [];
+  const labels = [
+    ...result.services.map((s) => s.service),
+    ...customers.flatMap((c) => c.services.map((s) => `  ${s.service}`)),
+  ];
+  const width = Math.max(7, ...labels.map((l) => l.length));
+  const countWidth = Math.max(
+    17,
+    ...[...result.services, ...customers.flatMap((c) => c.services)].map(
+      (r) => `${n(r.licensed)} / ${n(r.eligible)}`.length,
+    ),
   );
-  const width = Math.max(7, ...result.services.map((s) => s.service.length));
-  io.out(`${'SERVICE'.padEnd(width)}  ${'LICENSED/ELIGIBLE'.padStart(17)}`);
-  for (const row of result.services) io.out(line(row.service, row, width));
+  const line = (label: string, r: CoverageRow) =>
+    `${label.padEnd(width)}  ${`${n(r.licensed)} / ${n(r.eligible)}`.padStart(countWidth)}  ${paint(r.percent, `${useBar ? `${bar(r.percent)} ` : ''}${String(r.percent).padStart(3)}%`)}${r.missing ? `  (${n(r.missing)} unlicensed)` : ''}`;
+
+  const scopeText =
+    result.scope.mode === 'all'
+      ? `all ${n(result.scope.customersInScope)} customers`
+      : `${n(result.scope.customersInScope)} customer${result.scope.customersInScope === 1 ? '' : 's'}${result.scope.mode === 'exclude' ? ` (all but ${n(result.scope.listed.length)})` : ''}`;
+  io.out(
+    `License coverage of ${scopeText}${result.countsInScope ? '' : ' (tenant-wide counts)'} — ${result.profile ? `profile ${result.profile}, ` : ''}${result.gateway}`,
+  );
+  if (result.services.length === 0) {
+    io.out('No device in scope is eligible for any of these services.');
+  } else {
+    io.out(`${'SERVICE'.padEnd(width)}  ${'LICENSED / ELIGIBLE'.padStart(countWidth)}`);
+    for (const r of result.services) io.out(line(r.service, r));
+  }
+  // Per customer: the incomplete ones first (what needs attention), the complete ones counted.
+  const withDevices = customers.filter((c) => c.services.some((s) => s.eligible > 0));
+  const incomplete = withDevices.filter((c) => c.services.some((s) => s.missing > 0));
+  const complete = withDevices.length - incomplete.length;
+  for (const customer of incomplete) {
+    io.out(`\n${customer.name} (${customer.id})`);
+    for (const r of customer.services.filter((s) => s.eligible > 0)) io.out(line(`  ${r.service}`, r));
+  }
   if (result.customers) {
-    for (const customer of result.customers) {
-      const rows = customer.services.filter((s) => s.eligible > 0);
-      if (!rows.length) continue;
-      io.out(`\n${customer.name} (${customer.id})`);
-      for (const row of rows) io.out(line(`  ${row.service}`, row, width + 2));
-    }
+    io.out(
+      `\n${n(complete)} of ${n(withDevices.length)} customers with eligible devices fully licensed${incomplete.length ? `; ${n(incomplete.length)} not (above)` : ''}.`,
+    );
+  }
+  if (result.lastJob) {
+    const j = result.lastJob;
+    io.info(
+      io.style(
+        'dim',
+        `Last job from this machine: ${j.verb} ${j.services.join(', ')} at ${j.time}${j.outcome ? ` — ${j.outcome}` : ''} ('msp-license history' for more).`,
+      ),
+    );
   }
   if (result.note) io.info(io.style('dim', result.note));
 }

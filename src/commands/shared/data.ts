@@ -1,12 +1,19 @@
 // Services and customers: from the cache when fresh, else from the API (and cached). Completion
 // reads the same cache files; it never calls the network.
+import { readFileSync } from 'node:fs';
 import { type Customer, fetchCustomers, fetchServices, type ServiceInfo } from '../../central/api.js';
 import { readCache, writeCache } from '../../config/cache.js';
 import type { Context, Session } from '../../context.js';
+import { type CustomerRef, parseList, resolveCustomers } from '../../core/customers.js';
+import { buildScope, type Scope, type ScopeFlags, type ScopeMode, scopeMode } from '../../core/scope.js';
 import { isCentralService } from '../../core/services.js';
+import { CliError, UsageError } from '../../errors.js';
+import { readStdinAll } from './stdin.js';
 
 export const SERVICES_TTL_MS = 24 * 3_600_000;
 export const CUSTOMERS_TTL_MS = 6 * 3_600_000;
+/** Customers fetched per page concurrently: the rate governor keeps the pace at 7 calls/s. */
+export const CUSTOMER_PAGE_CONCURRENCY = 7;
 
 export interface CachedService extends ServiceInfo {
   central: boolean;
@@ -56,7 +63,94 @@ export async function loadCustomers(
 ): Promise<Loaded<Customer[]>> {
   const cached = refresh ? undefined : fresh<Customer[]>(ctx, session, 'customers', CUSTOMERS_TTL_MS);
   if (cached) return { data: cached.data, fromCache: true, fetchedAt: cached.fetchedAt };
-  const data = await fetchCustomers(session.client, {});
+  const data = await fetchCustomers(session.client, { concurrency: CUSTOMER_PAGE_CONCURRENCY });
   writeCache(ctx.dir, cacheKey(session), 'customers', session.baseUrl, data);
   return { data, fromCache: false, fetchedAt: Date.now() };
+}
+
+// ---------------------------------------------------------------- scope flags → customers
+
+/**
+ * A customer list file: one id or name per line, `#` comments; '-' reads stdin (once per run).
+ * Unreadable files are usage errors (exit 2) naming the file.
+ */
+export function readCustomerList(file: string, stdin: { used: boolean }): string[] {
+  try {
+    if (file === '-') {
+      if (stdin.used) throw new UsageError('Only one customer list can come from stdin.');
+      stdin.used = true;
+      return parseList(readStdinAll());
+    }
+    return parseList(readFileSync(file, 'utf8'));
+  } catch (error) {
+    if (error instanceof CliError) throw error;
+    const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    throw new UsageError(`Cannot read customer list '${file}' (${reason}).`, {
+      hint: "Give a readable file with one customer id or name per line, or '-' for stdin.",
+    });
+  }
+}
+
+export interface ScopeReferences {
+  mode: ScopeMode;
+  /** The customers named by the flags and files (ids or names, as typed). */
+  references: string[];
+}
+
+/** The scope flags and list files, read and checked without any API call (exit 2 on a bad one). */
+export function scopeReferences(flags: ScopeFlags): ScopeReferences {
+  const mode = scopeMode(flags);
+  const stdin = { used: false };
+  const references =
+    mode === 'include'
+      ? [...(flags.include ?? []), ...(flags.includeFile ? readCustomerList(flags.includeFile, stdin) : [])]
+      : mode === 'exclude'
+        ? [...(flags.exclude ?? []), ...(flags.excludeFile ? readCustomerList(flags.excludeFile, stdin) : [])]
+        : [];
+  if (mode === 'include' && references.length === 0) {
+    throw new UsageError('The include list is empty.', {
+      hint: 'Name at least one customer, or use --all-customers.',
+    });
+  }
+  if (mode === 'exclude' && references.length === 0) {
+    // An empty exclude list is the API's "every customer": that scope needs its own flag.
+    throw new UsageError('The exclude list is empty: that would license every customer.', {
+      code: 'missing_scope',
+      hint: 'Check the exclude file; if every customer is meant, use --all-customers.',
+    });
+  }
+  return { mode, references };
+}
+
+export interface ResolvedScope {
+  scope: Scope;
+  /** Every customer of the MSP, as ids and names. */
+  all: CustomerRef[];
+}
+
+/**
+ * The scope references resolved against the customers list: ids or exact names, case-insensitive,
+ * duplicates removed. A reference the cached list does not know triggers one refresh of the list
+ * (a customer newer than the cache) before it is refused; unknown and ambiguous references fail
+ * with exit 2, naming them and the nearest matches, before anything is sent.
+ */
+export async function resolveScope(
+  ctx: Context,
+  session: Session,
+  { mode, references }: ScopeReferences,
+): Promise<ResolvedScope> {
+  let customers = await loadCustomers(ctx, session);
+  let listed: CustomerRef[] = [];
+  if (mode !== 'all') {
+    try {
+      listed = resolveCustomers(references, customers.data);
+    } catch (error) {
+      if (!customers.fromCache) throw error;
+      customers = await loadCustomers(ctx, session, true); // a customer newer than the cache?
+      listed = resolveCustomers(references, customers.data);
+    }
+  }
+  const all = customers.data.map((c) => ({ id: c.id, name: c.name }));
+  const refs = listed.map((c) => ({ id: c.id, name: c.name }));
+  return { scope: buildScope(mode, refs, all), all };
 }
