@@ -69,7 +69,11 @@ function jobCommand(program: Command, verb: 'assign' | 'unassign'): Command {
     .option('-y, --yes', 'do not ask for confirmation')
     .option('-w, --wait', 'wait until every eligible device in scope is done')
     .option('--timeout <duration>', 'with --wait: give up after this long (e.g. 30m, 2h)', '30m')
-    .option('--interval <duration>', 'with --wait: time between progress polls (min 1s; each poll costs one call per service)', '15s')
+    .option(
+      '--interval <duration>',
+      'with --wait: time between progress polls (min 1s; each poll costs one call per service)',
+      '15s',
+    )
     .addOption(new Option('--chunk-size <n>', 'customer ids per request (halved on 413/417)').default('200'))
     .addHelpText(
       'after',

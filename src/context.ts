@@ -6,7 +6,8 @@ import { CentralClient } from './central/http.js';
 import { checkBaseUrl } from './central/url.js';
 import { configDir } from './config/paths.js';
 import { ConfigStore, type Profile, resolveProfileName } from './config/store.js';
-import { AuthError, InterruptedError } from './errors.js';
+import { parseDuration } from './core/duration.js';
+import { AuthError, InterruptedError, UsageError } from './errors.js';
 import type { GlobalOptions } from './globals.js';
 import type { IO } from './ui/io.js';
 
@@ -38,8 +39,28 @@ export class Context {
   }
 
   store(): ConfigStore {
-    this.storeInstance ??= ConfigStore.open(this.dir);
+    if (!this.storeInstance) {
+      this.storeInstance = ConfigStore.open(this.dir);
+      // Said once per run, by every command that reads the credentials.
+      const warning = this.storeInstance.permissionWarning();
+      if (warning) this.io.warn(`warning: ${warning}`);
+    }
     return this.storeInstance;
+  }
+
+  /**
+   * What every HTTP client of this run shares: the --verbose trace (redacted) and the per-request
+   * timeout (--request-timeout, env MSP_LICENSE_REQUEST_TIMEOUT; default 30s).
+   */
+  httpOptions(): { trace?: (line: string) => void; timeoutMs?: number } {
+    const trace = this.io.verbose ? (line: string) => this.io.trace(line) : undefined;
+    const raw = this.globals.requestTimeout;
+    if (raw === undefined || raw === '') return { trace };
+    const timeoutMs = parseDuration(raw, '--request-timeout');
+    if (timeoutMs < 100) {
+      throw new UsageError(`--request-timeout: '${raw}' is too short.`, { hint: 'Use e.g. 10s or 2m.' });
+    }
+    return { trace, timeoutMs };
   }
 
   /** flag > MSP_LICENSE_PROFILE > the default profile > the only profile. */
@@ -66,7 +87,7 @@ export class Context {
   session(profileName?: string): Session {
     if (this.sessionInstance && !profileName) return this.sessionInstance;
     const envToken = this.env.MSP_LICENSE_ACCESS_TOKEN;
-    const trace = this.io.verbose ? (line: string) => this.io.trace(line) : undefined;
+    const { trace, timeoutMs } = this.httpOptions();
     let session: Session;
     if (envToken) {
       const name = this.profileNameOrUndefined();
@@ -89,6 +110,7 @@ export class Context {
           baseUrl,
           auth,
           trace,
+          timeoutMs,
           signal: this.abort.signal,
           onRetry: (info) => this.onRetry(info),
         }),
@@ -97,7 +119,15 @@ export class Context {
       const profile = profileName ? this.store().getProfile(profileName) : this.requireProfile();
       if (!profile) throw new AuthError(`No profile named '${profileName}'.`);
       const baseUrl = checkBaseUrl(this.globals.baseUrl ?? profile.baseUrl);
-      const auth = new ProfileAuth({ store: this.store(), profileName: profile.name, env: this.env });
+      // The refresh call is traced and timed like every other, but never aborted by Ctrl-C: an
+      // answer lost half-way would leave the rotated pair unknown and the stored one dead.
+      const auth = new ProfileAuth({
+        store: this.store(),
+        profileName: profile.name,
+        env: this.env,
+        baseUrl,
+        http: { trace, timeoutMs, onRetry: (info) => this.onRetry(info) },
+      });
       session = {
         profileName: profile.name,
         profile,
@@ -108,6 +138,7 @@ export class Context {
           baseUrl,
           auth,
           trace,
+          timeoutMs,
           signal: this.abort.signal,
           onRetry: (info) => this.onRetry(info),
         }),

@@ -7,4 +7,6 @@ export interface GlobalOptions {
   color?: boolean;
   input?: boolean;
   baseUrl?: string;
+  /** Per-request timeout (a duration); env MSP_LICENSE_REQUEST_TIMEOUT. */
+  requestTimeout?: string;
 }

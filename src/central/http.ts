@@ -104,17 +104,33 @@ const CONNECT_TIMEOUT_MS = 10_000;
 let proxyDispatcher: Dispatcher | undefined;
 let directDispatcher: Dispatcher | undefined;
 
+/**
+ * Loopback hosts, exactly as `checkBaseUrl` judges them: plain http:// is allowed only to these, so
+ * they must never be sent through a proxy (tokens would then leave the machine unencrypted).
+ */
 function isLoopback(hostname: string): boolean {
-  return hostname === 'localhost' || hostname === '[::1]' || hostname === '::1' || /^127\./.test(hostname);
+  const host = hostname.toLowerCase();
+  return (
+    host === 'localhost' ||
+    host.endsWith('.localhost') ||
+    host === '[::1]' ||
+    host === '::1' ||
+    /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host)
+  );
 }
 
 /** Loopback (the sandbox) goes direct; everything else honours HTTPS_PROXY / HTTP_PROXY / NO_PROXY. */
 function dispatcherFor(url: URL): Dispatcher {
+  // rejectUnauthorized is explicit so that NODE_TLS_REJECT_UNAUTHORIZED=0 cannot turn verification
+  // off; NODE_EXTRA_CA_CERTS still adds trusted CAs (Node reads it into the default store).
+  const tls = { timeout: CONNECT_TIMEOUT_MS, rejectUnauthorized: true };
   if (isLoopback(url.hostname)) {
-    directDispatcher ??= new Agent({ connect: { timeout: CONNECT_TIMEOUT_MS } });
+    directDispatcher ??= new Agent({ connect: tls });
     return directDispatcher;
   }
-  proxyDispatcher ??= new EnvHttpProxyAgent({ connect: { timeout: CONNECT_TIMEOUT_MS } });
+  // `connect` is for direct (NO_PROXY) connections; requestTls for the TLS tunnelled to Central
+  // through the proxy, proxyTls for an https:// proxy itself.
+  proxyDispatcher ??= new EnvHttpProxyAgent({ connect: tls, requestTls: tls, proxyTls: tls });
   return proxyDispatcher;
 }
 
@@ -200,7 +216,8 @@ export class CentralClient {
     const maxRetryMs = this.options.maxRetryMs ?? DEFAULT_MAX_RETRY_MS;
     const baseMs = this.options.retryBaseMs ?? 1000;
     const capMs = this.options.retryCapMs ?? 8000;
-    const idempotent = init.idempotent ?? (verb === 'GET' || verb === 'HEAD');
+    const mutating = verb !== 'GET' && verb !== 'HEAD';
+    const idempotent = init.idempotent ?? !mutating;
     const auth = init.noAuth ? undefined : this.options.auth;
     const started = Date.now();
     const signal = anySignal(this.options.signal, init.signal);
@@ -284,7 +301,9 @@ export class CentralClient {
           dispatcher: dispatcherFor(url),
           headersTimeout: timeoutMs,
           bodyTimeout: timeoutMs,
-          signal,
+          // Ctrl-C never cuts a mutating request in half: whether Central acted on it would be
+          // unknown. It runs to its answer (at most the timeout) and the caller stops after it.
+          signal: mutating ? undefined : signal,
         });
         status = res.statusCode;
         responseHeaders = flattenHeaders(res.headers);
@@ -338,6 +357,8 @@ export class CentralClient {
       }
       if (status === 429) {
         this.metrics.rateLimited += 1;
+        // The daily budget is spent: waiting seconds cannot help (it resets at midnight GMT).
+        if (this.metrics.dayRemaining === 0) throw httpError({ status, contentType, text }, context());
         // Everyone in this process slows down, not just this request.
         if (await backoff('HTTP 429', status, (ms) => this.governor.pause(Math.min(ms, 1000)))) continue;
         throw httpError({ status, contentType, text }, context());

@@ -1,7 +1,7 @@
 // login: store a profile (gateway, client id, client secret, tokens) and verify it with one call.
 // Secrets come from stdin, files, the environment or hidden prompts: never from flag values.
 import { readFileSync } from 'node:fs';
-import { passwordLogin, refreshTokens } from '../central/api.js';
+import { type OAuthOptions, passwordLogin, refreshTokens } from '../central/api.js';
 import { CLUSTERS } from '../central/clusters.js';
 import { parseDownloadToken } from '../central/schemas.js';
 import { checkBaseUrl } from '../central/url.js';
@@ -125,6 +125,7 @@ async function interactiveAnswers(ctx: Context, options: LoginOptions, existing:
       username,
       password,
       customerId,
+      ctx.httpOptions(),
     );
   }
   return { baseUrl, clientId, clientSecret, tokens };
@@ -137,10 +138,11 @@ async function loginWithPassword(
   username: string,
   password: string,
   customerId: string | undefined,
+  http: OAuthOptions = {},
 ): Promise<Tokens> {
   if (!clientSecret) throw new UsageError('Username/password login needs the client secret.');
   if (!customerId) throw new UsageError('Username/password login needs --customer-id (the MSP customer id).');
-  const t = await passwordLogin(baseUrl, { clientId, clientSecret, username, password, customerId });
+  const t = await passwordLogin(baseUrl, { clientId, clientSecret, username, password, customerId }, http);
   return {
     accessToken: t.access_token,
     refreshToken: t.refresh_token,
@@ -187,6 +189,7 @@ export async function run(ctx: Context, options: LoginOptions): Promise<LoginRes
         options.username,
         password,
         options.customerId,
+        ctx.httpOptions(),
       );
     }
   }
@@ -213,7 +216,11 @@ export async function run(ctx: Context, options: LoginOptions): Promise<LoginRes
       throw new UsageError(
         'A refresh token alone needs the client secret (--client-secret-stdin or MSP_LICENSE_CLIENT_SECRET).',
       );
-    const t = await refreshTokens(baseUrl, { clientId, clientSecret, refreshToken: tokens.refreshToken });
+    const t = await refreshTokens(
+      baseUrl,
+      { clientId, clientSecret, refreshToken: tokens.refreshToken },
+      ctx.httpOptions(),
+    );
     tokens = {
       accessToken: t.access_token,
       refreshToken: t.refresh_token ?? tokens.refreshToken, // a gateway that does not rotate keeps the old one

@@ -32,8 +32,7 @@ export async function run(ctx: Context, _options: unknown, action?: string, name
     store.setDefault(name);
     return { default: name };
   }
-  const warning = store.permissionWarning();
-  if (warning) ctx.io.warn(`warning: ${warning}`);
+  // ctx.store() has already warned when the config is readable by group or others.
   const defaultName = store.defaultProfileName();
   const rows: ProfileRow[] = store.listProfiles().map((p) => ({
     name: p.name,

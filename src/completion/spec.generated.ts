@@ -1,6 +1,6 @@
 // biome-ignore-all format: generated
 // GENERATED from the commander tree in src/cli.ts by test/unit/completion/spec.test.ts: do not edit.
-// Regenerate: npx vitest run -u test/unit/completion/spec.test.ts
+// Regenerate: npx vitest run test/unit/completion/spec.test.ts -u
 import type { CommandSpec } from './spec.js';
 
 export const COMPLETION_SPEC: CommandSpec = {
@@ -66,6 +66,13 @@ export const COMPLETION_SPEC: CommandSpec = {
       ],
       "value": "required",
       "description": "gateway URL (overrides the profile)"
+    },
+    {
+      "names": [
+        "--request-timeout"
+      ],
+      "value": "required",
+      "description": "give up on one HTTP request after this long (default 30s)"
     },
     {
       "names": [
@@ -250,7 +257,7 @@ export const COMPLETION_SPEC: CommandSpec = {
     },
     {
       "name": "profiles",
-      "description": "list profiles; mark the default",
+      "description": "list profiles; mark the default; refresh-token age",
       "options": [
         {
           "names": [
@@ -428,7 +435,7 @@ export const COMPLETION_SPEC: CommandSpec = {
             "--interval"
           ],
           "value": "required",
-          "description": "with --wait: time between progress polls (min 5s)"
+          "description": "with --wait: time between progress polls (min 1s; each poll costs one call per service)"
         },
         {
           "names": [
@@ -531,7 +538,7 @@ export const COMPLETION_SPEC: CommandSpec = {
             "--interval"
           ],
           "value": "required",
-          "description": "with --wait: time between progress polls (min 5s)"
+          "description": "with --wait: time between progress polls (min 1s; each poll costs one call per service)"
         },
         {
           "names": [
@@ -813,7 +820,7 @@ export const COMPLETION_SPEC: CommandSpec = {
       "args": [
         {
           "name": "topic",
-          "variadic": false
+          "variadic": true
         }
       ],
       "commands": []

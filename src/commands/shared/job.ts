@@ -1,11 +1,11 @@
 // assign / unassign: validate everything, plan, confirm, send (chunked), record, and optionally
 // wait for the background job by polling the tenant-wide stats (one call per service per poll).
-import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fetchStats, sendLicenseJob } from '../../central/api.js';
+import { redact } from '../../central/redact.js';
 import { appendHistory } from '../../config/history.js';
 import type { Context, Session } from '../../context.js';
-import { type CustomerRef, parseList, resolveCustomers } from '../../core/customers.js';
+import type { CustomerRef } from '../../core/customers.js';
 import { formatDuration, parseDuration } from '../../core/duration.js';
 import {
   evaluateProgress,
@@ -15,7 +15,6 @@ import {
   type Verb,
 } from '../../core/progress.js';
 import {
-  buildScope,
   halve,
   type JobRequest,
   planRequests,
@@ -29,13 +28,14 @@ import {
   CliError,
   ExitCode,
   InterruptedError,
+  RateLimitError,
   StalledError,
   UsageError,
   WaitTimeoutError,
 } from '../../errors.js';
 import { confirm } from '../../ui/prompt.js';
 import { startProgress } from '../../ui/spinner.js';
-import { loadCustomers, loadServices } from './data.js';
+import { loadServices, resolveScope, scopeReferences } from './data.js';
 import { measureScope, type ScopeMeasure } from './measure.js';
 
 export interface JobOptions extends ScopeFlags {
@@ -64,7 +64,8 @@ export interface RequestRecord {
   index: number;
   customers: number;
   kind: 'include' | 'exclude' | 'all';
-  status: 'accepted' | 'failed' | 'not-sent';
+  /** `split`: refused as too large (413/417) and re-sent as smaller requests, listed after it. */
+  status: 'accepted' | 'failed' | 'not-sent' | 'split';
   httpStatus?: number;
 }
 
@@ -84,7 +85,13 @@ export interface JobResult {
   profile?: string;
   gateway: string;
   services: string[];
-  scope: { mode: Scope['mode']; customersInScope: number; listed: CustomerRef[] };
+  scope: {
+    mode: Scope['mode'];
+    customersInScope: number;
+    listed: CustomerRef[];
+    /** Dry run only: every customer the job would touch (kept out of real results to keep them small). */
+    customers?: CustomerRef[];
+  };
   strategy: string;
   plan: PlanRow[];
   countsKnown: boolean;
@@ -107,23 +114,6 @@ export interface JobResult {
 
 const MEASURE_BUDGET = 200;
 
-function readListFile(file: string, stdinUsed: { used: boolean }): string[] {
-  try {
-    if (file === '-') {
-      if (stdinUsed.used) throw new UsageError('Only one list can come from stdin.');
-      stdinUsed.used = true;
-      return parseList(readFileSync(0, 'utf8'));
-    }
-    return parseList(readFileSync(file, 'utf8'));
-  } catch (error) {
-    if (error instanceof CliError) throw error;
-    const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-    throw new UsageError(`Cannot read customer list '${file}' (${reason}).`, {
-      hint: "Give a readable file with one customer id or name per line, or '-' for stdin.",
-    });
-  }
-}
-
 function positiveInt(text: string | undefined, flag: string, fallback: number): number {
   if (text === undefined) return fallback;
   const n = Number(text);
@@ -139,22 +129,8 @@ interface Validated {
   allCustomers: CustomerRef[];
 }
 
-async function validate(ctx: Context, verb: Verb, options: JobOptions): Promise<Validated> {
-  const mode = scopeMode(options);
-  const stdin = { used: false };
-  const include = [
-    ...(options.include ?? []),
-    ...(options.includeFile ? readListFile(options.includeFile, stdin) : []),
-  ];
-  const exclude = [
-    ...(options.exclude ?? []),
-    ...(options.excludeFile ? readListFile(options.excludeFile, stdin) : []),
-  ];
-  if (mode === 'include' && include.length === 0) {
-    throw new UsageError('The include list is empty.', {
-      hint: 'Name at least one customer, or use --all-customers.',
-    });
-  }
+async function validate(ctx: Context, options: JobOptions): Promise<Validated> {
+  const references = scopeReferences(options); // bad flags and unreadable lists: before any call
   const session = ctx.session();
 
   let services = await loadServices(ctx, session);
@@ -172,22 +148,8 @@ async function validate(ctx: Context, verb: Verb, options: JobOptions): Promise<
       services.data.map((s) => s.name),
     );
   }
-
-  let customers = await loadCustomers(ctx, session);
-  const references = mode === 'include' ? include : exclude;
-  let listed: CustomerRef[] = [];
-  if (mode !== 'all') {
-    try {
-      listed = resolveCustomers(references, customers.data);
-    } catch (error) {
-      if (!customers.fromCache) throw error;
-      customers = await loadCustomers(ctx, session, true); // a customer newer than the cache?
-      listed = resolveCustomers(references, customers.data);
-    }
-  }
-  const all = customers.data.map((c) => ({ id: c.id, name: c.name }));
-  void verb;
-  return { session, services: matched, scope: buildScope(mode, listed, all), allCustomers: all };
+  const { scope, all } = await resolveScope(ctx, session, references);
+  return { session, services: matched, scope, allCustomers: all };
 }
 
 function planRows(verb: Verb, services: string[], measure: ScopeMeasure | undefined): PlanRow[] {
@@ -218,6 +180,17 @@ function planWarnings(verb: Verb, rows: PlanRow[], measure: ScopeMeasure | undef
       );
     }
   }
+  if (measure?.method === 'unknown' && verb === 'assign') {
+    // The in-scope share is unknown: the tenant-wide shortfall is the most the job can run short by.
+    for (const wide of measure.mspWide) {
+      const unlicensed = Math.max(0, wide.eligible - wide.subscribed);
+      if (wide.licenseAvailable !== undefined && unlicensed > wide.licenseAvailable) {
+        warnings.push(
+          `${wide.service}: ${unlicensed} devices of all customers lack a license and only ${wide.licenseAvailable} are available; licenses may run out for this scope.`,
+        );
+      }
+    }
+  }
   if (measure?.method === 'unknown') {
     warnings.push(
       'Device counts for this scope would cost too many API calls to know; showing tenant-wide figures only.',
@@ -242,7 +215,7 @@ export async function runJob(ctx: Context, verb: Verb, options: JobOptions): Pro
     });
   }
 
-  const { session, services, scope, allCustomers } = await validate(ctx, verb, options);
+  const { session, services, scope, allCustomers } = await validate(ctx, options);
   const plan = planRequests(scope, chunkSize);
   const confirming = io.interactive && !options.yes && !options.dryRun;
   const measure =
@@ -272,8 +245,28 @@ export async function runJob(ctx: Context, verb: Verb, options: JobOptions): Pro
     apiCalls: 0,
   };
 
+  if (options.wait) {
+    // Before anything is sent: can today's API budget pay for the wait? (Known from the
+    // X-RateLimit-Remaining-day header of the calls made so far.)
+    const shortfall = dayBudgetShortfall(
+      session,
+      services.length,
+      plan.requests.length,
+      timeoutMs,
+      intervalMs,
+    );
+    if (shortfall) {
+      const hint =
+        'Poll less often (--interval), wait less (--timeout), or run after the budget resets at midnight GMT.';
+      if (options.dryRun) result.warnings.push(shortfall);
+      else if (ctx.globals.input === false) throw new RateLimitError(shortfall, { hint, retryable: false });
+      else io.warn(io.style('yellow', `warning: ${shortfall}`));
+    }
+  }
+
   if (options.dryRun) {
     result.requests = plan.requests.map((r, index) => requestRecord(index, r, 'not-sent'));
+    result.scope.customers = scope.inScope;
     result.apiCalls = session.client.metrics.calls;
     return result;
   }
@@ -311,6 +304,7 @@ export async function runJob(ctx: Context, verb: Verb, options: JobOptions): Pro
   });
 
   let progress: Progress | undefined;
+  let failure: string | undefined;
   let polls = 0;
   const started = Date.now();
   try {
@@ -337,6 +331,8 @@ export async function runJob(ctx: Context, verb: Verb, options: JobOptions): Pro
     }
   } catch (error) {
     result.outcome = ctx.interrupted || error instanceof InterruptedError ? 'interrupted' : outcomeOf(error);
+    // The history keeps why a job ended badly; secrets never reach the file.
+    failure = redact(error instanceof Error ? error.message : String(error), ctx.secrets());
     throw error;
   } finally {
     if (progress) {
@@ -351,9 +347,11 @@ export async function runJob(ctx: Context, verb: Verb, options: JobOptions): Pro
     result.apiCalls = session.client.metrics.calls;
     record('result', {
       outcome: result.outcome,
+      strategy: result.strategy,
       requests: result.requests,
       ...(result.wait ? { counts: { done: result.wait.done, needed: result.wait.needed ?? null } } : {}),
       apiCalls: result.apiCalls,
+      ...(failure ? { error: failure } : {}),
     });
   }
   if (result.outcome === 'stalled') {
@@ -368,6 +366,29 @@ export async function runJob(ctx: Context, verb: Verb, options: JobOptions): Pro
     );
   }
   return result;
+}
+
+/**
+ * The worst case of `--wait` in API calls (every request sent, then one stats call per service per
+ * poll until the timeout) against what is left of today's budget; a message when it does not fit.
+ */
+function dayBudgetShortfall(
+  session: Session,
+  services: number,
+  requests: number,
+  timeoutMs: number,
+  intervalMs: number,
+): string | undefined {
+  const { dayRemaining, dayLimit } = session.client.metrics;
+  if (dayRemaining === undefined) return undefined;
+  const polls = Math.ceil(timeoutMs / intervalMs);
+  const needed = requests + polls * services;
+  if (needed <= dayRemaining) return undefined;
+  return (
+    `--wait may need up to ${needed.toLocaleString('en-US')} API calls ` +
+    `(${requests} request${requests === 1 ? '' : 's'} + ${polls} polls × ${services} service${services === 1 ? '' : 's'}) ` +
+    `but only ${dayRemaining.toLocaleString('en-US')} of today's budget${dayLimit ? ` of ${dayLimit.toLocaleString('en-US')}` : ''} are left.`
+  );
 }
 
 function outcomeOf(error: unknown): Outcome {
@@ -423,6 +444,7 @@ async function sendAll(
         const status = error instanceof CliError ? error.httpStatus : undefined;
         if (status === 413 || status === 417) {
           queue.shift();
+          result.requests.push(requestRecord(index++, request, 'split', status));
           if (request.exclude) {
             // An exclude list is never split: it becomes the complement include list.
             const complement = scope.inScope.map((c) => c.id);

@@ -217,4 +217,39 @@ describe('CentralClient', () => {
     const err = await client.request('GET', '/x').catch((e) => e);
     expect(err.message).toBe('stop');
   });
+
+  it('does not retry a 429 once the daily budget is spent', async () => {
+    server = await startServer((_req, res) =>
+      json(
+        res,
+        429,
+        { message: 'API rate limit exceeded' },
+        {
+          'X-RateLimit-Limit-day': '5000',
+          'X-RateLimit-Remaining-day': '0',
+        },
+      ),
+    );
+    const client = testClient(server.url);
+    const err = await client.request('GET', '/x').catch((e) => e);
+    expect(err).toBeInstanceOf(RateLimitError);
+    expect(err.hint).toMatch(/daily API budget of 5000 calls is used up/);
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('lets a mutating request in flight finish when the signal aborts, then stops', async () => {
+    server = await startServer(async (_req, res) => {
+      await new Promise((r) => setTimeout(r, 200));
+      json(res, 200, { response: 'success' });
+    });
+    const controller = new AbortController();
+    const client = testClient(server.url, { signal: controller.signal });
+    setTimeout(() => controller.abort(new Error('stop')), 50);
+    const res = await client.request('POST', '/job', { body: { services: ['dm'] }, idempotent: true });
+    expect(res.body).toEqual({ response: 'success' });
+    // ...and nothing more starts.
+    const err = await client.request('POST', '/job', { body: { services: ['dm'] } }).catch((e) => e);
+    expect(err.message).toBe('stop');
+    expect(server.requests).toHaveLength(1);
+  });
 });
