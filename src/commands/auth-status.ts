@@ -7,7 +7,10 @@ export interface AuthStatus {
   profile?: string;
   gateway: string;
   clientId?: string;
+  /** Where the access token comes from: MSP_LICENSE_ACCESS_TOKEN, or the profile. */
   source: 'environment' | 'profile';
+  /** Where the client secret used for refreshes comes from (never the secret itself). */
+  clientSecretSource: 'environment' | 'profile' | 'none';
   accessTokenExpiresAt?: string;
   accessTokenExpiresInSeconds?: number;
   refreshTokenIssuedAt?: string;
@@ -27,6 +30,11 @@ export async function run(ctx: Context, options: { offline?: boolean }): Promise
       ? { clientId: ctx.env.MSP_LICENSE_CLIENT_ID ?? profile?.clientId }
       : {}),
     source: session.source,
+    clientSecretSource: ctx.env.MSP_LICENSE_CLIENT_SECRET
+      ? 'environment'
+      : profile?.clientSecret
+        ? 'profile'
+        : 'none',
     verified: null,
     refreshed: false,
   };
@@ -85,10 +93,17 @@ export async function run(ctx: Context, options: { offline?: boolean }): Promise
 
 export function render(status: AuthStatus, ctx: Context): void {
   const { io } = ctx;
+  // Colour only when stdout itself is a terminal.
+  const paint: typeof io.style = io.stdoutTTY ? io.style : (_kind, text) => text;
   const lines = [
-    `profile        ${status.profile ?? '(none)'}${status.source === 'environment' ? ' — credentials from MSP_LICENSE_ACCESS_TOKEN' : ''}`,
+    `profile        ${status.profile ?? '(none)'}`,
     `gateway        ${status.gateway}`,
     `client id      ${status.clientId ?? '-'}`,
+    `credentials    ${
+      status.source === 'environment'
+        ? 'access token from MSP_LICENSE_ACCESS_TOKEN (used as is, never refreshed)'
+        : `profile${status.clientSecretSource === 'environment' ? ' (client secret from MSP_LICENSE_CLIENT_SECRET)' : ''}`
+    }`,
   ];
   if (status.accessTokenExpiresAt) {
     const s = status.accessTokenExpiresInSeconds ?? 0;
@@ -102,7 +117,19 @@ export function render(status: AuthStatus, ctx: Context): void {
     );
   }
   lines.push(
-    `status         ${status.verified === null ? 'not verified (--offline)' : io.style('green', `valid${status.refreshed ? ' (tokens refreshed)' : ''}`)}`,
+    `status         ${
+      status.verified === null
+        ? 'not verified (--offline)'
+        : paint('green', `valid${status.refreshed ? ' (tokens refreshed)' : ''}`)
+    }`,
   );
   io.out(lines.join('\n'));
+  if (status.refreshTokenDaysLeft !== undefined && status.refreshTokenDaysLeft <= 3) {
+    io.warn(
+      io.style(
+        'yellow',
+        `warning: the refresh token is revoked in ${status.refreshTokenDaysLeft} days unless used: run 'msp-license auth refresh' (weekly from cron, see 'msp-license help cron').`,
+      ),
+    );
+  }
 }

@@ -1,4 +1,5 @@
-// history: the local audit log, one entry per assign/unassign, merged from its event lines.
+// history: the local audit log, one entry per assign/unassign, merged from its event lines
+// (a `sent` line before the first request goes out, a `result` line when the run ends).
 import { readHistory } from '../config/history.js';
 import type { Context } from '../context.js';
 import { parseSince } from '../core/duration.js';
@@ -6,26 +7,40 @@ import { UsageError } from '../errors.js';
 
 export interface HistoryEntry {
   id: string;
+  /** When the job was sent (ISO). */
   time: string;
+  /** When the run ended (ISO); absent while running or when the process died. */
   finishedAt?: string;
   profile: string | null;
   gateway: string;
   verb: string;
   services: string[];
+  /** `{ mode: 'include'|'exclude'|'all', customersInScope, listed: [customer ids] }` */
   scope?: unknown;
+  /** include, exclude, all or complement (an exclude list sent as include chunks). */
   strategy?: string;
-  /** done, settled, accepted, stalled, timeout, interrupted, failed, or unknown (no result line: the process died). */
+  /** Requests planned before sending (chunks). */
+  plannedRequests?: number;
+  /** done, settled, accepted, stalled, timeout, interrupted, failed, or unknown (no result line: still running, or the process died). */
   outcome: string;
+  /** One per request: `{ index, customers, kind, status: accepted|failed|not-sent, httpStatus? }`. */
   requests?: unknown;
+  /** With --wait: devices done / needed (`needed` null when unknown). */
   counts?: unknown;
   apiCalls?: number;
+  /** Why a failed or interrupted run ended (secrets redacted). */
   error?: string;
+}
+
+export interface HistoryResult {
+  entries: HistoryEntry[];
+  skippedLines: number;
 }
 
 export async function run(
   ctx: Context,
   options: { since?: string; limit?: string; profile?: string },
-): Promise<{ entries: HistoryEntry[]; skippedLines: number }> {
+): Promise<HistoryResult> {
   const limit = Number(options.limit ?? 20);
   if (!Number.isInteger(limit) || limit < 1)
     throw new UsageError(`--limit: '${options.limit}' is not a positive whole number.`);
@@ -42,7 +57,7 @@ export async function run(
         profile: (rec.profile as string | null) ?? null,
         gateway: String(rec.gateway ?? ''),
         verb: String(rec.verb ?? ''),
-        services: (rec.services as string[]) ?? [],
+        services: Array.isArray(rec.services) ? (rec.services as string[]) : [],
         outcome: 'unknown',
       };
       byId.set(r.id, entry);
@@ -50,7 +65,8 @@ export async function run(
     if (r.event === 'sent') {
       entry.time = r.time;
       entry.scope = rec.scope;
-      entry.strategy = rec.strategy as string;
+      if (typeof rec.strategy === 'string') entry.strategy = rec.strategy;
+      if (typeof rec.plannedRequests === 'number') entry.plannedRequests = rec.plannedRequests;
     } else if (r.event === 'result') {
       entry.finishedAt = r.time;
       entry.outcome = String(rec.outcome ?? 'unknown');
@@ -62,33 +78,50 @@ export async function run(
   }
   let entries = [...byId.values()].sort((a, b) => a.time.localeCompare(b.time));
   if (since !== undefined) entries = entries.filter((e) => Date.parse(e.time) >= since);
+  // --profile (or MSP_LICENSE_PROFILE) narrows the log to that profile; without one, every profile.
   if (options.profile) entries = entries.filter((e) => e.profile === options.profile);
   if (skipped)
     ctx.io.warn(`warning: ${skipped} unreadable line${skipped > 1 ? 's' : ''} in the history file skipped`);
   return { entries: entries.slice(-limit), skippedLines: skipped };
 }
 
-export function render(result: { entries: HistoryEntry[] }, ctx: Context): void {
+const GOOD = new Set(['done', 'accepted', 'settled']);
+
+export function render(result: HistoryResult, ctx: Context): void {
   const { io } = ctx;
+  // Colour only when stdout itself is a terminal: `history > audit.txt` stays plain.
+  const paint: typeof io.style = io.stdoutTTY ? io.style : (_kind, text) => text;
   if (!result.entries.length) {
     io.info('No history yet.');
     return;
   }
   for (const e of result.entries) {
     const scope = e.scope as { mode?: string; customersInScope?: number; listed?: string[] } | undefined;
-    const scopeText = scope
-      ? scope.mode === 'all'
-        ? 'all customers'
-        : `${scope.mode} ${scope.listed?.length ?? '?'} (${scope.customersInScope ?? '?'} in scope)`
-      : '';
+    const accepted = Array.isArray(e.requests)
+      ? (e.requests as Array<{ status?: string }>).filter((r) => r.status === 'accepted').length
+      : undefined;
+    const total = Array.isArray(e.requests) ? e.requests.length : e.plannedRequests;
+    const chunks =
+      total === undefined
+        ? ''
+        : accepted === undefined || accepted === total
+          ? `, ${total} request${total === 1 ? '' : 's'}`
+          : `, ${accepted}/${total} requests sent`;
+    const inScope = `${scope?.customersInScope ?? '?'} in scope${chunks}`;
+    const scopeText = !scope
+      ? ''
+      : scope.mode === 'all'
+        ? `all customers (${inScope})`
+        : `${scope.mode} ${scope.listed?.length ?? '?'} (${inScope})`;
     const counts = e.counts as { done?: number; needed?: number | null } | undefined;
     const countText = counts ? ` ${counts.done ?? '?'}/${counts.needed ?? '?'} devices` : '';
-    const outcome =
-      e.outcome === 'done' || e.outcome === 'accepted' || e.outcome === 'settled'
-        ? io.style('green', e.outcome)
-        : io.style('yellow', e.outcome);
+    const outcome = paint(
+      GOOD.has(e.outcome) ? 'green' : e.outcome === 'failed' ? 'red' : 'yellow',
+      e.outcome,
+    );
     io.out(
       `${e.time}  ${(e.profile ?? '-').padEnd(10)} ${e.verb.padEnd(8)} ${e.services.join(',')}  ${scopeText}  ${outcome}${countText}`,
     );
+    if (e.error) io.out(`    ${e.error}`);
   }
 }

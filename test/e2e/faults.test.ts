@@ -100,7 +100,10 @@ async function isLive(w: World, refreshToken: string | undefined): Promise<boole
  * Config and history intact: config.json still parses with the profile's credentials (byte for
  * byte the same when `before` is given), history whole, the stored refresh token live.
  */
-async function stateIntact(w: World, options: { before?: string; sandboxUp?: boolean } = {}): Promise<boolean> {
+async function stateIntact(
+  w: World,
+  options: { before?: string; sandboxUp?: boolean } = {},
+): Promise<boolean> {
   const fail = (why: string) => {
     console.error(`state not intact in ${w.dir}: ${why}`);
     return false;
@@ -109,7 +112,8 @@ async function stateIntact(w: World, options: { before?: string; sandboxUp?: boo
     const text = readFileSync(join(w.dir, 'config.json'), 'utf8');
     if (options.before !== undefined && text !== options.before) return fail('config.json changed');
     const profile = profileOf(w.dir);
-    if (!profile?.refreshToken || !profile.accessToken || !profile.clientSecret) return fail('credentials lost');
+    if (!profile?.refreshToken || !profile.accessToken || !profile.clientSecret)
+      return fail('credentials lost');
     if (!historyIntact(w.dir)) return fail('history damaged');
     if (options.sandboxUp === false) return true;
     return (await isLive(w, profile.refreshToken)) || fail('the stored refresh token is dead');
@@ -165,21 +169,35 @@ async function faultRun(
   const ms = Date.now() - started;
   await setFaults(w.sandbox, {});
   const log = await requestLog(w.sandbox);
-  const row = await record(name, expected, w, { ...result, ms }, started, await stateIntact(w, { before, sandboxUp: options.sandboxUp }), log.total);
+  const row = await record(
+    name,
+    expected,
+    w,
+    { ...result, ms },
+    started,
+    await stateIntact(w, { before, sandboxUp: options.sandboxUp }),
+    log.total,
+  );
   expect(result.code, result.stderr).toBe(expected);
   return { w, result, row, log, ms };
 }
 
 describe.concurrent('API faults', () => {
   test(scenario('429 ×3, then answers'), async () => {
-    const { row, result } = await faultRun('429 ×3, then answers', 0, { status429: 3 }, ['customers', '--refresh']);
+    const { row, result } = await faultRun('429 ×3, then answers', 0, { status429: 3 }, [
+      'customers',
+      '--refresh',
+    ]);
     expect(row.retries).toBe(3);
     expect(result.stderr).toMatch(/retrying after HTTP 429 \(1\/5\)/);
     expect(row.intact).toBe(true);
   });
 
   test(scenario('always 429'), async () => {
-    const { row, result, ms, log } = await faultRun('always 429', 5, { always429: true }, ['customers', '--refresh']);
+    const { row, result, ms, log } = await faultRun('always 429', 5, { always429: true }, [
+      'customers',
+      '--refresh',
+    ]);
     expect(result.stderr).toMatch(/Rate limited by Central after 5 retries/);
     expect(row.retries).toBe(5);
     expect(log.total).toBe(6); // bounded: one call and five retries
@@ -200,7 +218,10 @@ describe.concurrent('API faults', () => {
   });
 
   test(scenario('connection reset ×2'), async () => {
-    const { row, result } = await faultRun('connection reset ×2', 0, { reset: 2 }, ['customers', '--refresh']);
+    const { row, result } = await faultRun('connection reset ×2', 0, { reset: 2 }, [
+      'customers',
+      '--refresh',
+    ]);
     expect(row.retries).toBe(2);
     expect(result.stderr).toMatch(/retrying after (ECONNRESET|UND_ERR_SOCKET)/);
     expect(row.intact).toBe(true);
@@ -208,13 +229,12 @@ describe.concurrent('API faults', () => {
 
   test(scenario('reset on the license POST'), async () => {
     // The job is idempotent (assigning a held license is a no-op): one lost answer is re-sent.
-    const { w, row, result } = await faultRun('reset on the license POST', 0, { reset: 1, match: JOB }, (w) => [
-      'assign',
-      '-s',
-      'foundation_ap',
-      '--include',
-      w.ids[0] as string,
-    ]);
+    const { w, row, result } = await faultRun(
+      'reset on the license POST',
+      0,
+      { reset: 1, match: JOB },
+      (w) => ['assign', '-s', 'foundation_ap', '--include', w.ids[0] as string],
+    );
     expect(result.stdout).toMatch(/accepted for 1 customer in 1 request/);
     expect(row.retries).toBe(1);
     const posts = await mutatingCalls(w.sandbox);
@@ -256,7 +276,15 @@ describe.concurrent('API faults', () => {
     const name = 'token expiry during --wait';
     const w = await ready({ jobSpeed: 25, preLicensed: 0 });
     const started = Date.now();
-    const run = liveCli(w.dir, ['assign', '-s', 'foundation_ap', '--all-customers', '--wait', '--interval', '1s']);
+    const run = liveCli(w.dir, [
+      'assign',
+      '-s',
+      'foundation_ap',
+      '--all-customers',
+      '--wait',
+      '--interval',
+      '1s',
+    ]);
     await run.waitFor(/\d+ \/ \d+ devices, [1-9]\d?%/);
     await control(w.sandbox, 'expire-tokens');
     const result = await run.done;
@@ -272,7 +300,15 @@ describe.concurrent('API faults', () => {
   test(scenario('gateway gone during --wait'), async () => {
     const name = 'gateway gone during --wait';
     const w = await ready({ jobSpeed: 5, preLicensed: 0 });
-    const run = liveCli(w.dir, ['assign', '-s', 'foundation_ap', '--all-customers', '--wait', '--interval', '1s']);
+    const run = liveCli(w.dir, [
+      'assign',
+      '-s',
+      'foundation_ap',
+      '--all-customers',
+      '--wait',
+      '--interval',
+      '1s',
+    ]);
     const started = Date.now();
     await run.waitFor(/\d+ \/ \d+ devices/);
     const calls = (await requestLog(w.sandbox)).total;
@@ -281,7 +317,10 @@ describe.concurrent('API faults', () => {
     const row = await record(name, 6, w, result, started, await stateIntact(w, { sandboxUp: false }), calls);
     expect(result.code, result.stderr).toBe(6);
     expect(result.stderr).toMatch(/Connection refused by 127\.0\.0\.1:\d+ \(after 5 retries\)/);
-    const history = readFileSync(join(w.dir, 'history.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const history = readFileSync(join(w.dir, 'history.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(history.at(-1)).toMatchObject({ event: 'result', outcome: 'failed' });
     expect(history.at(-1).requests[0]).toMatchObject({ status: 'accepted' });
     expect(row.intact).toBe(true);
@@ -304,10 +343,23 @@ describe.concurrent('API faults', () => {
       '--wait beyond the day budget, --no-input',
       5,
       {},
-      ['--no-input', 'assign', '-s', 'foundation_ap', '--all-customers', '--wait', '--interval', '1s', '--timeout', '2m'],
+      [
+        '--no-input',
+        'assign',
+        '-s',
+        'foundation_ap',
+        '--all-customers',
+        '--wait',
+        '--interval',
+        '1s',
+        '--timeout',
+        '2m',
+      ],
       { world: { rateLimit: { perDay: 60 } } },
     );
-    expect(result.stderr).toMatch(/--wait may need up to 121 API calls \(1 request \+ 120 polls × 1 service\)/);
+    expect(result.stderr).toMatch(
+      /--wait may need up to 121 API calls \(1 request \+ 120 polls × 1 service\)/,
+    );
     expect(log.requests.filter((r) => r.method === 'POST' && r.path.includes('/msp/'))).toHaveLength(0);
   });
 
@@ -380,9 +432,12 @@ describe.concurrent('credentials and files', () => {
     const started = Date.now();
     const result = await w.cli(['customers']);
     // login must not "repair" it by writing a new file over it either.
-    const login = await w.cli(['login', '--base-url', w.sandbox.url, '--client-id', 'x', '--client-secret-stdin'], {
-      input: 'secret\n',
-    });
+    const login = await w.cli(
+      ['login', '--base-url', w.sandbox.url, '--client-id', 'x', '--client-secret-stdin'],
+      {
+        input: 'secret\n',
+      },
+    );
     const intact = readFileSync(file, 'utf8') === torn;
     await record(name, 1, w, result, started, intact);
     expect(result.code).toBe(1);
@@ -455,7 +510,9 @@ describe.concurrent('credentials and files', () => {
 
 /** Every line but the torn one parses. */
 function historyIntactAfterTear(file: string): boolean {
-  const lines = readFileSync(file, 'utf8').split('\n').filter((l) => l !== '');
+  const lines = readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l !== '');
   const bad = lines.filter((l) => {
     try {
       JSON.parse(l);
@@ -480,7 +537,15 @@ describe.concurrent('Ctrl-C', () => {
     const name = 'SIGINT during --wait';
     const w = await ready({ jobSpeed: 5, preLicensed: 0 });
     const started = Date.now();
-    const run = liveCli(w.dir, ['assign', '-s', 'foundation_ap', '--all-customers', '--wait', '--interval', '1s']);
+    const run = liveCli(w.dir, [
+      'assign',
+      '-s',
+      'foundation_ap',
+      '--all-customers',
+      '--wait',
+      '--interval',
+      '1s',
+    ]);
     await run.waitFor(/\d+ \/ \d+ devices/);
     run.child.kill('SIGINT');
     const result = await run.done;
@@ -553,7 +618,14 @@ describe.concurrent('Ctrl-C', () => {
     clearTimeout(timer);
     const afterInterrupt = screen.slice(screen.search(/\d+ \/ \d+ devices/));
     const entry = lastResult(w.dir);
-    await record(name, 130, w, { code, signal: null, stdout: '', stderr: screen }, started, await stateIntact(w));
+    await record(
+      name,
+      130,
+      w,
+      { code, signal: null, stdout: '', stderr: screen },
+      started,
+      await stateIntact(w),
+    );
     expect(code, screen).toBe(130);
     expect(screen).toMatch(/\u001b\[\?25l/); // the spinner hid the cursor...
     expect(afterInterrupt).toMatch(/\u001b\[\?25h/); // ...and Ctrl-C gave it back

@@ -14,7 +14,6 @@ export async function sandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   return sb;
 }
 
-// biome-ignore lint/suspicious/noExplicitAny: JSON answers are checked by assertions, not by types.
 export type Json = any;
 
 export interface Answer {
