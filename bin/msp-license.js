@@ -1,2 +1,29 @@
 #!/usr/bin/env node
-import '../dist/cli.js';
+// The launcher, CommonJS on purpose: the commonest quick calls are answered here without
+// starting the ES-module loader — `--version`, the shell-completion callback (a self-contained
+// bundle that reads only the caches), and the root `--help` when its text is the one commander
+// rendered at build time (80 columns: a pipe, or an 80-column terminal). All else: the CLI.
+'use strict';
+const args = process.argv.slice(2);
+const only = args.length === 1 ? args[0] : undefined;
+
+function prerenderedHelp() {
+  if (only !== '--help' && only !== '-h') return undefined;
+  if ((process.stdout.isTTY ? process.stdout.columns : 80) !== 80) return undefined;
+  try {
+    return require('node:fs').readFileSync(`${__dirname}/../dist/help.txt`, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+const help = prerenderedHelp();
+if (args[0] === '__complete') {
+  require('../dist/complete.cjs');
+} else if (only === '--version' || only === '-V') {
+  process.stdout.write(`${require('../package.json').version}\n`);
+} else if (help !== undefined) {
+  process.stdout.write(help);
+} else {
+  import('../dist/main.js');
+}

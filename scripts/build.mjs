@@ -1,7 +1,10 @@
-// Bundles src/cli.ts into dist/ with code splitting: the entry holds commander and the command
-// tree only; every command's module (and undici, zod, ora, conf) lands in a chunk that is
-// import()ed when that command runs. Dependencies are bundled, so the package installs with none.
-import { readFileSync, renameSync, rmSync } from 'node:fs';
+// Bundles the CLI into dist/: main.js (the entry) and cli.js (the commander tree), a chunk per
+// command (undici, zod, ora and conf live there, loaded when that command runs), complete.cjs (the
+// completion callback, no commander) and help.txt (the root help); bin/msp-license.js serves the
+// last two and --version without starting the ES-module loader.
+// Dependencies are bundled, so the package installs with none.
+import { execFileSync } from 'node:child_process';
+import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { build } from 'esbuild';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
@@ -9,22 +12,41 @@ const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url),
 const out = new URL('../dist', import.meta.url);
 const staging = new URL(`../dist.tmp-${process.pid}`, import.meta.url);
 rmSync(staging, { recursive: true, force: true });
-await build({
-  entryPoints: { cli: 'src/main.ts' },
-  outdir: staging.pathname,
+const shared = {
   bundle: true,
-  splitting: true,
   format: 'esm',
   platform: 'node',
   target: 'node20',
   minify: true,
   sourcemap: false,
-  chunkNames: 'chunks/[name]-[hash]',
   legalComments: 'none',
-  // CJS dependencies bundled into ESM call require() for Node built-ins.
-  banner: { js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);" },
   define: { __VERSION__: JSON.stringify(pkg.version) },
   logLevel: 'warning',
+};
+// The CLI: the entry, the commander tree, and every command in chunks it import()s.
+await build({
+  ...shared,
+  entryPoints: { main: 'src/main.ts', cli: 'src/cli.ts' },
+  outdir: staging.pathname,
+  splitting: true,
+  chunkNames: 'chunks/[name]-[hash]',
+  // CJS dependencies bundled into ESM call require() for Node built-ins.
+  banner: { js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);" },
 });
+// The completion callback: one self-contained file (no commander, no chunks) reading the caches.
+await build({
+  ...shared,
+  format: 'cjs',
+  entryPoints: { complete: 'src/completion/standalone.ts' },
+  outdir: staging.pathname,
+  outExtension: { '.js': '.cjs' },
+});
+// The root --help as commander renders it at 80 columns, served by bin/ without loading commander.
+// (`help` goes through commander; with stdout a pipe it renders at 80 columns.)
+const help = execFileSync(process.execPath, [`${staging.pathname}/main.js`, 'help'], {
+  encoding: 'utf8',
+  env: { PATH: process.env.PATH ?? '' },
+});
+writeFileSync(`${staging.pathname}/help.txt`, help);
 rmSync(out, { recursive: true, force: true });
 renameSync(staging, out);

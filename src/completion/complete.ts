@@ -3,6 +3,7 @@
 // "no file names", a final `:<directive>` line. It reads only local files, never the network,
 // never prompts, and swallows every error: a broken completion must print nothing and exit 0.
 // Imports: Node built-ins, src/config/{paths,cache}, src/central/clusters and this folder only.
+import fs from 'node:fs';
 import type { Command } from 'commander';
 import { createCompletionData } from './data.js';
 import { completeWords, formatCompletion } from './engine.js';
@@ -17,12 +18,28 @@ export function wordsFromArgv(argv: string[], fallback: string[] = []): string[]
   return at === -1 ? fallback : argv.slice(at + 1);
 }
 
+/**
+ * Straight to fd 1: touching process.stdout would set up a stream (net, tty) for one write, a
+ * measurable share of a TAB. The shell's pipe is blocking; EAGAIN is retried all the same.
+ */
+function writeStdout(text: string): void {
+  const buffer = Buffer.from(text);
+  let offset = 0;
+  while (offset < buffer.length) {
+    try {
+      offset += fs.writeSync(1, buffer, offset);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') throw error;
+    }
+  }
+}
+
 /** Completes `words` against `spec`; writes the answer to `write`. Never throws. */
 export function completeWithSpec(
   spec: CommandSpec,
   words: string[],
   env: NodeJS.ProcessEnv = process.env,
-  write: (text: string) => void = (text) => process.stdout.write(text),
+  write: (text: string) => void = writeStdout,
 ): void {
   try {
     const output = formatCompletion(

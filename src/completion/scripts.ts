@@ -70,9 +70,8 @@ _msp_license() {
   while IFS= read -r line; do
     [[ -n $line ]] && values+=("$line")
   done <<<"$out"
-  local last=\${values[\${#values[@]}-1]-}
-  if [[ $last =~ ^:[0-9]+$ ]]; then
-    directive=\${last:1}
+  if (( \${#values[@]} )) && [[ \${values[\${#values[@]}-1]} =~ ^:[0-9]+$ ]]; then
+    directive=\${values[\${#values[@]}-1]:1}
     unset 'values[\${#values[@]}-1]'
   fi
 
@@ -104,7 +103,10 @@ _msp_license() {
   for value in "\${values[@]}"; do
     value=\${value%%$'\\t'*}
     value=\${value#"$drop"}
-    [[ -z $quoted ]] && printf -v value '%q' "$value"
+    if [[ -z $quoted ]]; then
+      printf -v value '%q' "$value"
+      value=\${value//\\\\,/,} # bash 5.2's %q escapes commas: keep comma lists readable
+    fi
     COMPREPLY+=("$value")
   done
   return 0

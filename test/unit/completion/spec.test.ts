@@ -4,14 +4,14 @@ import { specFromCommander } from '../../../src/completion/spec.js';
 
 // The completion fast path (src/completion/fast.ts) reads a copy of the command tree made ahead
 // of time. This test keeps it equal to the real tree: when a command or option changes, it fails;
-// `npx vitest run -u test/unit/completion/spec.test.ts` rewrites the copy.
+// `npx vitest run test/unit/completion/spec.test.ts -u` rewrites the copy.
 describe('precomputed completion spec', () => {
   it('matches the commander tree', async () => {
     const spec = specFromCommander(buildProgram());
     const source = [
       '// biome-ignore-all format: generated',
       '// GENERATED from the commander tree in src/cli.ts by test/unit/completion/spec.test.ts: do not edit.',
-      '// Regenerate: npx vitest run -u test/unit/completion/spec.test.ts',
+      '// Regenerate: npx vitest run test/unit/completion/spec.test.ts -u',
       "import type { CommandSpec } from './spec.js';",
       '',
       `export const COMPLETION_SPEC: CommandSpec = ${JSON.stringify(spec, null, 2)};`,
