@@ -1,7 +1,7 @@
 // What a command receives: IO, the global options, and lazily built config store and API client
 // (wrangler's handler context). Commands never build their own I/O.
 import { EnvAuth, ProfileAuth } from './central/auth.js';
-import type { AuthProvider } from './central/http.js';
+import type { AuthProvider, RetryInfo } from './central/http.js';
 import { CentralClient } from './central/http.js';
 import { checkBaseUrl } from './central/url.js';
 import { configDir } from './config/paths.js';
@@ -86,11 +86,29 @@ export class Context {
   /** The API session of the chosen profile (or of `profileName`, e.g. the one login just wrote). */
   session(profileName?: string): Session {
     if (this.sessionInstance && !profileName) return this.sessionInstance;
-    const envToken = this.env.MSP_LICENSE_ACCESS_TOKEN;
     const { trace, timeoutMs } = this.httpOptions();
-    let session: Session;
+    const onRetry = (info: RetryInfo) => this.onRetry(info);
+    const credentials = this.credentials(profileName, { trace, timeoutMs, onRetry });
+    const client = new CentralClient({
+      baseUrl: credentials.baseUrl,
+      auth: credentials.auth,
+      trace,
+      timeoutMs,
+      signal: this.abort.signal,
+      onRetry,
+    });
+    this.sessionInstance = { ...credentials, client };
+    return this.sessionInstance;
+  }
+
+  /** Where the bearer token comes from: MSP_LICENSE_ACCESS_TOKEN as is, else the profile. */
+  private credentials(
+    profileName: string | undefined,
+    http: { trace?: (line: string) => void; timeoutMs?: number; onRetry: (info: RetryInfo) => void },
+  ): Omit<Session, 'client'> {
+    const envToken = this.env.MSP_LICENSE_ACCESS_TOKEN;
     if (envToken) {
-      const name = this.profileNameOrUndefined();
+      const name = profileName ?? this.profileNameOrUndefined();
       const profile = name ? this.store().getProfile(name) : undefined;
       const rawUrl = this.globals.baseUrl ?? profile?.baseUrl;
       if (!rawUrl) {
@@ -98,54 +116,27 @@ export class Context {
           hint: 'Set MSP_LICENSE_BASE_URL (or --base-url), or name a profile with --profile.',
         });
       }
-      const baseUrl = checkBaseUrl(rawUrl);
-      const auth = new EnvAuth(envToken);
-      session = {
+      return {
         profileName: name,
         profile,
-        baseUrl,
-        auth,
+        baseUrl: checkBaseUrl(rawUrl),
+        auth: new EnvAuth(envToken),
         source: 'environment',
-        client: new CentralClient({
-          baseUrl,
-          auth,
-          trace,
-          timeoutMs,
-          signal: this.abort.signal,
-          onRetry: (info) => this.onRetry(info),
-        }),
-      };
-    } else {
-      const profile = profileName ? this.store().getProfile(profileName) : this.requireProfile();
-      if (!profile) throw new AuthError(`No profile named '${profileName}'.`);
-      const baseUrl = checkBaseUrl(this.globals.baseUrl ?? profile.baseUrl);
-      // The refresh call is traced and timed like every other, but never aborted by Ctrl-C: an
-      // answer lost half-way would leave the rotated pair unknown and the stored one dead.
-      const auth = new ProfileAuth({
-        store: this.store(),
-        profileName: profile.name,
-        env: this.env,
-        baseUrl,
-        http: { trace, timeoutMs, onRetry: (info) => this.onRetry(info) },
-      });
-      session = {
-        profileName: profile.name,
-        profile,
-        baseUrl,
-        auth,
-        source: 'profile',
-        client: new CentralClient({
-          baseUrl,
-          auth,
-          trace,
-          timeoutMs,
-          signal: this.abort.signal,
-          onRetry: (info) => this.onRetry(info),
-        }),
       };
     }
-    this.sessionInstance = session;
-    return session;
+    const profile = profileName ? this.store().getProfile(profileName) : this.requireProfile();
+    if (!profile) throw new AuthError(`No profile named '${profileName}'.`);
+    const baseUrl = checkBaseUrl(this.globals.baseUrl ?? profile.baseUrl);
+    // The refresh call is traced and timed like every other, but never aborted by Ctrl-C: an
+    // answer lost half-way would leave the rotated pair unknown and the stored one dead.
+    const auth = new ProfileAuth({
+      store: this.store(),
+      profileName: profile.name,
+      env: this.env,
+      baseUrl,
+      http,
+    });
+    return { profileName: profile.name, profile, baseUrl, auth, source: 'profile' };
   }
 
   private profileNameOrUndefined(): string | undefined {
