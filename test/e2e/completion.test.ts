@@ -432,10 +432,12 @@ describe('__complete', () => {
   });
 
   it('loads no heavy module and makes no network call', async () => {
-    // Which dist files a run loads, from a module resolve hook.
+    // Which dist files a run loads: ES modules from a resolve hook, CommonJS ones (the launcher
+    // requires dist/complete.cjs) from require.cache when the process exits.
     const log = path.join(tmp, 'loaded.txt');
     const hooks = path.join(tmp, 'hooks.mjs');
     const register = path.join(tmp, 'register.mjs');
+    const cjsLog = path.join(tmp, 'required.cjs');
     fs.writeFileSync(
       hooks,
       `import { appendFileSync } from 'node:fs';
@@ -450,9 +452,23 @@ export async function resolve(specifier, context, next) {
       register,
       `import { register } from 'node:module';\nregister(${JSON.stringify(`file://${hooks}`)});\n`,
     );
+    fs.writeFileSync(
+      cjsLog,
+      `process.on('exit', () => require('node:fs').appendFileSync(process.env.LOAD_LOG, Object.keys(require.cache).map((f) => 'file://' + f).join('\\n') + '\\n'));\n`,
+    );
     const result = await run(
       process.execPath,
-      ['--import', `file://${register}`, bin, '__complete', 'assign', '--services', 'fou'],
+      [
+        '--require',
+        cjsLog,
+        '--import',
+        `file://${register}`,
+        bin,
+        '__complete',
+        'assign',
+        '--services',
+        'fou',
+      ],
       env(configDir, { LOAD_LOG: log }),
     );
     expect(result).toEqual({
@@ -465,7 +481,9 @@ export async function resolve(specifier, context, next) {
       .filter((url) => url.startsWith('file:'))
       .map((url) => fileURLToPath(url))
       .filter((file) => file.startsWith(dist));
-    expect(loaded.length).toBeGreaterThan(0);
+    expect(loaded.map((file) => path.relative(dist, file))).toContain('complete.cjs');
+    // Not even commander: the launcher never reaches the CLI's entry.
+    expect(loaded.map((file) => path.relative(dist, file))).not.toContain('cli.js');
     // Strings that survive minification, one per heavy dependency.
     const heavy: Record<string, RegExp> = {
       undici: /UND_ERR_CONNECT_TIMEOUT/,
