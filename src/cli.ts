@@ -74,6 +74,11 @@ function jobCommand(program: Command, verb: 'assign' | 'unassign'): Command {
       'with --wait: time between progress polls (min 1s; each poll costs one call per service)',
       '15s',
     )
+    .option(
+      '--stall-after <duration>',
+      'with --wait: give up (exit 7) after this long without progress',
+      '10m',
+    )
     .addOption(new Option('--chunk-size <n>', 'customer ids per request (halved on 413/417)').default('200'))
     .addHelpText(
       'after',

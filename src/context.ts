@@ -84,11 +84,11 @@ export class Context {
   }
 
   /** The API session of the chosen profile (or of `profileName`, e.g. the one login just wrote). */
-  session(profileName?: string): Session {
+  session(profileName?: string, options: { ignoreEnvToken?: boolean } = {}): Session {
     if (this.sessionInstance && !profileName) return this.sessionInstance;
     const { trace, timeoutMs } = this.httpOptions();
     const onRetry = (info: RetryInfo) => this.onRetry(info);
-    const credentials = this.credentials(profileName, { trace, timeoutMs, onRetry });
+    const credentials = this.credentials(profileName, { trace, timeoutMs, onRetry }, options.ignoreEnvToken);
     const client = new CentralClient({
       baseUrl: credentials.baseUrl,
       auth: credentials.auth,
@@ -105,8 +105,9 @@ export class Context {
   private credentials(
     profileName: string | undefined,
     http: { trace?: (line: string) => void; timeoutMs?: number; onRetry: (info: RetryInfo) => void },
+    ignoreEnvToken = false,
   ): Omit<Session, 'client'> {
-    const envToken = this.env.MSP_LICENSE_ACCESS_TOKEN;
+    const envToken = ignoreEnvToken ? undefined : this.env.MSP_LICENSE_ACCESS_TOKEN;
     if (envToken) {
       const name = profileName ?? this.profileNameOrUndefined();
       const profile = name ? this.store().getProfile(name) : undefined;

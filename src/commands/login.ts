@@ -168,6 +168,8 @@ export async function run(ctx: Context, options: LoginOptions): Promise<LoginRes
   let clientId: string | undefined;
   let clientSecret: string | undefined;
   let tokens: Tokens | undefined;
+  /** A refresh here rotated the pair: the refresh token we were given is dead from now on. */
+  let rotated = false;
 
   if (!flagsGiven && io.interactive) {
     ({ baseUrl, clientId, clientSecret, tokens } = await interactiveAnswers(ctx, options, existing));
@@ -221,6 +223,7 @@ export async function run(ctx: Context, options: LoginOptions): Promise<LoginRes
       { clientId, clientSecret, refreshToken: tokens.refreshToken },
       ctx.httpOptions(),
     );
+    rotated = true;
     tokens = {
       accessToken: t.access_token,
       refreshToken: t.refresh_token ?? tokens.refreshToken, // a gateway that does not rotate keeps the old one
@@ -252,12 +255,25 @@ export async function run(ctx: Context, options: LoginOptions): Promise<LoginRes
   const makeDefault = Boolean(options.default) || !store.defaultProfileName();
   store.saveProfile(profile, { makeDefault });
 
-  // Verify with one call (which also fills the services cache). On failure put back what was there.
+  // Verify with one call (which also fills the services cache), with the credentials just saved
+  // (never MSP_LICENSE_ACCESS_TOKEN). On failure put back what was there — unless a refresh has
+  // rotated the tokens by then: the old refresh token is dead, so the new pair must be kept.
   let services = 0;
+  const session = ctx.session(name, { ignoreEnvToken: true });
   try {
-    const session = ctx.session(name);
     services = (await loadServices(ctx, session, true)).data.length;
   } catch (error) {
+    if (rotated || (session.auth.refreshes ?? 0) > 0) {
+      const reason = error instanceof CliError ? error.message : String(error);
+      throw new CliError(
+        `Profile '${name}' was saved, but the check call failed: ${reason}`,
+        error instanceof CliError ? error.exitCode : 1,
+        {
+          code: error instanceof CliError ? error.code : 'failure',
+          hint: "The tokens were refreshed (the old refresh token no longer works), so they were kept; try 'msp-license auth status'.",
+        },
+      );
+    }
     if (existing) store.saveProfile(existing);
     else store.removeProfile(name);
     if (error instanceof CliError && error.exitCode === 4) {

@@ -439,6 +439,13 @@ export const COMPLETION_SPEC: CommandSpec = {
         },
         {
           "names": [
+            "--stall-after"
+          ],
+          "value": "required",
+          "description": "with --wait: give up (exit 7) after this long without progress"
+        },
+        {
+          "names": [
             "--chunk-size"
           ],
           "value": "required",
@@ -539,6 +546,13 @@ export const COMPLETION_SPEC: CommandSpec = {
           ],
           "value": "required",
           "description": "with --wait: time between progress polls (min 1s; each poll costs one call per service)"
+        },
+        {
+          "names": [
+            "--stall-after"
+          ],
+          "value": "required",
+          "description": "with --wait: give up (exit 7) after this long without progress"
         },
         {
           "names": [

@@ -63,17 +63,23 @@ export interface RequestPlan {
 /**
  * How to send the scope. An include list is split into chunks; an exclude list is never split
  * (each request would license the other requests' exclusions), so one larger than a request can
- * carry becomes the complement include list, which is chunked.
+ * carry becomes the complement include list, which is chunked. With `explicitOnly` (unassign)
+ * every customer in scope is named: the API's implicit scopes (no list, or an exclude list) can
+ * reach the MSP's own devices when removing licenses.
  */
-export function planRequests(scope: Scope, maxIds: number): RequestPlan {
+export function planRequests(
+  scope: Scope,
+  maxIds: number,
+  options: { explicitOnly?: boolean } = {},
+): RequestPlan {
   if (maxIds < 1) throw new UsageError('--chunk-size must be at least 1.');
-  if (scope.mode === 'all') return { strategy: 'all', requests: [{}] };
-  if (scope.mode === 'exclude' && scope.listed.length <= maxIds) {
+  if (scope.mode === 'all' && !options.explicitOnly) return { strategy: 'all', requests: [{}] };
+  if (scope.mode === 'exclude' && scope.listed.length <= maxIds && !options.explicitOnly) {
     return { strategy: 'exclude', requests: [{ exclude: scope.listed.map((c) => c.id) }] };
   }
   const ids = scope.inScope.map((c) => c.id);
   const requests = chunk(ids, maxIds).map((include) => ({ include }));
-  return { strategy: scope.mode === 'exclude' ? 'complement' : 'include', requests };
+  return { strategy: scope.mode === 'include' ? 'include' : 'complement', requests };
 }
 
 export function chunk<T>(items: T[], size: number): T[][] {

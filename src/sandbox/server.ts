@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 // startSandbox: a simulated Aruba Central API gateway on loopback.
 
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -177,7 +178,8 @@ async function handle(
   const reply = rate.allowed ? (faultReply(fault.kind) ?? route(ctx)) : rateLimited();
   entry.status = reply.status;
   if (!quiet) process.stderr.write(`${method} ${ctx.path} ${reply.status} ${Date.now() - started}ms\n`);
-  send(res, reply, rate.headers);
+  // Every API answer carries a request id, as gateways do; the CLI records the license job's.
+  send(res, reply, { ...rate.headers, 'X-Request-Id': randomUUID() });
 }
 
 function rateLimited(): Reply {

@@ -1,5 +1,7 @@
-// Prompts, only ever on a terminal (callers check io.interactive first).
-import { createInterface } from 'node:readline';
+// Prompts, only ever on a terminal (callers check io.interactive first). Ctrl-C at a prompt is an
+// interruption (exit 130), not an empty answer; end of input (Ctrl-D) is an empty answer.
+import { createInterface, type Interface } from 'node:readline';
+import { InterruptedError } from '../errors.js';
 import type { IO } from './io.js';
 
 export async function confirm(io: IO, question: string, defaultYes = false): Promise<boolean> {
@@ -9,40 +11,45 @@ export async function confirm(io: IO, question: string, defaultYes = false): Pro
   return a === 'y' || a === 'yes';
 }
 
-export function ask(io: IO, question: string): Promise<string> {
-  return new Promise((resolve) => {
-    const rl = createInterface({ input: io.streams.stdin, output: io.streams.stderr, terminal: true });
-    let answered = false;
-    rl.question(question, (answer) => {
-      answered = true;
+/** One answer from `rl`: the line, '' at end of input, InterruptedError on Ctrl-C. */
+function answerOf(rl: Interface, done: () => void): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    const settle = (fn: () => void) => {
+      if (settled) return;
+      settled = true;
+      done();
+      fn();
+    };
+    rl.once('line', (line) => {
+      settle(() => resolve(line));
       rl.close();
-      resolve(answer);
     });
-    rl.on('close', () => {
-      if (!answered) resolve('');
+    // readline turns Ctrl-C into this event on a terminal (no process SIGINT is raised).
+    rl.once('SIGINT', () => {
+      settle(() => reject(new InterruptedError('Interrupted at the prompt: nothing was sent.')));
+      rl.close();
     });
+    rl.once('close', () => settle(() => resolve('')));
   });
+}
+
+export function ask(io: IO, question: string): Promise<string> {
+  const rl = createInterface({ input: io.streams.stdin, output: io.streams.stderr, terminal: true });
+  rl.setPrompt(question);
+  rl.prompt();
+  return answerOf(rl, () => {});
 }
 
 /** Reads a line without echoing it (client secret, password). */
 export function askHidden(io: IO, question: string): Promise<string> {
-  return new Promise((resolve) => {
-    const output = io.streams.stderr;
-    output.write(question);
-    const rl = createInterface({ input: io.streams.stdin, output: undefined, terminal: true });
-    const stdin = io.streams.stdin;
-    let answered = false;
-    stdin.setRawMode?.(true);
-    rl.on('line', (line) => {
-      answered = true;
-      stdin.setRawMode?.(false);
-      output.write('\n');
-      rl.close();
-      resolve(line);
-    });
-    rl.on('close', () => {
-      stdin.setRawMode?.(false);
-      if (!answered) resolve('');
-    });
+  const output = io.streams.stderr;
+  const stdin = io.streams.stdin;
+  output.write(question);
+  const rl = createInterface({ input: stdin, output: undefined, terminal: true });
+  stdin.setRawMode?.(true);
+  return answerOf(rl, () => {
+    stdin.setRawMode?.(false);
+    output.write('\n');
   });
 }

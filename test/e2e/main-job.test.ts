@@ -5,7 +5,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { cleanupAll, expectNoSecret, mode, profileOf, secretsOf, type World, world } from '../helpers/e2e.js';
-import { JOB_PATH, mutatingCalls } from '../helpers/sandbox.js';
+import { JOB_PATH, mutatingCalls, sandboxState } from '../helpers/sandbox.js';
 
 afterEach(cleanupAll);
 
@@ -93,6 +93,38 @@ describe('assign: the body that reaches Central', () => {
     expect(calls).toHaveLength(1);
     expect(calls[0]).toMatchObject({ method: 'DELETE', path: JOB_PATH, status: 200 });
     expect(calls[0]?.body).toStrictEqual({ services: ['foundation_ap'], include_customers: [w.ids[0]] });
+  });
+
+  test('unassign names every tenant (never the implicit scopes): the MSP’s own devices keep their licenses', async () => {
+    const w = await world({ preLicensed: 1, mspDevices: 6, jobSpeed: 100_000 });
+    const before = (await sandboxState(w.sandbox)).services.foundation_ap;
+    const mspLicensed = before.licensed - before.tenantLicensed;
+    expect(mspLicensed).toBeGreaterThan(0);
+
+    const all = await w.cli([
+      'unassign',
+      '-s',
+      'foundation_ap',
+      '--all-customers',
+      '--yes',
+      '--wait',
+      '--interval',
+      '1s',
+    ]);
+    expect(all.code, all.stderr).toBe(0);
+    const calls = await mutatingCalls(w.sandbox);
+    expect(calls).toHaveLength(1);
+    expect(calls[0]?.body).toStrictEqual({ services: ['foundation_ap'], include_customers: w.ids });
+    const after = (await sandboxState(w.sandbox)).services.foundation_ap;
+    expect(after.tenantLicensed).toBe(0);
+    expect(after.licensed - after.tenantLicensed).toBe(mspLicensed);
+
+    const some = await w.cli(['unassign', '-s', 'foundation_ap', '--exclude', w.ids[0] as string, '--yes']);
+    expect(some.code, some.stderr).toBe(0);
+    expect((await mutatingCalls(w.sandbox)).at(-1)?.body).toStrictEqual({
+      services: ['foundation_ap'],
+      include_customers: w.ids.slice(1),
+    });
   });
 
   test('an include list larger than a request is split; a 413 halves the chunk', async () => {

@@ -43,6 +43,20 @@ describe('on a terminal', () => {
     expect((await mutatingCalls(sandbox)).length).toBe(before);
   });
 
+  it('Ctrl-C at the prompt is an interruption (exit 130), and nothing is sent', async () => {
+    const before = (await mutatingCalls(sandbox)).length;
+    const { code, screen } = await runInPty(
+      config,
+      ['assign', '--services', 'foundation_ap', '--include', ids[2]!],
+      {
+        input: ['\u0003'],
+      },
+    );
+    expect(code, plain(screen)).toBe(130);
+    expect(plain(screen)).toContain('Interrupted at the prompt: nothing was sent.');
+    expect((await mutatingCalls(sandbox)).length).toBe(before);
+  });
+
   it('sends the job once the user says yes', async () => {
     const before = (await mutatingCalls(sandbox)).length;
     const { code, screen } = await runInPty(

@@ -126,6 +126,8 @@ export interface ResolvedScope {
   scope: Scope;
   /** Every customer of the MSP, as ids and names. */
   all: CustomerRef[];
+  /** The customers list came from the cache (it may miss customers created since). */
+  fromCache: boolean;
 }
 
 /**
@@ -138,8 +140,9 @@ export async function resolveScope(
   ctx: Context,
   session: Session,
   { mode, references }: ScopeReferences,
+  fresh = false,
 ): Promise<ResolvedScope> {
-  let customers = await loadCustomers(ctx, session);
+  let customers = await loadCustomers(ctx, session, fresh);
   let listed: CustomerRef[] = [];
   if (mode !== 'all') {
     try {
@@ -152,5 +155,5 @@ export async function resolveScope(
   }
   const all = customers.data.map((c) => ({ id: c.id, name: c.name }));
   const refs = listed.map((c) => ({ id: c.id, name: c.name }));
-  return { scope: buildScope(mode, refs, all), all };
+  return { scope: buildScope(mode, refs, all), all, fromCache: customers.fromCache };
 }

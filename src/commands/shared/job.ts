@@ -67,6 +67,8 @@ export interface RequestRecord {
   /** `split`: refused as too large (413/417) and re-sent as smaller requests, listed after it. */
   status: 'accepted' | 'failed' | 'not-sent' | 'split';
   httpStatus?: number;
+  /** The gateway's request id (an x-request-id-style header), when it sends one. */
+  requestId?: string;
 }
 
 export type Outcome =
@@ -127,9 +129,16 @@ interface Validated {
   services: string[];
   scope: Scope;
   allCustomers: CustomerRef[];
+  /** The same scope from a customers list fetched now (for a complement list: see below). */
+  freshScope: () => Promise<Scope>;
 }
 
-async function validate(ctx: Context, options: JobOptions): Promise<Validated> {
+async function validate(
+  ctx: Context,
+  verb: Verb,
+  options: JobOptions,
+  chunkSize: number,
+): Promise<Validated> {
   const references = scopeReferences(options); // bad flags and unreadable lists: before any call
   const session = ctx.session();
 
@@ -148,8 +157,17 @@ async function validate(ctx: Context, options: JobOptions): Promise<Validated> {
       services.data.map((s) => s.name),
     );
   }
-  const { scope, all } = await resolveScope(ctx, session, references);
-  return { session, services: matched, scope, allCustomers: all };
+  let resolved = await resolveScope(ctx, session, references);
+  // "All but these" sent as an explicit list of the others must name every customer that exists
+  // now: a cached list would leave out customers created since (unlicensed, and exit 0).
+  const freshScope = async () => {
+    if (resolved.fromCache) resolved = await resolveScope(ctx, session, references, true);
+    return resolved.scope;
+  };
+  const complement =
+    references.mode !== 'include' && (verb === 'unassign' || resolved.scope.listed.length > chunkSize);
+  if (complement) await freshScope();
+  return { session, services: matched, scope: resolved.scope, allCustomers: resolved.all, freshScope };
 }
 
 function planRows(verb: Verb, services: string[], measure: ScopeMeasure | undefined): PlanRow[] {
@@ -215,8 +233,13 @@ export async function runJob(ctx: Context, verb: Verb, options: JobOptions): Pro
     });
   }
 
-  const { session, services, scope, allCustomers } = await validate(ctx, options);
-  const plan = planRequests(scope, chunkSize);
+  const { session, services, scope, allCustomers, freshScope } = await validate(
+    ctx,
+    verb,
+    options,
+    chunkSize,
+  );
+  const plan = planRequests(scope, chunkSize, { explicitOnly: verb === 'unassign' });
   const confirming = io.interactive && !options.yes && !options.dryRun;
   const measure =
     options.dryRun || options.wait || confirming
@@ -308,7 +331,7 @@ export async function runJob(ctx: Context, verb: Verb, options: JobOptions): Pro
   let polls = 0;
   const started = Date.now();
   try {
-    await sendAll(ctx, session, verb, services, scope, plan.requests, result);
+    await sendAll(ctx, session, verb, services, freshScope, plan.requests, result);
     result.accepted = true;
     result.outcome = 'accepted';
     if (result.alreadyDone) {
@@ -421,7 +444,7 @@ async function sendAll(
   session: Session,
   verb: Verb,
   services: string[],
-  scope: Scope,
+  freshScope: () => Promise<Scope>,
   requests: JobRequest[],
   result: JobResult,
 ): Promise<void> {
@@ -432,13 +455,16 @@ async function sendAll(
       if (ctx.interrupted) throw new InterruptedError('Interrupted before every request was sent.');
       const request = queue[0]!;
       try {
-        await sendLicenseJob(session.client, verb, {
+        const answer = await sendLicenseJob(session.client, verb, {
           services,
           ...(request.include ? { includeCustomers: request.include } : {}),
           ...(request.exclude ? { excludeCustomers: request.exclude } : {}),
         });
         queue.shift();
-        result.requests.push(requestRecord(index++, request, 'accepted'));
+        result.requests.push({
+          ...requestRecord(index++, request, 'accepted'),
+          ...(answer.requestId ? { requestId: answer.requestId } : {}),
+        });
         if (queue.length || index > 1) ctx.io.info(`request ${index} accepted (${describeRequest(request)})`);
       } catch (error) {
         const status = error instanceof CliError ? error.httpStatus : undefined;
@@ -447,7 +473,7 @@ async function sendAll(
           result.requests.push(requestRecord(index++, request, 'split', status));
           if (request.exclude) {
             // An exclude list is never split: it becomes the complement include list.
-            const complement = scope.inScope.map((c) => c.id);
+            const complement = (await freshScope()).inScope.map((c) => c.id);
             const size = Math.max(1, Math.floor(request.exclude.length / 2));
             const chunks: JobRequest[] = [];
             for (let i = 0; i < complement.length; i += size)

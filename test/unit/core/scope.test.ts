@@ -59,6 +59,16 @@ describe('planRequests', () => {
   const all = c(10);
   test('all: one request with neither list', () =>
     expect(planRequests(buildScope('all', [], all), 3)).toEqual({ strategy: 'all', requests: [{}] }));
+  test('explicitOnly (unassign): all becomes every tenant, named, chunked', () =>
+    expect(planRequests(buildScope('all', [], all), 4, { explicitOnly: true })).toEqual({
+      strategy: 'complement',
+      requests: [{ include: ids(4) }, { include: ids(4, 5) }, { include: ids(2, 9) }],
+    }));
+  test('explicitOnly (unassign): a short exclude list still becomes the named complement', () =>
+    expect(planRequests(buildScope('exclude', all.slice(0, 2), all), 50, { explicitOnly: true })).toEqual({
+      strategy: 'complement',
+      requests: [{ include: ids(8, 3) }],
+    }));
   test('include within the limit: one request', () =>
     expect(planRequests(buildScope('include', all.slice(0, 3), all), 3)).toEqual({
       strategy: 'include',
