@@ -69,6 +69,18 @@ describe('login (non-interactive)', () => {
     expect(statusLines(log.requests)).toEqual([`GET ${V2} 404`, `GET ${V1} 200`]);
   });
 
+  test('verifies the credentials it was given, not an exported MSP_LICENSE_ACCESS_TOKEN', async () => {
+    const sandbox = await sandboxOnly();
+    const { root, dir } = scratch();
+    const result = await login(sandbox, root, dir, [], {
+      MSP_LICENSE_ACCESS_TOKEN: 'stale-token-from-the-shell',
+    });
+    expect(result.code, result.stderr).toBe(0);
+    expect(profileOf(dir, 'default')).toMatchObject({ accessToken: sandbox.credentials.accessToken });
+    const log = await requestLog(sandbox);
+    expect(log.requests.every((r) => r.status !== 401)).toBe(true);
+  });
+
   test('the default config dir is <XDG>/msp-license, with no -nodejs suffix', async () => {
     const sandbox = await sandboxOnly();
     const { root } = scratch();
