@@ -554,7 +554,16 @@ describe.concurrent('Ctrl-C', () => {
     expect(result.code, result.stderr).toBe(130);
     expect(result.stderr).toMatch(/Interrupted while waiting; the job goes on in Central/);
     expect(entry).toMatchObject({ event: 'result', outcome: 'interrupted' });
-    expect(entry.requests).toEqual([{ index: 0, customers: 0, kind: 'all', status: 'accepted' }]);
+    expect(entry.requests).toEqual([
+      // the request id is the sandbox's X-Request-Id for that POST
+      {
+        index: 0,
+        customers: 0,
+        kind: 'all',
+        status: 'accepted',
+        requestId: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      },
+    ]);
   });
 
   test(scenario('SIGINT during a chunked run'), async () => {
