@@ -57,6 +57,13 @@ export class RateGovernor {
   private readonly slots: Array<Slot | undefined>;
   private next = 0;
   private holdUntil = 0;
+  /**
+   * What the server said is left of the current second (`X-RateLimit-Remaining-second`), less
+   * what we had in flight then: other processes (a cron job beside this one, the previous command
+   * of a script) spend the same per-second budget, and only the server sees them.
+   */
+  private allowance = Number.POSITIVE_INFINITY;
+  private allowanceUntil = 0;
   /** Callers queue on this chain so that slots are handed out in arrival order. */
   private queue: Promise<unknown> = Promise.resolve();
 
@@ -87,11 +94,14 @@ export class RateGovernor {
         continue;
       }
       const now = this.now();
+      const spent = now < this.allowanceUntil && this.allowance <= 0;
       const readyAt = Math.max(
         oldest?.end === undefined ? Number.NEGATIVE_INFINITY : oldest.end + WINDOW_MS + this.marginMs,
         this.holdUntil,
+        spent ? this.allowanceUntil : Number.NEGATIVE_INFINITY,
       );
       if (readyAt <= now) {
+        if (now < this.allowanceUntil) this.allowance--;
         let resolve: () => void = () => undefined;
         const slot: Slot = { done: new Promise<void>((r) => (resolve = r)) };
         this.slots[this.next] = slot;
@@ -109,9 +119,14 @@ export class RateGovernor {
   /** Feed the rate-limit headers of a response. */
   observe(headers: Record<string, string | string[] | undefined>): void {
     const second = header(headers, 'x-ratelimit-remaining-second');
-    if (second !== undefined && second <= 0) {
+    if (second !== undefined) {
       const now = this.now();
-      this.holdUntil = Math.max(this.holdUntil, Math.ceil((now + 1) / WINDOW_MS) * WINDOW_MS + this.marginMs);
+      const secondEnds = Math.ceil((now + 1) / WINDOW_MS) * WINDOW_MS + this.marginMs;
+      if (second <= 0) this.holdUntil = Math.max(this.holdUntil, secondEnds);
+      // Requests of ours still in flight may reach the server after it counted this answer.
+      const inFlight = this.slots.filter((slot) => slot && slot.end === undefined).length;
+      this.allowance = second - inFlight;
+      this.allowanceUntil = secondEnds;
     }
     const remaining = header(headers, 'x-ratelimit-remaining-day');
     if (remaining !== undefined) this.dayRemaining = remaining;

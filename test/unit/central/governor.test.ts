@@ -76,6 +76,26 @@ describe('RateGovernor', () => {
     expect(sleeps).toEqual([750 + g.marginMs]);
   });
 
+  it('spends only what the server says is left of this second (another process used the rest)', async () => {
+    let now = 20_100;
+    const g = new RateGovernor({
+      now: () => now,
+      sleep: async (ms) => {
+        now += ms;
+      },
+    });
+    (await g.acquire())();
+    // Six calls of another process this second, plus ours: one left.
+    g.observe({ 'X-RateLimit-Remaining-second': '1' });
+    const starts: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      (await g.acquire())();
+      starts.push(now);
+    }
+    // One more now; the rest wait for the next second (then the usual window applies).
+    expect(starts).toEqual([20_100, 21_000 + g.marginMs, 21_000 + g.marginMs]);
+  });
+
   it('spaces starts by the sliding window with a fake clock', async () => {
     let now = 0;
     const g = new RateGovernor({
