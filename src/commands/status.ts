@@ -8,8 +8,7 @@ import { readHistory } from '../config/history.js';
 import type { Context } from '../context.js';
 import type { CustomerRef } from '../core/customers.js';
 import type { ScopeFlags } from '../core/scope.js';
-import { matchServices } from '../core/services.js';
-import { loadServices, resolveScope, scopeReferences } from './shared/data.js';
+import { loadServices, resolveScope, resolveServices, scopeReferences } from './shared/data.js';
 import { measureScope } from './shared/measure.js';
 
 /** Most per-customer stats calls status spends for the per-customer view. */
@@ -91,14 +90,10 @@ export async function run(
 ): Promise<StatusResult> {
   const references = scopeReferences(options);
   const session = ctx.session();
-  const servicesLoaded = await loadServices(ctx, session);
   const explicit = Boolean(options.services?.length);
   const candidates = explicit
-    ? matchServices(
-        options.services ?? [],
-        servicesLoaded.data.map((s) => s.name),
-      )
-    : servicesLoaded.data.filter((s) => s.central).map((s) => s.name);
+    ? await resolveServices(ctx, session, options.services ?? [])
+    : (await loadServices(ctx, session)).data.filter((s) => s.central).map((s) => s.name);
   const { scope, all } = await resolveScope(ctx, session, references);
 
   // Tenant-wide first (one call per service): without --services, only the services some device

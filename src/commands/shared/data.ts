@@ -6,7 +6,7 @@ import { readCache, writeCache } from '../../config/cache.js';
 import type { Context, Session } from '../../context.js';
 import { type CustomerRef, parseList, resolveCustomers } from '../../core/customers.js';
 import { buildScope, type Scope, type ScopeFlags, type ScopeMode, scopeMode } from '../../core/scope.js';
-import { isCentralService } from '../../core/services.js';
+import { isCentralService, matchServices } from '../../core/services.js';
 import { CliError, UsageError } from '../../errors.js';
 import { readStdinAll } from './stdin.js';
 
@@ -54,6 +54,32 @@ export async function loadServices(
   writeCache(ctx.dir, key, 'services', session.baseUrl, data);
   writeCache(ctx.dir, key, 'services-path', session.baseUrl, { path });
   return { data, fromCache: false, fetchedAt: Date.now() };
+}
+
+/**
+ * Service names as typed, matched against the services list and spelled as the API does. A name
+ * the cached list does not know triggers one refresh of the list (a service newer than the cache)
+ * before it is refused (exit 2, with the nearest valid names).
+ */
+export async function resolveServices(
+  ctx: Context,
+  session: Session,
+  requested: string[],
+): Promise<string[]> {
+  const services = await loadServices(ctx, session);
+  try {
+    return matchServices(
+      requested,
+      services.data.map((s) => s.name),
+    );
+  } catch (error) {
+    if (!services.fromCache) throw error;
+    const fresh = await loadServices(ctx, session, true);
+    return matchServices(
+      requested,
+      fresh.data.map((s) => s.name),
+    );
+  }
 }
 
 export async function loadCustomers(

@@ -22,7 +22,6 @@ import {
   type ScopeFlags,
   scopeMode,
 } from '../../core/scope.js';
-import { matchServices } from '../../core/services.js';
 import {
   CancelledError,
   CliError,
@@ -35,7 +34,7 @@ import {
 } from '../../errors.js';
 import { confirm } from '../../ui/prompt.js';
 import { startProgress } from '../../ui/spinner.js';
-import { loadServices, resolveScope, scopeReferences } from './data.js';
+import { resolveScope, resolveServices, scopeReferences } from './data.js';
 import { measureScope, type ScopeMeasure } from './measure.js';
 
 export interface JobOptions extends ScopeFlags {
@@ -129,44 +128,22 @@ interface Validated {
   services: string[];
   scope: Scope;
   allCustomers: CustomerRef[];
-  /** The same scope from a customers list fetched now (for a complement list: see below). */
-  freshScope: () => Promise<Scope>;
+  /** The same scope from a customers list fetched now (for a complement list: see runJob). */
+  freshScope: () => Promise<{ scope: Scope; all: CustomerRef[] }>;
 }
 
-async function validate(
-  ctx: Context,
-  verb: Verb,
-  options: JobOptions,
-  chunkSize: number,
-): Promise<Validated> {
+async function validate(ctx: Context, options: JobOptions): Promise<Validated> {
   const references = scopeReferences(options); // bad flags and unreadable lists: before any call
   const session = ctx.session();
 
-  let services = await loadServices(ctx, session);
-  let matched: string[];
-  try {
-    matched = matchServices(
-      options.services,
-      services.data.map((s) => s.name),
-    );
-  } catch (error) {
-    if (!services.fromCache) throw error;
-    services = await loadServices(ctx, session, true); // a service newer than the cache?
-    matched = matchServices(
-      options.services,
-      services.data.map((s) => s.name),
-    );
-  }
+  const matched = await resolveServices(ctx, session, options.services);
   let resolved = await resolveScope(ctx, session, references);
   // "All but these" sent as an explicit list of the others must name every customer that exists
   // now: a cached list would leave out customers created since (unlicensed, and exit 0).
   const freshScope = async () => {
     if (resolved.fromCache) resolved = await resolveScope(ctx, session, references, true);
-    return resolved.scope;
+    return resolved;
   };
-  const complement =
-    references.mode !== 'include' && (verb === 'unassign' || resolved.scope.listed.length > chunkSize);
-  if (complement) await freshScope();
   return { session, services: matched, scope: resolved.scope, allCustomers: resolved.all, freshScope };
 }
 
@@ -233,13 +210,16 @@ export async function runJob(ctx: Context, verb: Verb, options: JobOptions): Pro
     });
   }
 
-  const { session, services, scope, allCustomers, freshScope } = await validate(
-    ctx,
-    verb,
-    options,
-    chunkSize,
-  );
-  const plan = planRequests(scope, chunkSize, { explicitOnly: verb === 'unassign' });
+  const validated = await validate(ctx, options);
+  const { session, services, freshScope } = validated;
+  const explicitOnly = verb === 'unassign';
+  let { scope, allCustomers } = validated;
+  let plan = planRequests(scope, chunkSize, { explicitOnly });
+  if (plan.strategy === 'complement') {
+    // The others are named one by one: take them from a customers list fetched now.
+    ({ scope, all: allCustomers } = await freshScope());
+    plan = planRequests(scope, chunkSize, { explicitOnly });
+  }
   const confirming = io.interactive && !options.yes && !options.dryRun;
   const measure =
     options.dryRun || options.wait || confirming
@@ -444,7 +424,7 @@ async function sendAll(
   session: Session,
   verb: Verb,
   services: string[],
-  freshScope: () => Promise<Scope>,
+  freshScope: Validated['freshScope'],
   requests: JobRequest[],
   result: JobResult,
 ): Promise<void> {
@@ -473,7 +453,7 @@ async function sendAll(
           result.requests.push(requestRecord(index++, request, 'split', status));
           if (request.exclude) {
             // An exclude list is never split: it becomes the complement include list.
-            const complement = (await freshScope()).inScope.map((c) => c.id);
+            const complement = (await freshScope()).scope.inScope.map((c) => c.id);
             const size = Math.max(1, Math.floor(request.exclude.length / 2));
             const chunks: JobRequest[] = [];
             for (let i = 0; i < complement.length; i += size)
