@@ -322,8 +322,11 @@ export async function fetchAllPages<T>(options: PagingOptions<T>): Promise<T[]> 
 
 /**
  * The supported services. The documented path is v2; every SDK uses v1. Try `preferPath` (the
- * one that answered last time, remembered by the caller) or v2 first; on 404 try the other.
+ * one that answered last time, remembered by the caller) or v2 first; on any error status try the other.
  */
+/** Every error status but 429 (which the client retries on any path). */
+const ANY_ERROR = Array.from({ length: 200 }, (_, i) => 400 + i).filter((s) => s !== 429);
+
 export async function fetchServices(
   client: CentralClient,
   options: { preferPath?: 'v1' | 'v2'; serviceCategory?: string; deviceType?: string } = {},
@@ -333,8 +336,10 @@ export async function fetchServices(
   for (const [index, version] of order.entries()) {
     const path = version === 'v2' ? PATHS.servicesV2 : PATHS.servicesV1;
     const last = index === order.length - 1;
-    const res = await client.request('GET', path, { query, acceptStatus: last ? undefined : [404] });
-    if (res.status === 404) continue;
+    // Any refusal of the first path (404, 405, 401, 403, 500...) means "try the other": the v2
+    // path's behaviour on a real gateway is unknown, so it never spends a token refresh.
+    const res = await client.request('GET', path, { query, acceptStatus: last ? undefined : ANY_ERROR });
+    if (res.status >= 300) continue;
     return { services: parseServices(res.body, `GET ${path}`), path: version };
   }
   throw new ApiError('unexpected response from the services config endpoint: neither v1 nor v2 answered');
@@ -434,14 +439,25 @@ export async function fetchAllDevices(
 
 // ---------------------------------------------------------------- licensing
 
+/**
+ * Which query parameter filters `subscriptions/stats` by service is not settled by the public
+ * clients (pycentral sends `service`, the community CLI documents `license_type`); `both` sends
+ * the two, which filters under either reading. `msp-license doctor` finds the one that works.
+ */
+export type StatsFilter = 'service' | 'license_type' | 'both';
+
 /** Counts for one service, over all tenants, or inside one tenant with `tenantId`. */
 export async function fetchStats(
   client: CentralClient,
   service: string,
-  options: { tenantId?: string; licenseType?: string } = {},
+  options: { tenantId?: string; filter?: StatsFilter } = {},
 ): Promise<ServiceStats> {
+  const filter = options.filter ?? 'both';
   const res = await client.request('GET', PATHS.stats, {
-    query: { service, license_type: options.licenseType },
+    query: {
+      service: filter === 'license_type' ? undefined : service,
+      license_type: filter === 'service' ? undefined : service,
+    },
     tenantId: options.tenantId,
   });
   return parseStats(res.body, service, `GET ${PATHS.stats}`);

@@ -398,69 +398,53 @@ export function parseDevicesPage(body: unknown, endpoint: string): Page<Device> 
 
 // ---------------------------------------------------------------- stats
 
+/**
+ * `subscriptions/stats`, read as the public clients read it (docs/central-contract.md): `total`,
+ * `available` and `used` count **licenses** (the pool, the unconsumed, the consumed: one per
+ * licensed device), `non_subscribed_devices` counts **devices** without a license, `expiring`
+ * licenses. Nothing else is read.
+ */
 export interface ServiceStats {
   service: string;
-  /** Devices eligible for the service (`total`). */
-  eligible: number;
-  subscribed: number;
-  unsubscribed: number;
+  /** Licenses consumed (`used`): one per licensed device in what the answer covers. */
+  licensesUsed: number;
+  /** Devices without a license (`non_subscribed_devices`). */
+  unlicensedDevices: number;
+  /** Licenses in the pool (`total`). */
+  licensesTotal?: number;
+  /** Licenses not consumed (`available`). */
+  licensesAvailable?: number;
+  /** Licenses expiring soon (`expiring`). */
   expiring?: number;
-  licenseQuantity?: number;
-  licenseAvailable?: number;
 }
 
 const StatsSchema = z
   .object({
-    service: optString,
-    service_name: optString,
     total: optNum,
-    total_devices: optNum,
-    subscribed_devices: optNum,
-    subscribed: optNum,
-    non_subscribed_devices: optNum,
-    unsubscribed_devices: optNum,
-    expiring: optNum,
-    license_quantity: optNum,
-    license_available: optNum,
     available: optNum,
-    quantity: optNum,
+    used: optNum,
+    non_subscribed_devices: optNum,
+    expiring: optNum,
   })
   .loose();
 
-/** GET /platform/licensing/v1/subscriptions/stats?service=S (possibly `data`-wrapped, or a list). */
+/** GET /platform/licensing/v1/subscriptions/stats (possibly `data`-wrapped). */
 export function parseStats(
   body: unknown,
   service: string,
   endpoint = 'GET /platform/licensing/v1/subscriptions/stats',
 ): ServiceStats {
-  let value = unwrapData(body);
-  if (Array.isArray(value)) {
-    const wanted = service.toLowerCase();
-    value =
-      value.find(
-        (entry) =>
-          isRecord(entry) && String(entry.service ?? entry.service_name ?? '').toLowerCase() === wanted,
-      ) ?? (value.length === 1 ? value[0] : undefined);
-    if (value === undefined) throw shapeError(endpoint, `no counts for service "${service}"`);
+  const s = parseWith(StatsSchema, unwrapData(body), endpoint);
+  if (s.used == null || s.non_subscribed_devices == null) {
+    throw shapeError(endpoint, 'no "used" and "non_subscribed_devices" counts');
   }
-  const s = parseWith(StatsSchema, value, endpoint);
-  const eligible = s.total ?? s.total_devices ?? undefined;
-  let subscribed = s.subscribed_devices ?? s.subscribed ?? undefined;
-  let unsubscribed = s.non_subscribed_devices ?? s.unsubscribed_devices ?? undefined;
-  if (eligible === undefined && (subscribed === undefined || unsubscribed === undefined)) {
-    throw shapeError(endpoint, 'no device counts ("total", "non_subscribed_devices")');
-  }
-  const total = eligible ?? (subscribed ?? 0) + (unsubscribed ?? 0);
-  subscribed ??= Math.max(0, total - (unsubscribed ?? 0));
-  unsubscribed ??= Math.max(0, total - subscribed);
   return clean({
-    service: s.service ?? s.service_name ?? service,
-    eligible: total,
-    subscribed,
-    unsubscribed,
+    service,
+    licensesUsed: s.used,
+    unlicensedDevices: s.non_subscribed_devices,
+    licensesTotal: s.total ?? undefined,
+    licensesAvailable: s.available ?? undefined,
     expiring: s.expiring ?? undefined,
-    licenseQuantity: s.license_quantity ?? s.quantity ?? undefined,
-    licenseAvailable: s.license_available ?? s.available ?? undefined,
   });
 }
 

@@ -9,6 +9,7 @@ import type { Context } from '../context.js';
 import type { CustomerRef } from '../core/customers.js';
 import type { ScopeFlags } from '../core/scope.js';
 import { loadServices, resolveScope, resolveServices, scopeReferences } from './shared/data.js';
+import { loadFacts } from './shared/facts.js';
 import { measureScope } from './shared/measure.js';
 
 /** Most per-customer stats calls status spends for the per-customer view. */
@@ -41,7 +42,8 @@ export interface StatusResult {
   scope: { mode: string; customersInScope: number; listed: CustomerRef[] };
   /** Whether the per-service rows count only the scope (else they are tenant-wide). */
   countsInScope: boolean;
-  services: Array<CoverageRow & { licenseAvailable?: number }>;
+  /** Device counts per service, and the licenses of the pool not consumed. */
+  services: Array<CoverageRow & { licensesAvailable?: number }>;
   customers?: Array<{ id: string; name: string; services: CoverageRow[] }>;
   lastJob?: LastJob;
   note?: string;
@@ -51,12 +53,13 @@ export interface StatusResult {
 const pct = (licensed: number, eligible: number) =>
   eligible === 0 ? 100 : Math.floor((Math.min(licensed, eligible) / eligible) * 100);
 
-const row = (service: string, licensed: number, eligible: number): CoverageRow => ({
+/** Devices holding the service (`used`) and devices lacking it (`non_subscribed_devices`). */
+const row = (service: string, c: { licensed: number; unlicensed: number }): CoverageRow => ({
   service,
-  licensed,
-  eligible,
-  missing: Math.max(0, eligible - licensed),
-  percent: pct(licensed, eligible),
+  licensed: c.licensed,
+  eligible: c.licensed + c.unlicensed,
+  missing: c.unlicensed,
+  percent: pct(c.licensed, c.licensed + c.unlicensed),
 });
 
 /** The newest job this profile sent, from the local history (free: no API call). */
@@ -98,8 +101,11 @@ export async function run(
 
   // Tenant-wide first (one call per service): without --services, only the services some device
   // is eligible for are worth the per-customer calls.
-  const wideAll = await Promise.all(candidates.map((service) => fetchStats(session.client, service)));
-  const keep = wideAll.map((w) => explicit || w.eligible > 0);
+  const { statsFilter } = loadFacts(ctx, session);
+  const wideAll = await Promise.all(
+    candidates.map((service) => fetchStats(session.client, service, { filter: statsFilter })),
+  );
+  const keep = wideAll.map((w) => explicit || w.licensesUsed + w.unlicensedDevices > 0);
   const services = candidates.filter((_, i) => keep[i]);
   const mspWide = wideAll.filter((_, i) => keep[i]);
 
@@ -107,13 +113,13 @@ export async function run(
   const perCustomerCost = scope.inScope.length * services.length;
   const measure =
     perCustomerCost <= PER_CUSTOMER_BUDGET
-      ? await measureScope(session, services, scope, all, {
+      ? await measureScope(ctx, session, services, scope, all, {
           budget: PER_CUSTOMER_BUDGET,
           perCustomer: true,
           mspWide,
           signal: ctx.abort.signal,
         })
-      : await measureScope(session, services, scope, all, {
+      : await measureScope(ctx, session, services, scope, all, {
           budget: IN_SCOPE_BUDGET,
           mspWide,
           signal: ctx.abort.signal,
@@ -124,19 +130,23 @@ export async function run(
     );
   }
   if (!measure.inScope) {
-    notes.push('Counts are tenant-wide: the in-scope share would cost too many API calls.');
+    notes.push(
+      `Counts are tenant-wide: ${measure.reason ?? 'the in-scope share would cost too many API calls'}.`,
+    );
+  } else if (measure.reason) {
+    notes.push(`Counts are upper bounds: ${measure.reason}.`);
   }
 
   let rows = services.map((service, i) => {
     const counts = measure.inScope?.[i] ?? {
       service,
-      eligible: mspWide[i]!.eligible,
-      subscribed: mspWide[i]!.subscribed,
+      licensed: mspWide[i]!.licensesUsed,
+      unlicensed: mspWide[i]!.unlicensedDevices,
     };
-    const available = mspWide[i]?.licenseAvailable;
+    const available = mspWide[i]?.licensesAvailable;
     return {
-      ...row(service, counts.subscribed, counts.eligible),
-      ...(available === undefined ? {} : { licenseAvailable: available }),
+      ...row(service, counts),
+      ...(available === undefined ? {} : { licensesAvailable: available }),
     };
   });
   // Without --services, a service no device in scope is eligible for is noise.
@@ -149,7 +159,7 @@ export async function run(
         name: c.name,
         services: (measure.perCustomer?.get(c.id) ?? [])
           .filter((s) => shown.has(s.service))
-          .map((s) => row(s.service, s.subscribed, s.eligible)),
+          .map((s) => row(s.service, s)),
       }))
     : undefined;
   const last = lastJob(ctx.dir, session.profileName, session.baseUrl);

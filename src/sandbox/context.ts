@@ -8,12 +8,15 @@ import type { ParsedBody } from './http.js';
 import type { JobEngine } from './jobs.js';
 import type { RequestLog } from './log.js';
 import type { RateLimiter } from './rate-limit.js';
+import type { Variants } from './variants.js';
 
 export interface Settings {
   maxPageSize: number;
   maxIdsPerRequest: number;
-  servicesV2: boolean;
   servicesWrapped: boolean;
+  variants: Variants;
+  /** License-job requests answered 409 so far (the job-conflict variant). */
+  conflictsServed: number;
 }
 
 export interface World {

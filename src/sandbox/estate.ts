@@ -44,14 +44,17 @@ export interface Pool {
   used: number;
 }
 
+/**
+ * The answer of `subscriptions/stats`, exactly the fields public clients read (Central Automation
+ * Studio's licensing page; see docs/central-contract.md): `total`/`available`/`used` count
+ * **licenses** of the pool, `non_subscribed_devices` counts devices without one.
+ */
 export interface ServiceStats {
-  service: string;
   total: number;
-  subscribed_devices: number;
+  available: number;
+  used: number;
   non_subscribed_devices: number;
   expiring: number;
-  license_quantity: number;
-  license_available: number;
 }
 
 export interface EstateOptions {
@@ -165,18 +168,28 @@ export class Estate {
     return this.perCustomer.get(customerId);
   }
 
-  stats(service: string, customerId?: string): ServiceStats {
-    const c = this.counter(service, customerId);
-    const pool = this.pools.get(service) ?? { quantity: 0, used: 0 };
-    return {
-      service,
-      total: c.eligible,
-      subscribed_devices: c.licensed,
-      non_subscribed_devices: Math.max(0, c.eligible - c.licensed),
-      expiring: 0,
-      license_quantity: pool.quantity,
-      license_available: Math.max(0, pool.quantity - pool.used),
-    };
+  /**
+   * Stats for one service (all services without one), over one customer's devices, or MSP-wide
+   * without an id: tenants' devices, plus the MSP's own when `includeMsp` (a variant). `used` is
+   * the licenses consumed: by that customer's devices, or MSP-wide by every device.
+   */
+  stats(service: string | undefined, customerId: string | undefined, includeMsp: boolean): ServiceStats {
+    const names = service === undefined ? [...this.pools.keys()] : [service];
+    const out: ServiceStats = { total: 0, available: 0, used: 0, non_subscribed_devices: 0, expiring: 0 };
+    for (const name of names) {
+      const pool = this.pools.get(name) ?? { quantity: 0, used: 0 };
+      const c =
+        customerId !== undefined
+          ? this.counter(name, customerId)
+          : includeMsp
+            ? this.totalCounter(name)
+            : this.counter(name);
+      out.total += pool.quantity;
+      out.available += Math.max(0, pool.quantity - pool.used);
+      out.used += customerId !== undefined ? c.licensed : pool.used;
+      out.non_subscribed_devices += Math.max(0, c.eligible - c.licensed);
+    }
+    return out;
   }
 
   private bump(customerId: string, service: string, field: keyof Counter, by: number): void {

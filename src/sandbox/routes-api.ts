@@ -15,7 +15,6 @@ const routes: Array<[string, RegExp, Handler]> = [
   ['GET', /^\/msp_api\/v1\/devices$/, mspDevices],
   ['GET', /^\/platform\/licensing\/v1\/subscriptions\/stats$/, stats],
   ['GET', /^\/platform\/licensing\/v1\/subscriptions$/, subscriptions],
-  ['GET', /^\/platform\/licensing\/v1\/autolicensing\/services\/([^/]+)\/status$/, autolicensing],
   ['POST', /^\/platform\/licensing\/v1\/msp\/subscriptions\/devices\/all$/, (c) => licenseJob(c, 'assign')],
   [
     'DELETE',
@@ -51,7 +50,15 @@ function page(ctx: Ctx, defaultLimit = 10): { offset: number; limit: number } | 
 
 function servicesConfig(ctx: Ctx, version: 'v1' | 'v2'): Reply {
   const { settings, estate } = ctx.world;
-  if (version === 'v2' && !settings.servicesV2) return centralError(404, 'Not found');
+  if (version === 'v2') {
+    // What the documented v2 path answers on a real gateway is not known: each answer a variant.
+    const v2 = settings.variants.servicesV2;
+    if (v2 === 404) return centralError(404, 'Not found');
+    if (v2 === 401) return json(401, { error: 'invalid_token', error_description: 'Invalid access token' });
+    if (v2 === 403) return json(403, { message: 'Forbidden' });
+    if (v2 === 405) return json(405, { message: 'Method not allowed' });
+    if (v2 === 500) return json(500, { message: 'An unexpected error occurred' });
+  }
   const category = ctx.query.get('service_category')?.toLowerCase();
   const deviceType = ctx.query.get('device_type')?.toLowerCase();
   const out: Record<string, unknown> = {};
@@ -133,13 +140,24 @@ function tenant(ctx: Ctx): string | undefined | null {
   return ctx.world.estate.devicesByCustomer.has(id) ? id : null;
 }
 
+/**
+ * Counts of licenses and unlicensed devices. Which parameter filters by service, whether TenantID
+ * scopes the answer and whether the MSP's own devices count MSP-wide are variants; a parameter
+ * that does not filter is ignored, and without a filter (or `license_type=all`, as Automation
+ * Studio asks) the answer sums every service.
+ */
 function stats(ctx: Ctx): Reply {
-  const service = ctx.query.get('service');
-  if (!service) return centralError(400, 'Missing required field: service');
-  if (!isService(service)) return centralError(400, `Invalid service name: ${service}`);
-  const t = tenant(ctx);
+  const { variants } = ctx.world.settings;
+  const param = variants.statsFilter;
+  const raw = ctx.query.get(param) ?? undefined;
+  const service = raw === undefined || raw === '' || raw.toLowerCase() === 'all' ? undefined : raw;
+  if (service !== undefined && !isService(service)) {
+    return centralError(400, `Invalid ${param}: ${service}`);
+  }
+  let t = tenant(ctx);
   if (t === null) return centralError(404, `Customer not found: ${header(ctx.req, 'tenantid')}`);
-  return json(200, ctx.world.estate.stats(service, t));
+  if (variants.tenantStats === 'ignored') t = undefined;
+  return json(200, ctx.world.estate.stats(service, t, variants.mspInWide));
 }
 
 function subscriptions(ctx: Ctx): Reply {
@@ -165,21 +183,6 @@ function subscriptions(ctx: Ctx): Reply {
   return json(200, { total: all.length, subscriptions: all.slice(p.offset, p.offset + p.limit) });
 }
 
-function autolicensing(ctx: Ctx, [service]: string[]): Reply {
-  const s = service as string;
-  if (!isService(s)) return centralError(400, `Invalid service name: ${s}`);
-  const { estate } = ctx.world;
-  const c = estate.counter(s);
-  const unlicensed = Math.max(0, c.eligible - c.licensed);
-  const available = estate.available(s);
-  return json(200, {
-    service: s,
-    licenses_available: available,
-    devices_unlicensed: unlicensed,
-    sufficient: available >= unlicensed,
-  });
-}
-
 function stringList(v: unknown): string[] | null {
   if (v === undefined || v === null) return [];
   if (!Array.isArray(v) || v.some((x) => typeof x !== 'string')) return null;
@@ -197,6 +200,12 @@ function licenseJob(ctx: Ctx, verb: 'assign' | 'unassign'): Reply {
   const exclude = stringList(body.exclude_customers);
   if (include === null) return centralError(400, 'Invalid field: include_customers');
   if (exclude === null) return centralError(400, 'Invalid field: exclude_customers');
+  if (settings.conflictsServed < settings.variants.jobConflict) {
+    // 409 is a documented answer of the job ("request unsuccessful"); that it means another
+    // license job is still running is our reading (inferred).
+    settings.conflictsServed++;
+    return centralError(409, 'Another license operation is in progress, try again later');
+  }
   if (include.length + exclude.length > settings.maxIdsPerRequest) {
     return json(413, { message: 'Request size limit exceeded' });
   }

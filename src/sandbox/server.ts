@@ -14,12 +14,14 @@ import { type LogEntry, RequestLog } from './log.js';
 import { RateLimiter } from './rate-limit.js';
 import { handleApi } from './routes-api.js';
 import { handleOAuth, isOAuthPath } from './routes-oauth.js';
+import { DEFAULT_VARIANTS, type Variants } from './variants.js';
 
 export type { Customer, Device, Estate } from './estate.js';
 export type { FaultSpec } from './faults.js';
 export type { JobInfo } from './jobs.js';
 export type { LogEntry } from './log.js';
 export { eligible } from './services.js';
+export type { Variants } from './variants.js';
 
 export interface SandboxOptions {
   host?: string;
@@ -37,8 +39,11 @@ export interface SandboxOptions {
   rateLimit?: { perSecond?: number; perDay?: number; enforce?: boolean };
   maxPageSize?: number;
   maxIdsPerRequest?: number;
+  /** Shorthand for `variants.servicesV2: 'ok'` (the documented v2 services path answers). */
   servicesV2?: boolean;
   servicesWrapped?: boolean;
+  /** The switches for what Central is not known to do one way or the other. */
+  variants?: Partial<Variants>;
   faults?: FaultSpec;
   /** Default true. With `quiet: false`, one line per API call goes to stderr. */
   quiet?: boolean;
@@ -87,8 +92,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     settings: {
       maxPageSize: options.maxPageSize ?? 100,
       maxIdsPerRequest: options.maxIdsPerRequest ?? 500,
-      servicesV2: options.servicesV2 ?? false,
       servicesWrapped: options.servicesWrapped ?? false,
+      variants: {
+        ...DEFAULT_VARIANTS,
+        ...(options.servicesV2 ? { servicesV2: 'ok' as const } : {}),
+        ...options.variants,
+      },
+      conflictsServed: 0,
     },
   };
   const quiet = options.quiet ?? true;

@@ -175,7 +175,7 @@ describe('sandbox listings', () => {
     expect((await get(sb2, '/platform/licensing/v1/services/config')).body.data.dm).toBeDefined();
   });
 
-  it('lists subscriptions and the auto-licensing status', async () => {
+  it('lists subscriptions; serves no auto-licensing status (its answer shape is unattested)', async () => {
     const sb = await sandbox({ licenses: { foundation_ap: 3 }, preLicensed: 0 });
     const subs = await get(sb, '/platform/licensing/v1/subscriptions?limit=100');
     expect(subs.body.total).toBe(30);
@@ -185,9 +185,8 @@ describe('sandbox listings', () => {
       expect(ap).toHaveProperty(k);
     const one = await get(sb, '/platform/licensing/v1/subscriptions?license_type=advanced_ap');
     expect(one.body.subscriptions.map((s: Json) => s.license_type)).toEqual(['advanced_ap']);
-    const status = await get(sb, '/platform/licensing/v1/autolicensing/services/foundation_ap/status');
-    expect(status.body).toMatchObject({ service: 'foundation_ap', licenses_available: 3, sufficient: false });
-    expect(status.body.devices_unlicensed).toBeGreaterThan(3);
-    expect((await get(sb, '/platform/licensing/v1/autolicensing/services/nope/status')).status).toBe(400);
+    expect((await get(sb, '/platform/licensing/v1/autolicensing/services/foundation_ap/status')).status).toBe(
+      404,
+    );
   });
 });

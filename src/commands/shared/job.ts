@@ -1,7 +1,7 @@
 // assign / unassign: validate everything, plan, confirm, send (chunked), record, and optionally
 // wait for the background job by polling the tenant-wide stats (one call per service per poll).
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fetchStats, sendLicenseJob } from '../../central/api.js';
+import { fetchStats, type ServiceStats, sendLicenseJob } from '../../central/api.js';
 import { redact } from '../../central/redact.js';
 import { appendHistory } from '../../config/history.js';
 import type { Context, Session } from '../../context.js';
@@ -35,6 +35,7 @@ import {
 import { confirm } from '../../ui/prompt.js';
 import { startProgress } from '../../ui/spinner.js';
 import { resolveScope, resolveServices, scopeReferences } from './data.js';
+import { loadFacts } from './facts.js';
 import { measureScope, type ScopeMeasure } from './measure.js';
 
 export interface JobOptions extends ScopeFlags {
@@ -48,13 +49,19 @@ export interface JobOptions extends ScopeFlags {
   chunkSize?: string;
 }
 
+/** One service of the plan. Device counts are devices; license counts are licenses of the pool. */
 export interface PlanRow {
   service: string;
+  /** Devices in scope eligible for the service (licensed + unlicensed). */
   eligible?: number;
+  /** Devices in scope holding the service (from `used`). */
   licensed?: number;
-  /** Devices the job will change (assign: eligible not yet licensed; unassign: licensed). */
+  /** Devices the job will change (assign: unlicensed devices; unassign: licensed devices). */
   toChange?: number;
-  licenseAvailable?: number;
+  /** Whether `toChange` is exact, or an upper bound (MSP-wide figures may count the MSP's own devices). */
+  exact?: boolean;
+  /** Licenses of the pool not consumed (MSP-wide `available`). */
+  licensesAvailable?: number;
   /** Assign: devices that will stay unlicensed for want of licenses. */
   shortfall?: number;
 }
@@ -96,14 +103,21 @@ export interface JobResult {
   strategy: string;
   plan: PlanRow[];
   countsKnown: boolean;
+  /** Whether the in-scope counts are exact (else upper bounds: see countsNote). */
+  countsExact: boolean;
+  /** Why the counts are unknown or upper bounds. */
+  countsNote?: string;
   warnings: string[];
   requests: RequestRecord[];
   accepted: boolean;
   alreadyDone: boolean;
   outcome: Outcome;
   wait?: {
+    /** Devices the job changed (the fall of the MSP-wide remainder, capped at `needed`). */
     done: number;
     needed?: number;
+    /** Whether `needed` is exact (else an upper bound). */
+    exact: boolean;
     percent?: number;
     polls: number;
     elapsedMs: number;
@@ -114,6 +128,8 @@ export interface JobResult {
 }
 
 const MEASURE_BUDGET = 200;
+/** The first --wait poll comes this soon (a small job is often done within seconds). */
+const FIRST_POLL_MS = 2000;
 
 function positiveInt(text: string | undefined, flag: string, fallback: number): number {
   if (text === undefined) return fallback;
@@ -152,13 +168,14 @@ function planRows(verb: Verb, services: string[], measure: ScopeMeasure | undefi
     const wide = measure?.mspWide[i];
     const counts = measure?.inScope?.[i];
     const row: PlanRow = { service };
-    if (wide?.licenseAvailable !== undefined) row.licenseAvailable = wide.licenseAvailable;
-    if (counts) {
-      row.eligible = counts.eligible;
-      row.licensed = counts.subscribed;
-      row.toChange = verb === 'assign' ? Math.max(0, counts.eligible - counts.subscribed) : counts.subscribed;
-      if (verb === 'assign' && row.licenseAvailable !== undefined) {
-        row.shortfall = Math.max(0, row.toChange - row.licenseAvailable);
+    if (wide?.licensesAvailable !== undefined) row.licensesAvailable = wide.licensesAvailable;
+    if (counts && measure) {
+      row.eligible = counts.licensed + counts.unlicensed;
+      row.licensed = counts.licensed;
+      row.toChange = verb === 'assign' ? counts.unlicensed : counts.licensed;
+      row.exact = verb === 'assign' ? measure.exact.unlicensed : measure.exact.licensed;
+      if (verb === 'assign' && row.licensesAvailable !== undefined) {
+        row.shortfall = Math.max(0, row.toChange - row.licensesAvailable);
       }
     }
     return row;
@@ -167,29 +184,31 @@ function planRows(verb: Verb, services: string[], measure: ScopeMeasure | undefi
 
 function planWarnings(verb: Verb, rows: PlanRow[], measure: ScopeMeasure | undefined): string[] {
   const warnings: string[] = [];
+  const n = (x: number | undefined) => (x ?? 0).toLocaleString('en-US');
   for (const row of rows) {
     if (verb === 'assign' && row.shortfall) {
       warnings.push(
-        `${row.service}: ${row.toChange} devices need a license but only ${row.licenseAvailable} are available; ` +
-          `${row.shortfall} will stay unlicensed.`,
+        `${row.service}: ${row.exact ? '' : 'up to '}${n(row.toChange)} devices need a license but only ${n(row.licensesAvailable)} licenses are available; ` +
+          `${row.exact ? '' : 'up to '}${n(row.shortfall)} devices will stay unlicensed.`,
       );
     }
   }
   if (measure?.method === 'unknown' && verb === 'assign') {
-    // The in-scope share is unknown: the tenant-wide shortfall is the most the job can run short by.
+    // The in-scope share is unknown: the MSP-wide shortfall is the most the job can run short by.
     for (const wide of measure.mspWide) {
-      const unlicensed = Math.max(0, wide.eligible - wide.subscribed);
-      if (wide.licenseAvailable !== undefined && unlicensed > wide.licenseAvailable) {
+      if (wide.licensesAvailable !== undefined && wide.unlicensedDevices > wide.licensesAvailable) {
         warnings.push(
-          `${wide.service}: ${unlicensed} devices of all customers lack a license and only ${wide.licenseAvailable} are available; licenses may run out for this scope.`,
+          `${wide.service}: ${n(wide.unlicensedDevices)} devices of all customers lack a license and only ${n(wide.licensesAvailable)} licenses are available; licenses may run out for this scope.`,
         );
       }
     }
   }
   if (measure?.method === 'unknown') {
     warnings.push(
-      'Device counts for this scope would cost too many API calls to know; showing tenant-wide figures only.',
+      `Device counts for this scope are unknown: ${measure.reason ?? 'knowing them would cost too many API calls'}; showing tenant-wide figures only.`,
     );
+  } else if (measure?.reason && rows.some((r) => r.exact === false)) {
+    warnings.push(`Device counts marked "≤" are upper bounds: ${measure.reason}.`);
   }
   return warnings;
 }
@@ -223,13 +242,14 @@ export async function runJob(ctx: Context, verb: Verb, options: JobOptions): Pro
   const confirming = io.interactive && !options.yes && !options.dryRun;
   const measure =
     options.dryRun || options.wait || confirming
-      ? await measureScope(session, services, scope, allCustomers, {
+      ? await measureScope(ctx, session, services, scope, allCustomers, {
           budget: MEASURE_BUDGET,
           signal: ctx.abort.signal,
         })
       : undefined;
   const rows = planRows(verb, services, measure);
   const countsKnown = Boolean(measure?.inScope);
+  const countsExact = countsKnown && rows.every((r) => r.exact);
   const result: JobResult = {
     verb,
     dryRun: Boolean(options.dryRun),
@@ -240,6 +260,8 @@ export async function runJob(ctx: Context, verb: Verb, options: JobOptions): Pro
     strategy: plan.strategy,
     plan: rows,
     countsKnown,
+    countsExact,
+    ...(measure?.reason ? { countsNote: measure.reason } : {}),
     warnings: planWarnings(verb, rows, measure),
     requests: [],
     accepted: false,
@@ -322,11 +344,7 @@ export async function runJob(ctx: Context, verb: Verb, options: JobOptions): Pro
       );
     }
     if (options.wait) {
-      const targets: ServiceTarget[] = services.map((service, i) => ({
-        service,
-        needed: rows[i]?.toChange,
-        startSubscribed: measure?.mspWide[i]?.subscribed ?? 0,
-      }));
+      const targets = jobTargets(verb, rows, measure);
       const waited = await waitForJob(ctx, session, verb, targets, { timeoutMs, intervalMs, stallAfterMs });
       progress = waited.progress;
       polls = waited.polls;
@@ -342,6 +360,7 @@ export async function runJob(ctx: Context, verb: Verb, options: JobOptions): Pro
       result.wait = {
         done: progress.done,
         ...(progress.needed === undefined ? {} : { needed: progress.needed, percent: progress.percent }),
+        exact: progress.exact,
         polls,
         elapsedMs: Date.now() - started,
         services: progress.services,
@@ -369,6 +388,24 @@ export async function runJob(ctx: Context, verb: Verb, options: JobOptions): Pro
     );
   }
   return result;
+}
+
+/** What --wait watches per service: the MSP-wide remainder at the start, and the in-scope need. */
+function jobTargets(verb: Verb, rows: PlanRow[], measure: ScopeMeasure | undefined): ServiceTarget[] {
+  return rows.map((row, i) => {
+    const wide = measure?.mspWide[i];
+    return {
+      service: row.service,
+      needed: row.toChange,
+      neededExact: row.exact === true,
+      startRemaining: wide ? remainingOf(verb, wide) : 0,
+    };
+  });
+}
+
+/** What is left to do MSP-wide: devices without the license (assign), licenses consumed (unassign). */
+function remainingOf(verb: Verb, stats: ServiceStats): number {
+  return verb === 'assign' ? stats.unlicensedDevices : stats.licensesUsed;
 }
 
 /**
@@ -503,6 +540,7 @@ async function waitForJob(
   settings: WaitSettings,
 ): Promise<{ outcome: Outcome; progress: Progress; polls: number }> {
   const started = Date.now();
+  const { statsFilter } = loadFacts(ctx, session);
   let progress = evaluateProgress(verb, targets, []);
   if (progress.complete) return { outcome: 'done', progress, polls: 0 };
   const spinner = await startProgress(ctx.io, `waiting for the job: ${formatProgress(progress)}`);
@@ -517,18 +555,20 @@ async function waitForJob(
         spinner.fail(`timed out: ${formatProgress(progress)}`);
         return { outcome: 'timeout', progress, polls };
       }
+      // The first look comes soon (a small job is often done within seconds), then every interval.
+      const pause = polls === 0 ? Math.min(FIRST_POLL_MS, settings.intervalMs) : settings.intervalMs;
       try {
-        await sleep(Math.min(settings.intervalMs, remaining), undefined, { signal: ctx.abort.signal });
+        await sleep(Math.min(pause, remaining), undefined, { signal: ctx.abort.signal });
       } catch {
         throw new InterruptedError('Interrupted while waiting; the job goes on in Central.');
       }
       const samples = await Promise.all(
         targets.map(async (t) => {
-          const stats = await fetchStats(session.client, t.service);
+          const stats = await fetchStats(session.client, t.service, { filter: statsFilter });
           return {
             service: t.service,
-            subscribed: stats.subscribed,
-            licenseAvailable: stats.licenseAvailable,
+            remaining: remainingOf(verb, stats),
+            licensesAvailable: stats.licensesAvailable,
           };
         }),
       );
@@ -548,16 +588,19 @@ async function waitForJob(
         return { outcome: 'stalled', progress, polls };
       }
       if (Date.now() - lastChange >= settings.stallAfterMs) {
-        if (progress.needed === undefined) {
-          spinner.succeed(
-            `settled: ${formatProgress(progress)}; no change for ${formatDuration(settings.stallAfterMs)}`,
-          );
-          return { outcome: 'settled', progress, polls };
+        const quiet = `no change for ${formatDuration(settings.stallAfterMs)}`;
+        if (progress.exact && !progress.outOfLicenses) {
+          spinner.fail(`stalled: ${formatProgress(progress)}; ${quiet}`);
+          return { outcome: 'stalled', progress, polls };
         }
-        spinner.fail(
-          `stalled: ${formatProgress(progress)}; no change for ${formatDuration(settings.stallAfterMs)}`,
-        );
-        return { outcome: 'stalled', progress, polls };
+        if (progress.outOfLicenses) {
+          // The need is not known exactly, but licenses ran out with devices left unlicensed
+          // somewhere: say so with the stalled exit code rather than claim success.
+          spinner.fail(`stalled: ${formatProgress(progress)}; ${quiet} and no licenses left`);
+          return { outcome: 'stalled', progress, polls };
+        }
+        spinner.succeed(`settled: ${formatProgress(progress)}; ${quiet} (exact counts unknown)`);
+        return { outcome: 'settled', progress, polls };
       }
       spinner.update(`${formatProgress(progress)} (${elapsed})`);
     }
@@ -588,13 +631,18 @@ export function renderPlan(result: JobResult, ctx: Context, target: 'stderr' | '
   lines.push(
     `  requests  ${result.requests.length || '?'} (${result.strategy === 'complement' ? 'exclude list sent as the complement include list' : result.strategy})`,
   );
-  if (result.plan.some((r) => r.eligible !== undefined || r.licenseAvailable !== undefined)) {
+  if (result.plan.some((r) => r.eligible !== undefined || r.licensesAvailable !== undefined)) {
+    const count = (row: PlanRow, x: number | undefined) =>
+      `${row.exact === false && x !== undefined ? '≤' : ''}${n(x)}`;
     lines.push('');
     lines.push(
-      `  ${'service'.padEnd(26)} ${'eligible'.padStart(9)} ${'licensed'.padStart(9)} ${(result.verb === 'assign' ? 'to assign' : 'to remove').padStart(9)} ${'available'.padStart(10)}`,
+      `  ${'service'.padEnd(26)} ${'eligible'.padStart(9)} ${'licensed'.padStart(9)} ${(result.verb === 'assign' ? 'to assign' : 'to remove').padStart(9)} ${'licenses'.padStart(10)}`,
+    );
+    lines.push(
+      `  ${''.padEnd(26)} ${'devices'.padStart(9)} ${'devices'.padStart(9)} ${'devices'.padStart(9)} ${'available'.padStart(10)}`,
     );
     for (const row of result.plan) {
-      const line = `  ${row.service.padEnd(26)} ${n(row.eligible).padStart(9)} ${n(row.licensed).padStart(9)} ${n(row.toChange).padStart(9)} ${n(row.licenseAvailable).padStart(10)}`;
+      const line = `  ${row.service.padEnd(26)} ${count(row, row.eligible).padStart(9)} ${count(row, row.licensed).padStart(9)} ${count(row, row.toChange).padStart(9)} ${n(row.licensesAvailable).padStart(10)}`;
       lines.push(row.shortfall ? s('yellow', line) : line);
     }
   }
@@ -622,7 +670,7 @@ export function renderJob(result: JobResult, ctx: Context): void {
   const verbText = result.verb === 'assign' ? 'Assignment' : 'Removal';
   const sent = result.requests.filter((r) => r.status === 'accepted').length;
   const tail = result.wait
-    ? `${result.outcome}: ${formatProgress({ ...result.wait, complete: false, blocked: false })}`
+    ? `${result.outcome}: ${formatProgress(result.wait)}`
     : 'the job runs in the background in Central (add --wait to follow it)';
   io.out(
     `${verbText} of ${result.services.join(', ')} accepted for ${result.scope.customersInScope.toLocaleString('en-US')} customer${result.scope.customersInScope === 1 ? '' : 's'} in ${sent} request${sent === 1 ? '' : 's'}; ${tail}.`,

@@ -190,30 +190,28 @@ describe('fetchServices', () => {
 });
 
 describe('stats, subscriptions, license job', () => {
-  it('parses stats and sends TenantID', async () => {
+  it('parses stats, sends TenantID, and filters by both parameters unless told which one works', async () => {
     server = await startServer((_req, res) =>
-      json(res, 200, {
-        service: 'foundation_ap',
-        total: 1200,
-        subscribed_devices: 200,
-        non_subscribed_devices: 1000,
-        expiring: 0,
-        license_quantity: 5000,
-        license_available: 4800,
-      }),
+      json(res, 200, { total: 5000, available: 4800, used: 200, non_subscribed_devices: 1000, expiring: 0 }),
     );
-    const got = await fetchStats(testClient(server.url), 'foundation_ap', { tenantId: 'c7' });
+    const client = testClient(server.url);
+    const got = await fetchStats(client, 'foundation_ap', { tenantId: 'c7' });
     expect(got).toEqual({
       service: 'foundation_ap',
-      eligible: 1200,
-      subscribed: 200,
-      unsubscribed: 1000,
+      licensesTotal: 5000,
+      licensesAvailable: 4800,
+      licensesUsed: 200,
+      unlicensedDevices: 1000,
       expiring: 0,
-      licenseQuantity: 5000,
-      licenseAvailable: 4800,
     });
     expect(server.requests[0]?.headers.tenantid).toBe('c7');
     expect(server.requests[0]?.query.get('service')).toBe('foundation_ap');
+    expect(server.requests[0]?.query.get('license_type')).toBe('foundation_ap');
+    await fetchStats(client, 'foundation_ap', { filter: 'license_type' });
+    expect(server.requests[1]?.query.has('service')).toBe(false);
+    expect(server.requests[1]?.query.get('license_type')).toBe('foundation_ap');
+    await fetchStats(client, 'foundation_ap', { filter: 'service' });
+    expect(server.requests[2]?.query.has('license_type')).toBe(false);
   });
 
   it('pages subscriptions', async () => {
