@@ -63,7 +63,13 @@ function jobCommand(program: Command, verb: 'assign' | 'unassign'): Command {
         ? 'assign service licenses to all devices of the chosen customers'
         : 'remove service licenses from all devices of the chosen customers',
     )
-    .requiredOption('-s, --services <names>', 'services to license (comma list; repeatable)', collect);
+    .option(
+      '-s, --services <names>',
+      verb === 'assign'
+        ? 'services to assign (comma list; repeatable)'
+        : 'services to remove (comma list; repeatable)',
+      collect,
+    );
   scopeOptions(command)
     .option('--dry-run', 'resolve and validate, print the plan, send nothing')
     .option('-y, --yes', 'do not ask for confirmation')
@@ -80,6 +86,7 @@ function jobCommand(program: Command, verb: 'assign' | 'unassign'): Command {
       '10m',
     )
     .addOption(new Option('--chunk-size <n>', 'customer ids per request (halved on 413/417)').default('200'))
+    .option('--resume [run-id]', 'send only what an earlier run did not get accepted (from the history)')
     .addHelpText(
       'after',
       verb === 'assign'

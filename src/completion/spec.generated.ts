@@ -363,7 +363,7 @@ export const COMPLETION_SPEC: CommandSpec = {
             "--services"
           ],
           "value": "required",
-          "description": "services to license (comma list; repeatable)"
+          "description": "services to assign (comma list; repeatable)"
         },
         {
           "names": [
@@ -450,6 +450,13 @@ export const COMPLETION_SPEC: CommandSpec = {
           ],
           "value": "required",
           "description": "customer ids per request (halved on 413/417)"
+        },
+        {
+          "names": [
+            "--resume"
+          ],
+          "value": "optional",
+          "description": "send only what an earlier run did not get accepted (from the history)"
         },
         {
           "names": [
@@ -473,7 +480,7 @@ export const COMPLETION_SPEC: CommandSpec = {
             "--services"
           ],
           "value": "required",
-          "description": "services to license (comma list; repeatable)"
+          "description": "services to remove (comma list; repeatable)"
         },
         {
           "names": [
@@ -560,6 +567,13 @@ export const COMPLETION_SPEC: CommandSpec = {
           ],
           "value": "required",
           "description": "customer ids per request (halved on 413/417)"
+        },
+        {
+          "names": [
+            "--resume"
+          ],
+          "value": "optional",
+          "description": "send only what an earlier run did not get accepted (from the history)"
         },
         {
           "names": [

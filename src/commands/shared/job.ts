@@ -23,6 +23,7 @@ import {
   scopeMode,
 } from '../../core/scope.js';
 import {
+  ApiError,
   CancelledError,
   CliError,
   ExitCode,
@@ -37,9 +38,12 @@ import { startProgress } from '../../ui/spinner.js';
 import { resolveScope, resolveServices, scopeReferences } from './data.js';
 import { loadFacts } from './facts.js';
 import { measureScope, type ScopeMeasure } from './measure.js';
+import { findResumable, unsentRecord } from './resume.js';
 
 export interface JobOptions extends ScopeFlags {
-  services: string[];
+  services?: string[];
+  /** Send what an earlier run did not get accepted (true: the newest such run; a string: its id). */
+  resume?: boolean | string;
   dryRun?: boolean;
   yes?: boolean;
   wait?: boolean;
@@ -128,6 +132,8 @@ export interface JobResult {
 }
 
 const MEASURE_BUDGET = 200;
+/** Waits before re-sending a request refused with 409 (another license job running): ~45 s in all. */
+const CONFLICT_WAITS_MS = [3_000, 6_000, 12_000, 24_000];
 /** The first --wait poll comes this soon (a small job is often done within seconds). */
 const FIRST_POLL_MS = 2000;
 
@@ -148,11 +154,54 @@ interface Validated {
   freshScope: () => Promise<{ scope: Scope; all: CustomerRef[] }>;
 }
 
+/** With --resume, the services and scope of the run to resume (from the history). */
+function resumeOptions(
+  ctx: Context,
+  verb: Verb,
+  options: JobOptions,
+): { options: JobOptions; resumeOf?: string } {
+  if (options.resume === undefined || options.resume === false) {
+    if (!options.services?.length) {
+      throw new UsageError('--services is required.', {
+        code: 'missing_services',
+        hint: `Name the services to ${verb === 'assign' ? 'assign' : 'remove'}, e.g. --services foundation_ap ('msp-license services' lists them).`,
+      });
+    }
+    return { options };
+  }
+  const scoped =
+    options.include?.length || options.exclude?.length || options.includeFile || options.excludeFile;
+  if (options.services?.length || scoped || options.allCustomers) {
+    throw new UsageError('--resume takes its services and customers from the history.', {
+      hint: `Run 'msp-license ${verb} --resume' alone (with --wait, --yes or --dry-run if wanted).`,
+    });
+  }
+  const session = ctx.session();
+  const plan = findResumable(
+    ctx.dir,
+    verb,
+    { profile: session.profileName, gateway: session.baseUrl },
+    typeof options.resume === 'string' ? options.resume : undefined,
+  );
+  ctx.io.info(`Resuming run ${plan.id}: what it did not get accepted is sent now.`);
+  const { resume: _resume, ...rest } = options;
+  return {
+    resumeOf: plan.id,
+    options: {
+      ...rest,
+      services: plan.services,
+      ...(plan.include ? { include: plan.include } : {}),
+      ...(plan.exclude ? { exclude: plan.exclude } : {}),
+      ...(plan.allCustomers ? { allCustomers: true } : {}),
+    },
+  };
+}
+
 async function validate(ctx: Context, options: JobOptions): Promise<Validated> {
   const references = scopeReferences(options); // bad flags and unreadable lists: before any call
   const session = ctx.session();
 
-  const matched = await resolveServices(ctx, session, options.services);
+  const matched = await resolveServices(ctx, session, options.services ?? []);
   let resolved = await resolveScope(ctx, session, references);
   // "All but these" sent as an explicit list of the others must name every customer that exists
   // now: a cached list would leave out customers created since (unlicensed, and exit 0).
@@ -213,8 +262,9 @@ function planWarnings(verb: Verb, rows: PlanRow[], measure: ScopeMeasure | undef
   return warnings;
 }
 
-export async function runJob(ctx: Context, verb: Verb, options: JobOptions): Promise<JobResult> {
+export async function runJob(ctx: Context, verb: Verb, given: JobOptions): Promise<JobResult> {
   const { io } = ctx;
+  const { options, resumeOf } = resumeOptions(ctx, verb, given);
   // Everything that can be refused is refused before the first call.
   scopeMode(options);
   const timeoutMs = parseDuration(options.timeout ?? '30m', '--timeout');
@@ -326,14 +376,16 @@ export async function runJob(ctx: Context, verb: Verb, options: JobOptions): Pro
     },
     strategy: plan.strategy,
     plannedRequests: plan.requests.length,
+    ...(resumeOf ? { resumeOf } : {}),
   });
+  const unsent: JobRequest[] = [];
 
   let progress: Progress | undefined;
   let failure: string | undefined;
   let polls = 0;
   const started = Date.now();
   try {
-    await sendAll(ctx, session, verb, services, freshScope, plan.requests, result);
+    await sendAll(ctx, session, verb, services, freshScope, plan.requests, result, unsent);
     result.accepted = true;
     result.outcome = 'accepted';
     if (result.alreadyDone) {
@@ -374,6 +426,7 @@ export async function runJob(ctx: Context, verb: Verb, options: JobOptions): Pro
       ...(result.wait ? { counts: { done: result.wait.done, needed: result.wait.needed ?? null } } : {}),
       apiCalls: result.apiCalls,
       ...(failure ? { error: failure } : {}),
+      ...(unsent.length ? { unsent: unsent.map(unsentRecord) } : {}),
     });
   }
   if (result.outcome === 'stalled') {
@@ -464,9 +517,11 @@ async function sendAll(
   freshScope: Validated['freshScope'],
   requests: JobRequest[],
   result: JobResult,
+  unsent: JobRequest[],
 ): Promise<void> {
   const queue = [...requests];
   let index = 0;
+  let conflicts = 0;
   try {
     while (queue.length) {
       if (ctx.interrupted) throw new InterruptedError('Interrupted before every request was sent.');
@@ -485,6 +540,20 @@ async function sendAll(
         if (queue.length || index > 1) ctx.io.info(`request ${index} accepted (${describeRequest(request)})`);
       } catch (error) {
         const status = error instanceof CliError ? error.httpStatus : undefined;
+        if (status === 409 && conflicts < CONFLICT_WAITS_MS.length) {
+          // 409 is a documented answer of the job; that it means "another license job is still
+          // running" is our reading (docs/central-contract.md). Nothing was accepted: wait, retry.
+          const ms = CONFLICT_WAITS_MS[conflicts++]!;
+          ctx.io.info(
+            `Central refused the request (HTTP 409): probably another license job is still running; trying again in ${formatDuration(ms)}`,
+          );
+          try {
+            await sleep(ms, undefined, { signal: ctx.abort.signal });
+          } catch {
+            throw new InterruptedError('Interrupted while waiting for another license job to finish.');
+          }
+          continue;
+        }
         if (status === 413 || status === 417) {
           queue.shift();
           result.requests.push(requestRecord(index++, request, 'split', status));
@@ -511,12 +580,27 @@ async function sendAll(
           continue;
         }
         result.requests.push(requestRecord(index++, request, 'failed', status));
+        unsent.push(request);
         queue.shift();
+        if (status === 409 && error instanceof CliError) {
+          throw new ApiError(
+            `${error.message}: another license job seems to be running (refused ${conflicts + 1} times)`,
+            {
+              httpStatus: 409,
+              retryable: true,
+              cause: error,
+              hint: `Wait for it to finish, then send what was not accepted with 'msp-license ${verb} --resume'.`,
+            },
+          );
+        }
         throw error;
       }
     }
   } finally {
-    for (const request of queue) result.requests.push(requestRecord(index++, request, 'not-sent'));
+    for (const request of queue) {
+      result.requests.push(requestRecord(index++, request, 'not-sent'));
+      unsent.push(request);
+    }
   }
 }
 
