@@ -288,6 +288,24 @@ ${examples([
     );
 
   program
+    .command('doctor')
+    .description('check, on a live tenant, every API behaviour the tool relies on (read-only calls)')
+    .option('-y, --yes', 'do not ask before making the calls')
+    .option(
+      '--record <file>',
+      'also write the raw answers, with every id, name, serial, MAC and token replaced',
+    )
+    .addHelpText(
+      'after',
+      examples([
+        'msp-license --profile prod doctor',
+        'msp-license doctor --yes --json',
+        'msp-license doctor --record answers.json',
+      ]),
+    )
+    .action((_o, cmd: Command) => dispatch(() => import('./commands/doctor.js'), cmd));
+
+  program
     .command('sandbox')
     .description('run a local simulated Central (for trying the tool and rehearsing cron scripts)')
     .option('--port <n>', 'port to listen on (0 = any free one)', '0')
@@ -302,6 +320,14 @@ ${examples([
     .option('--daily-limit <n>', 'API calls per day', '5000')
     .option('--no-rate-limit', 'do not enforce 7 calls/s and the daily budget')
     .option('--services-v2', 'also serve the documented v2 services path')
+    .option(
+      '--variant <switches>',
+      'how to answer where Central is not known: tenant-stats=scoped|ignored, stats-filter=service|license_type, msp-in-wide=yes|no, services-v2=ok|404|401|403|405|500, job-conflict=N (comma list)',
+    )
+    .option(
+      '--replay <file>',
+      'serve the answers recorded by `doctor --record` instead of a simulated estate',
+    )
     .option('--fault-429 <n>', 'answer the next N calls with 429')
     .option('--fault-5xx <n>', 'answer the next N calls with 500')
     .option('--latency <ms>', 'delay every answer')

@@ -698,6 +698,37 @@ export const COMPLETION_SPEC: CommandSpec = {
       "commands": []
     },
     {
+      "name": "doctor",
+      "description": "check, on a live tenant, every API behaviour the tool relies on (read-only calls)",
+      "options": [
+        {
+          "names": [
+            "-y",
+            "--yes"
+          ],
+          "value": "none",
+          "description": "do not ask before making the calls"
+        },
+        {
+          "names": [
+            "--record"
+          ],
+          "value": "required",
+          "description": "also write the raw answers, with every id, name, serial, MAC and token replaced"
+        },
+        {
+          "names": [
+            "-h",
+            "--help"
+          ],
+          "value": "none",
+          "description": "show help"
+        }
+      ],
+      "args": [],
+      "commands": []
+    },
+    {
       "name": "sandbox",
       "description": "run a local simulated Central (for trying the tool and rehearsing cron scripts)",
       "options": [
@@ -784,6 +815,20 @@ export const COMPLETION_SPEC: CommandSpec = {
           ],
           "value": "none",
           "description": "also serve the documented v2 services path"
+        },
+        {
+          "names": [
+            "--variant"
+          ],
+          "value": "required",
+          "description": "how to answer where Central is not known: tenant-stats=scoped|ignored, stats-filter=service|license_type, msp-in-wide=yes|no, services-v2=ok|404|401|403|405|500, job-conflict=N (comma list)"
+        },
+        {
+          "names": [
+            "--replay"
+          ],
+          "value": "required",
+          "description": "serve the answers recorded by `doctor --record` instead of a simulated estate"
         },
         {
           "names": [

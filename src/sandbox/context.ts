@@ -19,6 +19,18 @@ export interface Settings {
   conflictsServed: number;
 }
 
+/** What `doctor --record` writes (see src/core/anonymize.ts). */
+export interface ReplayFile {
+  exchanges: Array<{
+    method: string;
+    path: string;
+    query: Record<string, string>;
+    tenant?: string;
+    status: number;
+    body: unknown;
+  }>;
+}
+
 export interface World {
   estate: Estate;
   auth: AuthStore;
@@ -27,6 +39,7 @@ export interface World {
   faults: Faults;
   log: RequestLog;
   settings: Settings;
+  replay?: ReplayFile;
 }
 
 export interface Ctx {

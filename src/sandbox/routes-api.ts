@@ -13,6 +13,7 @@ const routes: Array<[string, RegExp, Handler]> = [
   ['GET', /^\/msp_api\/v1\/customers$/, customers],
   ['GET', /^\/msp_api\/v1\/customers\/([^/]+)\/devices$/, customerDevices],
   ['GET', /^\/msp_api\/v1\/devices$/, mspDevices],
+  ['GET', /^\/platform\/device_inventory\/v1\/devices$/, inventoryDevices],
   ['GET', /^\/platform\/licensing\/v1\/subscriptions\/stats$/, stats],
   ['GET', /^\/platform\/licensing\/v1\/subscriptions$/, subscriptions],
   ['POST', /^\/platform\/licensing\/v1\/msp\/subscriptions\/devices\/all$/, (c) => licenseJob(c, 'assign')],
@@ -131,6 +132,26 @@ function mspDevices(ctx: Ctx): Reply {
     );
   }
   return json(200, { devices: list.slice(p.offset, p.offset + p.limit), total: list.length });
+}
+
+/**
+ * The device inventory with each device's licenses: `services` (a list of service names, as
+ * Central Automation Studio reads it to un-license a device), `tier_type`, `subscription_key`.
+ */
+function inventoryDevices(ctx: Ctx): Reply {
+  const { estate } = ctx.world;
+  const p = page(ctx, 50);
+  if ('status' in p) return p;
+  const devices = estate.devices.slice(p.offset, p.offset + p.limit).map((d) => ({
+    serial: d.serial,
+    macaddr: d.macaddr,
+    device_type: d.device_type,
+    model: d.model,
+    services: d.services,
+    tier_type: d.tier_type,
+    ...(d.services.length ? { subscription_key: `SBX${d.serial.slice(-6)}` } : {}),
+  }));
+  return json(200, { total: estate.devices.length, devices });
 }
 
 /** The TenantID header: `undefined` for all tenants, `null` for an unknown customer. */

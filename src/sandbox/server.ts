@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AuthStore } from './auth.js';
-import type { Ctx, World } from './context.js';
+import type { Ctx, ReplayFile, World } from './context.js';
 import { handleControl } from './control.js';
 import { type Estate, generateEstate } from './estate.js';
 import { type FaultSpec, Faults } from './faults.js';
@@ -16,6 +16,7 @@ import { handleApi } from './routes-api.js';
 import { handleOAuth, isOAuthPath } from './routes-oauth.js';
 import { DEFAULT_VARIANTS, type Variants } from './variants.js';
 
+export type { ReplayFile } from './context.js';
 export type { Customer, Device, Estate } from './estate.js';
 export type { FaultSpec } from './faults.js';
 export type { JobInfo } from './jobs.js';
@@ -44,6 +45,8 @@ export interface SandboxOptions {
   servicesWrapped?: boolean;
   /** The switches for what Central is not known to do one way or the other. */
   variants?: Partial<Variants>;
+  /** Serve these recorded answers (from `doctor --record`) for the API; OAuth stays simulated. */
+  replay?: ReplayFile;
   faults?: FaultSpec;
   /** Default true. With `quiet: false`, one line per API call goes to stderr. */
   quiet?: boolean;
@@ -100,6 +103,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       },
       conflictsServed: 0,
     },
+    ...(options.replay ? { replay: options.replay } : {}),
   };
   const quiet = options.quiet ?? true;
   const pair = auth.mint();
@@ -214,5 +218,29 @@ function route(ctx: Ctx): Reply {
   const authz = header(ctx.req, 'authorization') ?? '';
   const m = /^Bearer\s+(\S+)$/i.exec(authz.trim());
   if (!m || !ctx.world.auth.isValidAccess(m[1] as string)) return invalidToken();
-  return handleApi(ctx);
+  return ctx.world.replay ? replayed(ctx, ctx.world.replay) : handleApi(ctx);
+}
+
+/**
+ * A recorded answer for this request: the same method, path, TenantID and query; else the same
+ * method and path (the first recorded); else a 404 in Central's shape.
+ */
+function replayed(ctx: Ctx, replay: ReplayFile): Reply {
+  const tenant = header(ctx.req, 'tenantid');
+  const query = JSON.stringify(Object.fromEntries([...ctx.query.entries()].sort()));
+  const samePath = replay.exchanges.filter((e) => e.method === ctx.method && e.path === ctx.path);
+  const exact =
+    samePath.find(
+      (e) =>
+        (e.tenant ?? undefined) === tenant &&
+        JSON.stringify(Object.fromEntries(Object.entries(e.query).sort())) === query,
+    ) ?? samePath.find((e) => (e.tenant ?? undefined) === tenant);
+  const hit = exact ?? samePath[0];
+  if (!hit)
+    return json(404, {
+      description: 'Not found (not in the recording)',
+      error_code: '0404',
+      service_name: 'replay',
+    });
+  return json(hit.status, hit.body);
 }
