@@ -16,15 +16,13 @@ import {
   parseLicenseJobAnswer,
   parseServices,
   parseStats,
-  parseSubscriptionsPage,
   parseTokenAnswer,
   type ServiceInfo,
   type ServiceStats,
-  type Subscription,
   type TokenAnswer,
 } from './schemas.js';
 
-export type { Customer, Device, LicenseJobAnswer, ServiceInfo, ServiceStats, Subscription, TokenAnswer };
+export type { Customer, Device, LicenseJobAnswer, ServiceInfo, ServiceStats, TokenAnswer };
 
 export const PATHS = {
   token: '/oauth2/token',
@@ -36,7 +34,6 @@ export const PATHS = {
   customerDevices: (customerId: string) => `/msp_api/v1/customers/${encodeURIComponent(customerId)}/devices`,
   devices: '/msp_api/v1/devices',
   stats: '/platform/licensing/v1/subscriptions/stats',
-  subscriptions: '/platform/licensing/v1/subscriptions',
   licenseJob: '/platform/licensing/v1/msp/subscriptions/devices/all',
 } as const;
 
@@ -372,35 +369,6 @@ export async function fetchCustomers(
 
 // ---------------------------------------------------------------- devices
 
-export interface DeviceListOptions {
-  /** `iap`, `switch`, `all_controller`, ... */
-  deviceType?: string;
-  pageSize?: number;
-  concurrency?: number;
-  onPage?: (progress: PageProgress) => void;
-}
-
-/** GET /msp_api/v1/customers/{id}/devices, every page. */
-export async function fetchCustomerDevices(
-  client: CentralClient,
-  customerId: string,
-  options: DeviceListOptions = {},
-): Promise<Device[]> {
-  const path = PATHS.customerDevices(customerId);
-  return fetchAllPages<Device>({
-    pageSize: options.pageSize ?? 1000,
-    concurrency: options.concurrency ?? 4,
-    onPage: options.onPage,
-    key: (d) => d.serial,
-    fetchPage: async (offset, limit) => {
-      const res = await client.request('GET', path, {
-        query: { offset, limit, device_type: options.deviceType },
-      });
-      return parseDevicesPage(res.body, `GET ${PATHS.customerDevices('{customer_id}')}`);
-    },
-  });
-}
-
 /** A customer's device count: one call (`limit=1`, the answer's total), never a walk over its devices. */
 export async function countCustomerDevices(
   client: CentralClient,
@@ -410,31 +378,6 @@ export async function countCustomerDevices(
     query: { offset: 0, limit: 1 },
   });
   return parseDevicesPage(res.body, `GET ${PATHS.customerDevices('{customer_id}')}`).total;
-}
-
-/** GET /msp_api/v1/devices (the MSP-wide device list with licenses), every page. */
-export async function fetchAllDevices(
-  client: CentralClient,
-  options: DeviceListOptions & { customerName?: string; allocationStatus?: string } = {},
-): Promise<Device[]> {
-  return fetchAllPages<Device>({
-    pageSize: options.pageSize ?? 1000,
-    concurrency: options.concurrency ?? 4,
-    onPage: options.onPage,
-    key: (d) => d.serial,
-    fetchPage: async (offset, limit) => {
-      const res = await client.request('GET', PATHS.devices, {
-        query: {
-          offset,
-          limit,
-          device_type: options.deviceType,
-          customer_name: options.customerName,
-          device_allocation_status: options.allocationStatus,
-        },
-      });
-      return parseDevicesPage(res.body, `GET ${PATHS.devices}`);
-    },
-  });
 }
 
 // ---------------------------------------------------------------- licensing
@@ -461,23 +404,6 @@ export async function fetchStats(
     tenantId: options.tenantId,
   });
   return parseStats(res.body, service, `GET ${PATHS.stats}`);
-}
-
-export async function fetchSubscriptions(
-  client: CentralClient,
-  options: { licenseType?: string; deviceType?: string; pageSize?: number; concurrency?: number } = {},
-): Promise<Subscription[]> {
-  return fetchAllPages<Subscription>({
-    pageSize: options.pageSize ?? 50,
-    concurrency: options.concurrency ?? 2,
-    key: (s) => s.key,
-    fetchPage: async (offset, limit) => {
-      const res = await client.request('GET', PATHS.subscriptions, {
-        query: { offset, limit, license_type: options.licenseType, device_type: options.deviceType },
-      });
-      return parseSubscriptionsPage(res.body, `GET ${PATHS.subscriptions}`);
-    },
-  });
 }
 
 export interface LicenseJobRequest {

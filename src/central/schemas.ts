@@ -319,24 +319,7 @@ export interface Device {
   model?: string;
   customerId?: string;
   customerName?: string;
-  /** Services (licenses) the device holds. */
-  services: string[];
 }
-
-/** `["a","b"]`, `[{"name":"a"}]`, `"a,b"`, null → names. */
-const servicesList = z.preprocess((v) => {
-  if (v === undefined || v === null || v === '') return [];
-  if (typeof v === 'string') return v.split(',').map((s) => s.trim());
-  if (!Array.isArray(v)) return [];
-  return v.map((item) => {
-    if (typeof item === 'string') return item;
-    if (isRecord(item)) {
-      const name = item.name ?? item.service_name ?? item.service;
-      return typeof name === 'string' ? name : '';
-    }
-    return '';
-  });
-}, z.array(z.string()));
 
 const DeviceSchema = z
   .object({
@@ -349,7 +332,6 @@ const DeviceSchema = z
     model: optString,
     customer_id: optString,
     customer_name: optString,
-    services: servicesList,
   })
   .loose();
 
@@ -363,7 +345,6 @@ function toDevice(d: z.output<typeof DeviceSchema>): Device | undefined {
     model: d.model ?? undefined,
     customerId: d.customer_id ?? undefined,
     customerName: d.customer_name ?? undefined,
-    services: d.services.filter((s) => s !== ''),
   });
 }
 
@@ -446,73 +427,6 @@ export function parseStats(
     licensesAvailable: s.available ?? undefined,
     expiring: s.expiring ?? undefined,
   });
-}
-
-// ---------------------------------------------------------------- subscriptions
-
-export interface Subscription {
-  key: string;
-  sku?: string;
-  status?: string;
-  quantity?: number;
-  available?: number;
-  /** ISO. */
-  startDate?: string;
-  endDate?: string;
-  licenseType?: string;
-  subscriptionType?: string;
-}
-
-const SubscriptionSchema = z
-  .object({
-    subscription_key: optString,
-    key: optString,
-    sku: optString,
-    status: optString,
-    quantity: optNum,
-    available: optNum,
-    start_date: z.unknown().optional(),
-    end_date: z.unknown().optional(),
-    license_type: optString,
-    subscription_type: optString,
-  })
-  .loose();
-
-const SubscriptionsPageSchema = z
-  .object({ subscriptions: z.array(z.unknown()).nullable().optional(), total: optNum, count: optNum })
-  .loose();
-
-/** GET /platform/licensing/v1/subscriptions → `{"total","subscriptions":[...]}`. */
-export function parseSubscriptionsPage(
-  body: unknown,
-  endpoint = 'GET /platform/licensing/v1/subscriptions',
-): Page<Subscription> {
-  const value = unwrapData(body);
-  const list = Array.isArray(value) ? value : undefined;
-  const page = list
-    ? { subscriptions: list, total: undefined }
-    : parseWith(SubscriptionsPageSchema, value, endpoint);
-  if (!page.subscriptions && !list) throw shapeError(endpoint, 'no "subscriptions" list');
-  const { items, skipped } = listOf<Subscription>(
-    page.subscriptions ?? [],
-    SubscriptionSchema,
-    (s: z.output<typeof SubscriptionSchema>) => {
-      const key = s.subscription_key ?? s.key;
-      if (!key) return undefined;
-      return clean({
-        key,
-        sku: s.sku ?? undefined,
-        status: s.status ?? undefined,
-        quantity: s.quantity ?? undefined,
-        available: s.available ?? undefined,
-        startDate: toIsoDate(s.start_date),
-        endDate: toIsoDate(s.end_date),
-        licenseType: s.license_type ?? undefined,
-        subscriptionType: s.subscription_type ?? undefined,
-      });
-    },
-  );
-  return clean({ items, total: page.total ?? undefined, skipped });
 }
 
 // ---------------------------------------------------------------- the license job

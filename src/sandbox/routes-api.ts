@@ -96,6 +96,21 @@ function deviceTypeFilter(ctx: Ctx): Device['device_type'] | undefined | null {
   return DEVICE_TYPES[raw.toLowerCase()] ?? null;
 }
 
+/**
+ * A device as the /msp_api device lists show it. No public client reads a license field there
+ * (the license a device holds is in the device inventory's `services`), so none is served.
+ */
+function listed(d: Device) {
+  return {
+    serial: d.serial,
+    macaddr: d.macaddr,
+    device_type: d.device_type,
+    model: d.model,
+    customer_id: d.customer_id,
+    customer_name: d.customer_name,
+  };
+}
+
 function customerDevices(ctx: Ctx, [id]: string[]): Reply {
   const list = ctx.world.estate.devicesByCustomer.get(id as string);
   if (!list) return centralError(404, `Customer not found: ${id}`, 'msp');
@@ -106,7 +121,10 @@ function customerDevices(ctx: Ctx, [id]: string[]): Reply {
   const devices = type ? list.filter((d) => d.device_type === type) : list;
   return json(200, {
     status: 'success',
-    deviceList: { devices: devices.slice(p.offset, p.offset + p.limit), total_devices: devices.length },
+    deviceList: {
+      devices: devices.slice(p.offset, p.offset + p.limit).map(listed),
+      total_devices: devices.length,
+    },
   });
 }
 
@@ -131,7 +149,10 @@ function mspDevices(ctx: Ctx): Reply {
         (allocation === '0' || (allocation === '1') === estate.isTenant(d.customer_id)),
     );
   }
-  return json(200, { devices: list.slice(p.offset, p.offset + p.limit), total: list.length });
+  return json(200, {
+    status: 'success',
+    deviceList: { devices: list.slice(p.offset, p.offset + p.limit).map(listed), total_devices: list.length },
+  });
 }
 
 /**
