@@ -322,7 +322,8 @@ ${examples([
     .option('--services-v2', 'also serve the documented v2 services path')
     .option(
       '--variant <switches>',
-      'how to answer where Central is not known: tenant-stats=scoped|ignored, stats-filter=service|license_type, msp-in-wide=yes|no, services-v2=ok|404|401|403|405|500, job-conflict=N (comma list)',
+      'how to answer where Central is not known: tenant-stats=scoped|ignored, stats-filter=service|license_type, msp-in-wide=yes|no, services-v2=ok|404|401|403|405|500, job-conflict=N (comma list; repeatable)',
+      (value: string, previous?: string) => (previous ? `${previous},${value}` : value),
     )
     .option(
       '--replay <file>',

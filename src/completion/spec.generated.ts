@@ -821,7 +821,7 @@ export const COMPLETION_SPEC: CommandSpec = {
             "--variant"
           ],
           "value": "required",
-          "description": "how to answer where Central is not known: tenant-stats=scoped|ignored, stats-filter=service|license_type, msp-in-wide=yes|no, services-v2=ok|404|401|403|405|500, job-conflict=N (comma list)"
+          "description": "how to answer where Central is not known: tenant-stats=scoped|ignored, stats-filter=service|license_type, msp-in-wide=yes|no, services-v2=ok|404|401|403|405|500, job-conflict=N (comma list; repeatable)"
         },
         {
           "names": [
