@@ -248,6 +248,10 @@ ${examples([
         collect,
       ),
   )
+    .option(
+      '--refresh-autolicense',
+      'ask Central for the auto-licensing state (MSP default, paused) instead of the cache',
+    )
     .addHelpText('after', examples(['msp-license status --services foundation_ap --all-customers']))
     .action((_o, cmd: Command) => dispatch(() => import('./commands/status.js'), cmd));
 
@@ -286,6 +290,86 @@ ${examples([
     .action((shell: string, _o, cmd: Command) =>
       dispatch(() => import('./commands/completion.js'), cmd, [shell]),
     );
+
+  const autolicense = program
+    .command('autolicense')
+    .description('tenant auto-licensing: status, enable, disable (new devices licensed by Central)')
+    .addHelpText(
+      'after',
+      examples([
+        'msp-license autolicense status --services foundation_ap --all-customers',
+        'msp-license autolicense enable -s foundation_ap --exclude c1,c2 --wait',
+        'msp-license autolicense disable -s foundation_ap --include c3 --yes',
+      ]),
+    );
+  scopeOptions(
+    autolicense
+      .command('status')
+      .description(
+        'per service: the MSP default (what new tenants inherit), each tenant on or off, paused or not',
+      )
+      .option(
+        '-s, --services <names>',
+        'services to report (default: every service with eligible devices)',
+        collect,
+      ),
+  )
+    .option('--refresh', 'ask Central again instead of using answers cached less than 6 h ago')
+    .option('-y, --yes', 'spend the calls even when they would take most of the day budget')
+    .addHelpText(
+      'after',
+      `
+Costs one call per customer in scope (cached 6 h with its age), one for the MSP default and one
+per service for the pause status; the count is said before it is spent.
+${examples(['msp-license autolicense status -s foundation_ap --all-customers', 'msp-license autolicense status --include "Acme Dental" --refresh --json'])}`,
+    )
+    .action((_o, cmd: Command) => dispatch(() => import('./commands/autolicense-status.js'), cmd));
+  for (const action of ['enable', 'disable'] as const) {
+    const command = autolicense
+      .command(action)
+      .description(
+        action === 'enable'
+          ? 'turn auto-licensing on for services and customers (assigns them now, and to new devices later)'
+          : 'turn auto-licensing off for services and customers (current licenses stay)',
+      )
+      .option('-s, --services <names>', 'services (comma list; repeatable)', collect);
+    scopeOptions(command)
+      .option('--dry-run', 'resolve and validate, print the plan, send nothing')
+      .option('-y, --yes', 'do not ask for confirmation');
+    if (action === 'enable') {
+      command
+        .option('-w, --wait', 'wait until every eligible device in scope is licensed')
+        .option('--timeout <duration>', 'with --wait: give up after this long (e.g. 30m, 2h)', '30m')
+        .option('--interval <duration>', 'with --wait: time between progress polls (min 1s)', '15s')
+        .option(
+          '--stall-after <duration>',
+          'with --wait: give up (exit 7) after this long without progress',
+          '10m',
+        );
+    }
+    command
+      .addOption(
+        new Option('--chunk-size <n>', 'customer ids per request (halved on 413/417)').default('200'),
+      )
+      .option('--resume [run-id]', 'send only what an earlier run did not get accepted (from the history)')
+      .addHelpText(
+        'after',
+        action === 'enable'
+          ? examples([
+              'msp-license autolicense enable -s foundation_ap --all-customers   # future tenants inherit it',
+              'msp-license autolicense enable -s foundation_ap --exclude c1 --wait',
+            ])
+          : examples(['msp-license autolicense disable -s foundation_ap --include c1 --yes']),
+      )
+      .action((_o, cmd: Command) =>
+        dispatch(
+          action === 'enable'
+            ? () => import('./commands/autolicense-enable.js')
+            : () => import('./commands/autolicense-disable.js'),
+          cmd,
+        ),
+      );
+  }
 
   program
     .command('doctor')

@@ -11,9 +11,11 @@ import {
   type LicenseJobAnswer,
   type Page,
   parseAuthCode,
+  parseAutoLicenseServices,
   parseCustomersPage,
   parseDevicesPage,
   parseLicenseJobAnswer,
+  parseLicenseStatus,
   parseServices,
   parseStats,
   parseTokenAnswer,
@@ -35,6 +37,9 @@ export const PATHS = {
   devices: '/msp_api/v1/devices',
   stats: '/platform/licensing/v1/subscriptions/stats',
   licenseJob: '/platform/licensing/v1/msp/subscriptions/devices/all',
+  autolicense: '/platform/licensing/v1/msp/customer/settings/autolicense',
+  licenseStatus: (service: string) =>
+    `/platform/licensing/v1/autolicensing/services/${encodeURIComponent(service)}/status`,
 } as const;
 
 /** Options for the calls that build their own client (no bearer token yet). */
@@ -344,6 +349,12 @@ export async function fetchServices(
 
 // ---------------------------------------------------------------- customers
 
+/** The MSP's own customer id, from one customer record's `msp_id` (pycentral `get_msp_id`). */
+export async function fetchMspId(client: CentralClient): Promise<string | undefined> {
+  const res = await client.request('GET', PATHS.customers, { query: { offset: 0, limit: 1 } });
+  return parseCustomersPage(res.body).items.find((c) => c.mspId)?.mspId;
+}
+
 export async function fetchCustomers(
   client: CentralClient,
   options: {
@@ -448,4 +459,53 @@ export async function sendLicenseJob(
   const result: LicenseJobResult = { status: res.status, body: parseLicenseJobAnswer(res.body) };
   if (requestId) result.requestId = requestId;
   return result;
+}
+
+// ---------------------------------------------------------------- auto-licensing
+
+/**
+ * POST enables MSP auto-licensing for the services (and assigns them now to the devices of the
+ * tenants in scope); DELETE disables it, leaving current licenses alone. The same body as the
+ * license job (API reference "MSP API:- Enable/Disable auto license settings", pycentral
+ * `assign_msp_autolicense_services`). Repeating either is harmless, so it is retried like the job.
+ */
+export async function sendAutoLicense(
+  client: CentralClient,
+  action: 'enable' | 'disable',
+  job: LicenseJobRequest,
+): Promise<LicenseJobResult> {
+  if (job.services.length === 0) throw new ApiError('auto-licensing needs at least one service');
+  const res = await client.request(action === 'enable' ? 'POST' : 'DELETE', PATHS.autolicense, {
+    body: licenseJobBody(job),
+    idempotent: true,
+  });
+  const requestId = res.headers['x-request-id'] ?? res.headers['x-correlation-id'] ?? undefined;
+  const result: LicenseJobResult = { status: res.status, body: parseLicenseJobAnswer(res.body) };
+  if (requestId) result.requestId = requestId;
+  return result;
+}
+
+/**
+ * The services auto-enabled for one customer (the MSP's own id: what new tenants inherit); one
+ * call per customer. Undefined when the answer's shape cannot be read (no public client parses
+ * it: docs/central-contract.md).
+ */
+export async function fetchAutoLicense(
+  client: CentralClient,
+  customerId: string,
+): Promise<string[] | undefined> {
+  const res = await client.request('GET', PATHS.autolicense, { query: { customer_id: customerId } });
+  return parseAutoLicenseServices(res.body);
+}
+
+/**
+ * Whether a service's licenses outnumber the devices (false: auto-licensing is paused). Undefined
+ * when the answer's shape cannot be read.
+ */
+export async function fetchLicenseStatus(
+  client: CentralClient,
+  service: string,
+): Promise<boolean | undefined> {
+  const res = await client.request('GET', PATHS.licenseStatus(service));
+  return parseLicenseStatus(res.body, service);
 }

@@ -235,6 +235,8 @@ export function parseServices(body: unknown, endpoint: string): ServiceInfo[] {
 export interface Customer {
   id: string;
   name: string;
+  /** The MSP's own customer id (`msp_id`, pycentral `get_msp_id` reads it). */
+  mspId?: string;
   groupName?: string;
   provisionStatus?: string;
   accountType?: string;
@@ -246,6 +248,7 @@ const CustomerSchema = z
     customer_id: idString,
     customer_name: optString,
     name: optString,
+    msp_id: optString,
     group: z.object({ name: optString }).loose().optional().nullable().catch(undefined),
     group_name: optString,
     provision_status: optString,
@@ -301,6 +304,7 @@ export function parseCustomersPage(body: unknown, endpoint = 'GET /msp_api/v1/cu
       clean({
         id: c.customer_id,
         name: c.customer_name ?? c.name ?? c.customer_id,
+        mspId: c.msp_id ?? undefined,
         groupName: c.group?.name ?? c.group_name ?? undefined,
         provisionStatus: c.provision_status ?? undefined,
         accountType: c.account_type ?? undefined,
@@ -451,4 +455,42 @@ export function parseLicenseJobAnswer(body: unknown): LicenseJobAnswer {
     message: result.data.message ?? undefined,
     raw: value,
   });
+}
+
+// ---------------------------------------------------------------- auto-licensing
+
+/**
+ * GET …/msp/customer/settings/autolicense?customer_id=ID: "the services auto-enabled". No public
+ * client parses the answer, so every plausible shape is read — `{"services":[…]}`, a bare list,
+ * either inside `data` — and anything else is `undefined` (unknown, never "none").
+ */
+export function parseAutoLicenseServices(body: unknown): string[] | undefined {
+  let value = unwrapData(body);
+  if (isRecord(value) && 'services' in value) value = value.services;
+  if (isRecord(value) && isRecord(value.data) && 'services' in value.data) value = value.data.services;
+  if (!Array.isArray(value)) return undefined;
+  const names = value.map((item) =>
+    typeof item === 'string'
+      ? item
+      : isRecord(item)
+        ? (item.service_name ?? item.name ?? item.service)
+        : undefined,
+  );
+  return names.every((n): n is string => typeof n === 'string') ? names : undefined;
+}
+
+/**
+ * GET …/autolicensing/services/{service}/status: "True if license tokens are more than device
+ * count" (pycentral's docstring). The wrapping is not documented: a bare boolean, `{"status":b}`,
+ * `{"<service>":b}`, or an object with exactly one boolean field; else `undefined`.
+ */
+export function parseLicenseStatus(body: unknown, service: string): boolean | undefined {
+  const value = unwrapData(body);
+  if (typeof value === 'boolean') return value;
+  if (!isRecord(value)) return undefined;
+  for (const key of ['status', service, service.toLowerCase()]) {
+    if (typeof value[key] === 'boolean') return value[key] as boolean;
+  }
+  const booleans = Object.values(value).filter((v) => typeof v === 'boolean');
+  return booleans.length === 1 ? (booleans[0] as boolean) : undefined;
 }

@@ -5,10 +5,16 @@
 // it, the in-scope totals come from the cheaper side of the scope, as assign's plan does.
 import { fetchStats } from '../central/api.js';
 import { readHistory } from '../config/history.js';
-import type { Context } from '../context.js';
+import type { Context, Session } from '../context.js';
 import type { CustomerRef } from '../core/customers.js';
 import type { ScopeFlags } from '../core/scope.js';
-import { loadServices, resolveScope, resolveServices, scopeReferences } from './shared/data.js';
+import {
+  loadCustomers,
+  loadServices,
+  resolveScope,
+  resolveServices,
+  scopeReferences,
+} from './shared/data.js';
 import { loadFacts } from './shared/facts.js';
 import { measureScope } from './shared/measure.js';
 
@@ -46,6 +52,8 @@ export interface StatusResult {
   services: Array<CoverageRow & { licensesAvailable?: number }>;
   customers?: Array<{ id: string; name: string; services: CoverageRow[] }>;
   lastJob?: LastJob;
+  /** Auto-licensing per service, from the cache (or asked now with --refresh-autolicense). */
+  autolicense?: Array<{ service: string; mspDefault: boolean | null; paused: boolean | null; ageMs: number }>;
   note?: string;
   apiCalls: number;
 }
@@ -87,9 +95,41 @@ function lastJob(dir: string, profile: string | undefined, gateway: string): Las
   return undefined;
 }
 
+/** Auto-licensing of `services`: the MSP default and the pause state, cached or asked now (1 + S calls). */
+async function autolicenseState(
+  ctx: Context,
+  session: Session,
+  services: string[],
+  refresh: boolean,
+): Promise<StatusResult['autolicense']> {
+  const al = await import('./autolicense-status.js');
+  if (refresh) {
+    await al.fetchMspDefault(ctx, session);
+    await al.fetchPauses(ctx, session, services);
+  }
+  const settings = al.readAutoLicenseCache(ctx, session);
+  const pauses = al.readPauseCache(ctx, session);
+  const mspId = (await loadCustomers(ctx, session)).data.find((c) => c.mspId)?.mspId;
+  const msp = mspId ? settings[mspId] : undefined;
+  const now = Date.now();
+  const out = services.flatMap((service) => {
+    const pause = pauses[service];
+    if (!msp && !pause) return [];
+    return [
+      {
+        service,
+        mspDefault: msp?.services ? msp.services.includes(service) : null,
+        paused: pause?.paused ?? null,
+        ageMs: now - Math.min(msp?.fetchedAt ?? now, pause?.fetchedAt ?? now),
+      },
+    ];
+  });
+  return out.length ? out : undefined;
+}
+
 export async function run(
   ctx: Context,
-  options: ScopeFlags & { services?: string[] },
+  options: ScopeFlags & { services?: string[]; refreshAutolicense?: boolean },
 ): Promise<StatusResult> {
   const references = scopeReferences(options);
   const session = ctx.session();
@@ -163,6 +203,12 @@ export async function run(
       }))
     : undefined;
   const last = lastJob(ctx.dir, session.profileName, session.baseUrl);
+  const autolicense = await autolicenseState(
+    ctx,
+    session,
+    rows.map((r) => r.service),
+    Boolean(options.refreshAutolicense),
+  );
   return {
     gateway: session.baseUrl,
     ...(session.profileName ? { profile: session.profileName } : {}),
@@ -171,6 +217,7 @@ export async function run(
     services: rows,
     ...(customers ? { customers } : {}),
     ...(last ? { lastJob: last } : {}),
+    ...(autolicense ? { autolicense } : {}),
     ...(notes.length ? { note: notes.join(' ') } : {}),
     apiCalls: session.client.metrics.calls,
   };
@@ -193,13 +240,13 @@ export function render(result: StatusResult, ctx: Context): void {
   ];
   const width = Math.max(7, ...labels.map((l) => l.length));
   const countWidth = Math.max(
-    17,
+    27,
     ...[...result.services, ...customers.flatMap((c) => c.services)].map(
       (r) => `${n(r.licensed)} / ${n(r.eligible)}`.length,
     ),
   );
   const line = (label: string, r: CoverageRow) =>
-    `${label.padEnd(width)}  ${`${n(r.licensed)} / ${n(r.eligible)}`.padStart(countWidth)}  ${paint(r.percent, `${useBar ? `${bar(r.percent)} ` : ''}${String(r.percent).padStart(3)}%`)}${r.missing ? `  (${n(r.missing)} unlicensed)` : ''}`;
+    `${label.padEnd(width)}  ${`${n(r.licensed)} / ${n(r.eligible)}`.padStart(countWidth)}  ${paint(r.percent, `${useBar ? `${bar(r.percent)} ` : ''}${String(r.percent).padStart(3)}%`)}${r.missing ? `  (${n(r.missing)} devices unlicensed)` : ''}`;
 
   const scopeText =
     result.scope.mode === 'all'
@@ -211,8 +258,10 @@ export function render(result: StatusResult, ctx: Context): void {
   if (result.services.length === 0) {
     io.out('No device in scope is eligible for any of these services.');
   } else {
-    io.out(`${'SERVICE'.padEnd(width)}  ${'LICENSED / ELIGIBLE'.padStart(countWidth)}`);
-    for (const r of result.services) io.out(line(r.service, r));
+    const free = (r: { licensesAvailable?: number }) =>
+      r.licensesAvailable === undefined ? '' : `  ${n(r.licensesAvailable)} licenses free`;
+    io.out(`${'SERVICE'.padEnd(width)}  ${'DEVICES LICENSED / ELIGIBLE'.padStart(countWidth)}`);
+    for (const r of result.services) io.out(`${line(r.service, r)}${free(r)}`);
   }
   // Per customer: the incomplete ones first (what needs attention), the complete ones counted.
   const withDevices = customers.filter((c) => c.services.some((s) => s.eligible > 0));
@@ -225,6 +274,12 @@ export function render(result: StatusResult, ctx: Context): void {
   if (result.customers) {
     io.out(
       `\n${n(complete)} of ${n(withDevices.length)} customers with eligible devices fully licensed${incomplete.length ? `; ${n(incomplete.length)} not (above)` : ''}.`,
+    );
+  }
+  for (const a of result.autolicense ?? []) {
+    const ago = a.ageMs < 60_000 ? 'just now' : `${Math.round(a.ageMs / 60_000)} min ago`;
+    io.out(
+      `auto-licensing ${a.service}: MSP default ${a.mspDefault === null ? 'unknown' : a.mspDefault ? 'on' : 'off'}, ${a.paused === null ? 'pause state unknown' : a.paused ? 'PAUSED (fewer licenses than devices)' : 'running'} (as of ${ago})`,
     );
   }
   if (result.lastJob) {

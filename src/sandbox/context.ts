@@ -2,6 +2,7 @@
 
 import type { IncomingMessage } from 'node:http';
 import type { AuthStore } from './auth.js';
+import type { AutoLicensing } from './autolicense.js';
 import type { Estate } from './estate.js';
 import type { Faults } from './faults.js';
 import type { ParsedBody } from './http.js';
@@ -35,6 +36,7 @@ export interface World {
   estate: Estate;
   auth: AuthStore;
   jobs: JobEngine;
+  autolicense: AutoLicensing;
   limiter: RateLimiter;
   faults: Faults;
   log: RequestLog;

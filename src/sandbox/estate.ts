@@ -100,6 +100,49 @@ export class Estate {
     }
   }
 
+  private appeared = 0;
+
+  /** A device that appears now (a sandbox control): a new serial and MAC, no license. */
+  newDevice(customerId: string, deviceType: DeviceType = 'IAP'): Device {
+    const n = ++this.appeared;
+    const customer = this.customerById.get(customerId);
+    const model = deviceType === 'IAP' ? 'AP-515' : deviceType === 'SWITCH' ? '6300M' : '7210';
+    const device: Device = {
+      serial: `NEW${String(n).padStart(7, '0')}`,
+      macaddr: `20:4d:00:${HEX[(n >> 16) & 255]}:${HEX[(n >> 8) & 255]}:${HEX[n & 255]}`,
+      device_type: deviceType,
+      model,
+      customer_id: customerId,
+      customer_name: customer?.customer_name ?? MSP_CUSTOMER_NAME,
+      services: EMPTY,
+      tier_type: '',
+    };
+    this.addDevice(device);
+    return device;
+  }
+
+  /** A tenant created now. */
+  newCustomer(name: string, group = 'default'): Customer {
+    let id = '';
+    do {
+      id = Array.from({ length: 32 }, () => '0123456789abcdef'[Math.floor(Math.random() * 16)]).join('');
+    } while (this.devicesByCustomer.has(id));
+    const now = Math.floor(Date.now() / 1000);
+    const customer: Customer = {
+      customer_id: id,
+      customer_name: name,
+      msp_id: this.mspId,
+      account_type: 'CUSTOMER',
+      provision_status: 'PROVISIONED',
+      created_at: now,
+      updated_at: now,
+      description: `Managed network for ${name}`,
+      group: { name: group, id: 1000 },
+    };
+    this.addCustomer(customer);
+    return customer;
+  }
+
   get tenantDeviceCount(): number {
     return this.devices.length - this.mspDevices.length;
   }

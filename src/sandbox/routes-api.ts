@@ -15,6 +15,18 @@ const routes: Array<[string, RegExp, Handler]> = [
   ['GET', /^\/msp_api\/v1\/devices$/, mspDevices],
   ['GET', /^\/platform\/device_inventory\/v1\/devices$/, inventoryDevices],
   ['GET', /^\/platform\/licensing\/v1\/subscriptions\/stats$/, stats],
+  ['GET', /^\/platform\/licensing\/v1\/msp\/customer\/settings\/autolicense$/, autolicenseGet],
+  [
+    'POST',
+    /^\/platform\/licensing\/v1\/msp\/customer\/settings\/autolicense$/,
+    (c) => autolicenseSettings(c, true),
+  ],
+  [
+    'DELETE',
+    /^\/platform\/licensing\/v1\/msp\/customer\/settings\/autolicense$/,
+    (c) => autolicenseSettings(c, false),
+  ],
+  ['GET', /^\/platform\/licensing\/v1\/autolicensing\/services\/([^/]+)\/status$/, autolicenseStatus],
   ['GET', /^\/platform\/licensing\/v1\/subscriptions$/, subscriptions],
   ['POST', /^\/platform\/licensing\/v1\/msp\/subscriptions\/devices\/all$/, (c) => licenseJob(c, 'assign')],
   [
@@ -231,8 +243,15 @@ function stringList(v: unknown): string[] | null {
   return v as string[];
 }
 
-function licenseJob(ctx: Ctx, verb: 'assign' | 'unassign'): Reply {
-  const { estate, jobs, settings } = ctx.world;
+interface JobBody {
+  services: string[];
+  include: string[];
+  exclude: string[];
+}
+
+/** The body both the license job and the auto-licensing settings take, validated as Central does. */
+function jobBody(ctx: Ctx): JobBody | Reply {
+  const { estate, settings } = ctx.world;
   if (!ctx.body.ok) return centralError(400, 'Invalid JSON body');
   const body = (ctx.body.value && typeof ctx.body.value === 'object' ? ctx.body.value : {}) as Record<
     string,
@@ -242,12 +261,6 @@ function licenseJob(ctx: Ctx, verb: 'assign' | 'unassign'): Reply {
   const exclude = stringList(body.exclude_customers);
   if (include === null) return centralError(400, 'Invalid field: include_customers');
   if (exclude === null) return centralError(400, 'Invalid field: exclude_customers');
-  if (settings.conflictsServed < settings.variants.jobConflict) {
-    // 409 is a documented answer of the job ("request unsuccessful"); that it means another
-    // license job is still running is our reading (inferred).
-    settings.conflictsServed++;
-    return centralError(409, 'Another license operation is in progress, try again later');
-  }
   if (include.length + exclude.length > settings.maxIdsPerRequest) {
     return json(413, { message: 'Request size limit exceeded' });
   }
@@ -260,7 +273,20 @@ function licenseJob(ctx: Ctx, verb: 'assign' | 'unassign'): Reply {
   }
   const bad = [...include, ...exclude].find((id) => !estate.devicesByCustomer.has(id));
   if (bad !== undefined) return centralError(400, `Invalid customer id: ${bad}`);
+  return { services, include, exclude };
+}
 
+function licenseJob(ctx: Ctx, verb: 'assign' | 'unassign'): Reply {
+  const { estate, jobs, settings } = ctx.world;
+  if (settings.conflictsServed < settings.variants.jobConflict) {
+    // 409 is a documented answer of the job ("request unsuccessful"); that it means another
+    // license job is still running is our reading (inferred).
+    settings.conflictsServed++;
+    return centralError(409, 'Another license operation is in progress, try again later');
+  }
+  const body = jobBody(ctx);
+  if ('status' in body) return body;
+  const { services, include, exclude } = body;
   // Assignment never touches the MSP's own devices; un-assignment's default scope includes them.
   const universe = estate.customers.map((c) => c.customer_id);
   if (verb === 'unassign') universe.push(estate.mspId);
@@ -274,4 +300,54 @@ function licenseJob(ctx: Ctx, verb: 'assign' | 'unassign'): Reply {
   }
   jobs.start(verb, services, scope);
   return json(200, { response: 'success' });
+}
+
+/** POST enables (and assigns now), DELETE disables; the documented 200 bodies are texts. */
+function autolicenseSettings(ctx: Ctx, enable: boolean): Reply {
+  const body = jobBody(ctx);
+  if ('status' in body) return body;
+  const { autolicense } = ctx.world;
+  if (enable) autolicense.enable(body.services, body.include, body.exclude);
+  else autolicense.disable(body.services, body.include, body.exclude);
+  return json(200, {
+    message: enable
+      ? 'Successfully assigned licenses and enabled auto licensing for given services.'
+      : 'Successfully disabled auto licensing for given services.',
+  });
+}
+
+/**
+ * The services auto-enabled for one customer (the MSP's own id: what new tenants inherit). No
+ * public client parses this answer: its shape is a variant.
+ */
+function autolicenseGet(ctx: Ctx): Reply {
+  const { estate, autolicense, settings } = ctx.world;
+  const id = ctx.query.get('customer_id');
+  if (!id) return centralError(400, 'Missing required field: customer_id');
+  if (!estate.devicesByCustomer.has(id)) return centralError(404, `Customer not found: ${id}`);
+  const services = autolicense.servicesOf(id);
+  switch (settings.variants.autolicenseShape) {
+    case 'list':
+      return json(200, services);
+    case 'data':
+      return json(200, { data: { services } });
+    default:
+      return json(200, { services });
+  }
+}
+
+/** "True if license tokens are more than device count": a boolean whose wrapping is a variant. */
+function autolicenseStatus(ctx: Ctx, [service]: string[]): Reply {
+  const s = service as string;
+  if (!isService(s)) return centralError(400, `Invalid service name: ${s}`);
+  const { autolicense, settings } = ctx.world;
+  const ok = autolicense.sufficient(s);
+  switch (settings.variants.licenseStatusShape) {
+    case 'keyed':
+      return json(200, { [s]: ok });
+    case 'bare':
+      return json(200, ok);
+    default:
+      return json(200, { status: ok });
+  }
 }

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AuthStore } from './auth.js';
+import { AutoLicensing } from './autolicense.js';
 import type { Ctx, ReplayFile, World } from './context.js';
 import { handleControl } from './control.js';
 import { type Estate, generateEstate } from './estate.js';
@@ -85,10 +86,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     customerId: estate.mspId,
     tokenTtlSeconds,
   });
+  const jobs = new JobEngine(estate, options.jobSpeed ?? 500);
   const world: World = {
     estate,
     auth,
-    jobs: new JobEngine(estate, options.jobSpeed ?? 500),
+    jobs,
+    autolicense: new AutoLicensing(estate, jobs),
     limiter: new RateLimiter(options.rateLimit),
     faults: new Faults(options.faults),
     log: new RequestLog(),

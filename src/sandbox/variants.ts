@@ -13,6 +13,10 @@ export interface Variants {
   servicesV2: 'ok' | 404 | 401 | 403 | 405 | 500;
   /** The first N license-job requests answer 409 (another license job is running). */
   jobConflict: number;
+  /** The answer of GET …/msp/customer/settings/autolicense: `{"services":[…]}`, a bare list, or `{"data":{"services":[…]}}`. */
+  autolicenseShape: 'services' | 'list' | 'data';
+  /** The answer of GET …/autolicensing/services/{s}/status: `{"status":b}`, `{"<service>":b}`, or a bare `b`. */
+  licenseStatusShape: 'status' | 'keyed' | 'bare';
 }
 
 export const DEFAULT_VARIANTS: Variants = {
@@ -21,6 +25,8 @@ export const DEFAULT_VARIANTS: Variants = {
   mspInWide: false,
   servicesV2: 404,
   jobConflict: 0,
+  autolicenseShape: 'services',
+  licenseStatusShape: 'status',
 };
 
 /** Each value of each switch that differs from the default, one variant apiece (for the tests). */
@@ -35,6 +41,19 @@ export const VARIANT_MATRIX: Array<{ name: string; variants: Partial<Variants> }
   { name: 'services-v2=405', variants: { servicesV2: 405 } },
   { name: 'services-v2=500', variants: { servicesV2: 500 } },
   { name: 'job-conflict=1', variants: { jobConflict: 1 } },
+];
+
+/** The auto-licensing answer shapes (no public client parses them). */
+export const AUTOLICENSE_MATRIX: Array<{ name: string; variants: Partial<Variants> }> = [
+  { name: 'autolicense-shape=services, license-status=status', variants: {} },
+  {
+    name: 'autolicense-shape=list, license-status=keyed',
+    variants: { autolicenseShape: 'list', licenseStatusShape: 'keyed' },
+  },
+  {
+    name: 'autolicense-shape=data, license-status=bare',
+    variants: { autolicenseShape: 'data', licenseStatusShape: 'bare' },
+  },
 ];
 
 /**
@@ -74,9 +93,19 @@ export function parseVariants(text: string): Partial<Variants> {
         out.jobConflict = n;
         break;
       }
+      case 'autolicense-shape':
+        if (!['services', 'list', 'data'].includes(value))
+          throw new Error(`${part}: expected services, list or data`);
+        out.autolicenseShape = value as Variants['autolicenseShape'];
+        break;
+      case 'license-status':
+        if (!['status', 'keyed', 'bare'].includes(value))
+          throw new Error(`${part}: expected status, keyed or bare`);
+        out.licenseStatusShape = value as Variants['licenseStatusShape'];
+        break;
       default:
         throw new Error(
-          `unknown variant '${key}' (known: tenant-stats, stats-filter, msp-in-wide, services-v2, job-conflict)`,
+          `unknown variant '${key}' (known: tenant-stats, stats-filter, msp-in-wide, services-v2, job-conflict, autolicense-shape, license-status)`,
         );
     }
   }

@@ -1,8 +1,17 @@
 // assign / unassign: validate everything, plan, confirm, send (chunked), record, and optionally
 // wait for the background job by polling the tenant-wide stats (one call per service per poll).
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fetchStats, type ServiceStats, sendLicenseJob } from '../../central/api.js';
+import {
+  fetchLicenseStatus,
+  fetchStats,
+  type LicenseJobRequest,
+  type LicenseJobResult,
+  type ServiceStats,
+  sendAutoLicense,
+  sendLicenseJob,
+} from '../../central/api.js';
 import { redact } from '../../central/redact.js';
+import { writeCache } from '../../config/cache.js';
 import { appendHistory } from '../../config/history.js';
 import type { Context, Session } from '../../context.js';
 import type { CustomerRef } from '../../core/customers.js';
@@ -35,7 +44,7 @@ import {
 } from '../../errors.js';
 import { confirm } from '../../ui/prompt.js';
 import { startProgress } from '../../ui/spinner.js';
-import { resolveScope, resolveServices, scopeReferences } from './data.js';
+import { cacheKey, resolveScope, resolveServices, scopeReferences } from './data.js';
 import { loadFacts } from './facts.js';
 import { measureScope, type ScopeMeasure } from './measure.js';
 import { findResumable, unsentRecord } from './resume.js';
@@ -93,6 +102,8 @@ export type Outcome =
 
 export interface JobResult {
   verb: Verb;
+  /** Auto-licensing runs: `autolicense-enable` or `autolicense-disable` (verb is then assign / unassign). */
+  action?: string;
   dryRun: boolean;
   profile?: string;
   gateway: string;
@@ -159,6 +170,7 @@ function resumeOptions(
   ctx: Context,
   verb: Verb,
   options: JobOptions,
+  action: string,
 ): { options: JobOptions; resumeOf?: string } {
   if (options.resume === undefined || options.resume === false) {
     if (!options.services?.length) {
@@ -179,7 +191,7 @@ function resumeOptions(
   const session = ctx.session();
   const plan = findResumable(
     ctx.dir,
-    verb,
+    action,
     { profile: session.profileName, gateway: session.baseUrl },
     typeof options.resume === 'string' ? options.resume : undefined,
   );
@@ -262,9 +274,28 @@ function planWarnings(verb: Verb, rows: PlanRow[], measure: ScopeMeasure | undef
   return warnings;
 }
 
-export async function runJob(ctx: Context, verb: Verb, given: JobOptions): Promise<JobResult> {
+/**
+ * What a run sends: the license job (assign/unassign), or the auto-licensing settings (enable,
+ * which also assigns now and is measured like assign; disable, which changes no license).
+ */
+export type JobKind = 'license' | 'autolicense';
+
+/** The name a run goes by in the history and in --resume. */
+export function actionOf(verb: Verb, kind: JobKind): string {
+  if (kind === 'license') return verb;
+  return verb === 'assign' ? 'autolicense-enable' : 'autolicense-disable';
+}
+
+export async function runJob(
+  ctx: Context,
+  verb: Verb,
+  given: JobOptions,
+  kind: JobKind = 'license',
+): Promise<JobResult> {
   const { io } = ctx;
-  const { options, resumeOf } = resumeOptions(ctx, verb, given);
+  const action = actionOf(verb, kind);
+  const disabling = kind === 'autolicense' && verb === 'unassign';
+  const { options, resumeOf } = resumeOptions(ctx, verb, given, action);
   // Everything that can be refused is refused before the first call.
   scopeMode(options);
   const timeoutMs = parseDuration(options.timeout ?? '30m', '--timeout');
@@ -272,8 +303,16 @@ export async function runJob(ctx: Context, verb: Verb, given: JobOptions): Promi
   if (intervalMs < 1000) throw new UsageError('--interval must be at least 1s.');
   const stallAfterMs = parseDuration(options.stallAfter ?? '10m', '--stall-after');
   const chunkSize = positiveInt(options.chunkSize, '--chunk-size', 200);
+  if (disabling && options.wait) {
+    throw new UsageError('disable changes no license now: there is nothing to --wait for.', {
+      hint: "Drop --wait; 'msp-license autolicense status' shows the settings afterwards.",
+    });
+  }
   if (verb === 'unassign' && !options.yes && !options.dryRun && !io.interactive) {
-    throw new UsageError('unassign removes licenses from live devices: without a terminal it needs --yes.', {
+    const what = disabling
+      ? 'disable stops new devices of live tenants from being licensed'
+      : 'unassign removes licenses from live devices';
+    throw new UsageError(`${what}: without a terminal it needs --yes.`, {
       code: 'confirmation_required',
       hint: 'Add --yes to confirm (or --dry-run to see the plan first).',
     });
@@ -281,7 +320,9 @@ export async function runJob(ctx: Context, verb: Verb, given: JobOptions): Promi
 
   const validated = await validate(ctx, options);
   const { session, services, freshScope } = validated;
-  const explicitOnly = verb === 'unassign';
+  // unassign never uses the API's implicit scopes (they reach the MSP's own devices); the
+  // auto-licensing settings do: with neither list they are the MSP default new tenants inherit.
+  const explicitOnly = verb === 'unassign' && kind === 'license';
   let { scope, allCustomers } = validated;
   let plan = planRequests(scope, chunkSize, { explicitOnly });
   if (plan.strategy === 'complement') {
@@ -291,7 +332,7 @@ export async function runJob(ctx: Context, verb: Verb, given: JobOptions): Promi
   }
   const confirming = io.interactive && !options.yes && !options.dryRun;
   const measure =
-    options.dryRun || options.wait || confirming
+    !disabling && (options.dryRun || options.wait || confirming)
       ? await measureScope(ctx, session, services, scope, allCustomers, {
           budget: MEASURE_BUDGET,
           signal: ctx.abort.signal,
@@ -300,8 +341,18 @@ export async function runJob(ctx: Context, verb: Verb, given: JobOptions): Promi
   const rows = planRows(verb, services, measure);
   const countsKnown = Boolean(measure?.inScope);
   const countsExact = countsKnown && rows.every((r) => r.exact);
+  const warnings = planWarnings(verb, rows, measure);
+  if (kind === 'autolicense' && verb === 'assign') warnings.push(...(await pauseWarnings(session, services)));
+  if (kind === 'autolicense' && scope.mode === 'all' && plan.strategy === 'all') {
+    warnings.push(
+      verb === 'assign'
+        ? 'Every customer, the MSP itself, and every tenant created from now on (new tenants inherit the MSP setting).'
+        : 'Every customer and the MSP setting: tenants created from now on will not inherit it.',
+    );
+  }
   const result: JobResult = {
     verb,
+    ...(kind === 'autolicense' ? { action } : {}),
     dryRun: Boolean(options.dryRun),
     ...(session.profileName ? { profile: session.profileName } : {}),
     gateway: session.baseUrl,
@@ -312,10 +363,10 @@ export async function runJob(ctx: Context, verb: Verb, given: JobOptions): Promi
     countsKnown,
     countsExact,
     ...(measure?.reason ? { countsNote: measure.reason } : {}),
-    warnings: planWarnings(verb, rows, measure),
+    warnings,
     requests: [],
     accepted: false,
-    alreadyDone: countsKnown && rows.every((r) => r.toChange === 0),
+    alreadyDone: kind === 'license' && countsKnown && rows.every((r) => r.toChange === 0),
     outcome: 'dry-run',
     apiCalls: 0,
   };
@@ -347,7 +398,11 @@ export async function runJob(ctx: Context, verb: Verb, given: JobOptions): Promi
   }
   if (confirming) {
     renderPlan(result, ctx);
-    const yes = await confirm(io, `${verb === 'assign' ? 'Assign' : 'Remove'} these licenses now?`);
+    const question =
+      kind === 'autolicense'
+        ? `${verb === 'assign' ? 'Enable' : 'Disable'} auto-licensing now?`
+        : `${verb === 'assign' ? 'Assign' : 'Remove'} these licenses now?`;
+    const yes = await confirm(io, question);
     if (!yes) throw new CancelledError();
   }
   if (scope.inScope.length === 0) {
@@ -362,7 +417,7 @@ export async function runJob(ctx: Context, verb: Verb, given: JobOptions): Promi
     id: historyId,
     profile: session.profileName ?? null,
     gateway: session.baseUrl,
-    verb,
+    verb: action,
     services,
   };
   const record = (event: string, extra: Record<string, unknown>) =>
@@ -385,9 +440,18 @@ export async function runJob(ctx: Context, verb: Verb, given: JobOptions): Promi
   let polls = 0;
   const started = Date.now();
   try {
-    await sendAll(ctx, session, verb, services, freshScope, plan.requests, result, unsent);
+    await sendAll(ctx, session, verb, services, freshScope, plan.requests, result, unsent, (job) =>
+      kind === 'autolicense'
+        ? sendAutoLicense(session.client, verb === 'assign' ? 'enable' : 'disable', job)
+        : sendLicenseJob(session.client, verb, job),
+    );
     result.accepted = true;
     result.outcome = 'accepted';
+    if (kind === 'autolicense') {
+      // The cached settings (autolicense status, status) no longer hold: ask again next time.
+      for (const name of ['autolicense', 'autolicense-paused'])
+        writeCache(ctx.dir, cacheKey(session), name, session.baseUrl, {});
+    }
     if (result.alreadyDone) {
       io.info(
         verb === 'assign'
@@ -441,6 +505,28 @@ export async function runJob(ctx: Context, verb: Verb, given: JobOptions): Promi
     );
   }
   return result;
+}
+
+/**
+ * Enable: a service whose licenses do not outnumber the devices (MSP and tenants counted) is
+ * paused by Central (API reference: "License assignment will be in paused state..."). One status
+ * call per service; an answer whose shape cannot be read says so instead.
+ */
+async function pauseWarnings(session: Session, services: string[]): Promise<string[]> {
+  const out: string[] = [];
+  for (const service of services) {
+    const sufficient = await fetchLicenseStatus(session.client, service);
+    if (sufficient === false) {
+      out.push(
+        `${service}: fewer licenses than devices (MSP and tenants counted): Central pauses auto-licensing of it until licenses are added.`,
+      );
+    } else if (sufficient === undefined) {
+      out.push(
+        `${service}: whether auto-licensing would pause is unknown (the status answer could not be read).`,
+      );
+    }
+  }
+  return out;
 }
 
 /** What --wait watches per service: the MSP-wide remainder at the start, and the in-scope need. */
@@ -518,6 +604,7 @@ async function sendAll(
   requests: JobRequest[],
   result: JobResult,
   unsent: JobRequest[],
+  send: (job: LicenseJobRequest) => Promise<LicenseJobResult>,
 ): Promise<void> {
   const queue = [...requests];
   let index = 0;
@@ -527,7 +614,7 @@ async function sendAll(
       if (ctx.interrupted) throw new InterruptedError('Interrupted before every request was sent.');
       const request = queue[0]!;
       try {
-        const answer = await sendLicenseJob(session.client, verb, {
+        const answer = await send({
           services,
           ...(request.include ? { includeCustomers: request.include } : {}),
           ...(request.exclude ? { excludeCustomers: request.exclude } : {}),
@@ -709,7 +796,14 @@ export function renderPlan(result: JobResult, ctx: Context, target: 'stderr' | '
       : result.scope.mode === 'include'
         ? `${n(result.scope.customersInScope)} customer${result.scope.customersInScope === 1 ? '' : 's'}: ${names(result.scope.listed)}`
         : `${n(result.scope.customersInScope)} customers (all but ${names(result.scope.listed)})`;
-  lines.push(`${s('bold', result.verb === 'assign' ? 'Assign' : 'Unassign')} ${result.services.join(', ')}`);
+  lines.push(`${s('bold', titleOf(result))} ${result.services.join(', ')}`);
+  if (result.action === 'autolicense-enable') {
+    lines.push(
+      '  now       assigns them to every eligible device of the customers in scope; new devices later too',
+    );
+  } else if (result.action === 'autolicense-disable') {
+    lines.push('  now       new devices are no longer licensed; current licenses stay as they are');
+  }
   lines.push(`  gateway   ${result.gateway}${result.profile ? ` (profile ${result.profile})` : ''}`);
   lines.push(`  scope     ${scopeText}`);
   lines.push(
@@ -744,6 +838,12 @@ function names(listed: CustomerRef[]): string {
   return listed.length > 5 ? `${shown.join(', ')} and ${listed.length - 5} more` : shown.join(', ');
 }
 
+function titleOf(result: JobResult): string {
+  if (result.action === 'autolicense-enable') return 'Enable auto-licensing of';
+  if (result.action === 'autolicense-disable') return 'Disable auto-licensing of';
+  return result.verb === 'assign' ? 'Assign' : 'Unassign';
+}
+
 export function renderJob(result: JobResult, ctx: Context): void {
   const { io } = ctx;
   if (result.dryRun) {
@@ -751,11 +851,22 @@ export function renderJob(result: JobResult, ctx: Context): void {
     io.info('Dry run: nothing was sent.');
     return;
   }
-  const verbText = result.verb === 'assign' ? 'Assignment' : 'Removal';
+  const verbText =
+    result.action === 'autolicense-enable'
+      ? 'Auto-licensing'
+      : result.action === 'autolicense-disable'
+        ? 'Disabling auto-licensing'
+        : result.verb === 'assign'
+          ? 'Assignment'
+          : 'Removal';
   const sent = result.requests.filter((r) => r.status === 'accepted').length;
   const tail = result.wait
     ? `${result.outcome}: ${formatProgress(result.wait)}`
-    : 'the job runs in the background in Central (add --wait to follow it)';
+    : result.action === 'autolicense-disable'
+      ? 'current licenses stay as they are'
+      : result.action === 'autolicense-enable'
+        ? 'devices in scope are licensed in the background (add --wait to follow it), new ones as they appear'
+        : 'the job runs in the background in Central (add --wait to follow it)';
   io.out(
     `${verbText} of ${result.services.join(', ')} accepted for ${result.scope.customersInScope.toLocaleString('en-US')} customer${result.scope.customersInScope === 1 ? '' : 's'} in ${sent} request${sent === 1 ? '' : 's'}; ${tail}.`,
   );

@@ -3,7 +3,6 @@
 // history's `result` record keeps those requests' customer ids (`unsent`); the resumed run takes
 // its services and scope from there and goes through the same plan, confirmation and --wait.
 import { type HistoryRecord, readHistory } from '../../config/history.js';
-import type { Verb } from '../../core/progress.js';
 import type { JobRequest } from '../../core/scope.js';
 import { UsageError } from '../../errors.js';
 
@@ -34,7 +33,7 @@ export interface ResumePlan {
  */
 export function findResumable(
   dir: string,
-  verb: Verb,
+  verb: string,
   where: { profile: string | undefined; gateway: string },
   id: string | undefined,
 ): ResumePlan {
