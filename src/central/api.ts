@@ -340,7 +340,10 @@ export async function fetchServices(
     const last = index === order.length - 1;
     // Any refusal of the first path (404, 405, 401, 403, 500...) means "try the other": the v2
     // path's behaviour on a real gateway is unknown, so it never spends a token refresh.
-    const res = await client.request('GET', path, { query, acceptStatus: last ? undefined : ANY_ERROR });
+    // v1 (every client's path) is refused only by a 404 before v2 is tried; a 401 there is a token
+    // to refresh like anywhere else.
+    const acceptStatus = last ? undefined : version === 'v2' ? ANY_ERROR : [404];
+    const res = await client.request('GET', path, { query, acceptStatus });
     if (res.status >= 300) continue;
     return { services: parseServices(res.body, `GET ${path}`), path: version };
   }
