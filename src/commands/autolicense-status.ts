@@ -129,8 +129,18 @@ export async function run(
     `autolicense status: ${toFetch.length.toLocaleString('en-US')} customer call${toFetch.length === 1 ? '' : 's'}` +
       ` (${(ids.length - toFetch.length).toLocaleString('en-US')} cached) + 2 per service.`,
   );
+  // What is left of the day is known from any answer's X-RateLimit-Remaining-day: the first
+  // customer's answer, when nothing was asked yet in this run.
+  let next = 0;
+  const fetchOne = async (id: string) => {
+    cache[id] = { services: (await fetchAutoLicense(session.client, id)) ?? null, fetchedAt: Date.now() };
+  };
+  if (session.client.metrics.dayRemaining === undefined && toFetch.length > 1) {
+    await fetchOne(toFetch[next++] as string);
+  }
   const left = session.client.metrics.dayRemaining;
-  if (left !== undefined && calls > left && !options.yes) {
+  if (left !== undefined && calls - next > left && !options.yes) {
+    writeAutoLicenseCache(ctx, session, cache);
     throw new RateLimitError(
       `autolicense status needs about ${calls.toLocaleString('en-US')} API calls but only ${left.toLocaleString('en-US')} are left today.`,
       {
@@ -145,14 +155,11 @@ export async function run(
       ? await startProgress(io, `asking Central: 0 / ${toFetch.length} customers`)
       : undefined;
   if (spinner) ctx.onCleanup(() => spinner.stop());
-  let done = 0;
-  let next = 0;
+  let done = next;
   const worker = async () => {
     while (next < toFetch.length) {
       ctx.abort.signal.throwIfAborted();
-      const id = toFetch[next++] as string;
-      const services = (await fetchAutoLicense(session.client, id)) ?? null;
-      cache[id] = { services, fetchedAt: Date.now() };
+      await fetchOne(toFetch[next++] as string);
       done++;
       if (done % 25 === 0) writeAutoLicenseCache(ctx, session, cache);
       // About ten progress lines in a log, however many customers; every answer on a terminal.
@@ -162,7 +169,7 @@ export async function run(
     }
   };
   try {
-    await Promise.all(Array.from({ length: Math.min(3, toFetch.length) }, worker));
+    await Promise.all(Array.from({ length: Math.min(3, toFetch.length - next) }, worker));
   } finally {
     if (toFetch.length) writeAutoLicenseCache(ctx, session, cache);
     spinner?.stop();

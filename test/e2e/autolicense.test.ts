@@ -186,7 +186,9 @@ describe('autolicense enable / disable', () => {
 
 describe.each(AUTOLICENSE_MATRIX)('autolicense status ($name)', ({ variants }) => {
   test('before and after, with its call count; the second run answers from the cache', async () => {
-    const w = await world({ variants, customers: 6 });
+    // Rate limits off: back-to-back processes in one second would draw a 429 and a retry, and the
+    // call counts below are about what the command asks, not about pacing.
+    const w = await world({ variants, customers: 6, rateLimit: { enforce: false } });
     const [excluded] = w.ids as [string];
     // The customers list (with msp_id) and the services list cached, as any earlier run leaves them.
     await w.cli(['customers']);
@@ -229,5 +231,17 @@ describe.each(AUTOLICENSE_MATRIX)('autolicense status ($name)', ({ variants }) =
     const status = await w.cli(['status', '-s', 'foundation_ap', '--include', excluded]);
     expect(status.stdout).toMatch(/auto-licensing foundation_ap: MSP default off, running/);
     expect((await requestLog(w.sandbox)).requests.filter((r) => r.path.includes('autolicens'))).toEqual([]);
+  });
+});
+
+describe('autolicense status within the day budget', () => {
+  test('a scope that would take more calls than are left today is refused (exit 5) unless --yes', async () => {
+    const w = await world({ customers: 30, rateLimit: { perDay: 25 } });
+    await w.cli(['customers']);
+    await w.cli(['services']);
+    const refused = await w.cli(['autolicense', 'status', '-s', 'foundation_ap', '--all-customers']);
+    expect(refused.code).toBe(5);
+    expect(refused.stderr).toMatch(/needs about 33 API calls but only \d+ are left today/);
+    expect(refused.stderr).toMatch(/--yes/);
   });
 });
