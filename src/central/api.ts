@@ -447,16 +447,23 @@ export function licenseJobBody(job: LicenseJobRequest): Record<string, string[]>
  * no-op for the API, so repeating the job after a lost answer changes nothing. 413/417 (request
  * too large) surface as ApiError with httpStatus, so the caller can halve the chunk.
  */
-export async function sendLicenseJob(
+export function sendLicenseJob(
   client: CentralClient,
   verb: 'assign' | 'unassign',
   job: LicenseJobRequest,
 ): Promise<LicenseJobResult> {
-  if (job.services.length === 0) throw new ApiError('the license job needs at least one service');
-  const res = await client.request(verb === 'assign' ? 'POST' : 'DELETE', PATHS.licenseJob, {
-    body: licenseJobBody(job),
-    idempotent: true,
-  });
+  return sendScoped(client, verb === 'assign' ? 'POST' : 'DELETE', PATHS.licenseJob, job);
+}
+
+/** A POST or DELETE with the services-and-customers body, sent as idempotent. */
+async function sendScoped(
+  client: CentralClient,
+  method: 'POST' | 'DELETE',
+  path: string,
+  job: LicenseJobRequest,
+): Promise<LicenseJobResult> {
+  if (job.services.length === 0) throw new ApiError('at least one service is needed');
+  const res = await client.request(method, path, { body: licenseJobBody(job), idempotent: true });
   const requestId =
     res.headers['x-request-id'] ?? res.headers['x-correlation-id'] ?? res.headers['request-id'] ?? undefined;
   const result: LicenseJobResult = { status: res.status, body: parseLicenseJobAnswer(res.body) };
@@ -472,20 +479,12 @@ export async function sendLicenseJob(
  * license job (API reference "MSP API:- Enable/Disable auto license settings", pycentral
  * `assign_msp_autolicense_services`). Repeating either is harmless, so it is retried like the job.
  */
-export async function sendAutoLicense(
+export function sendAutoLicense(
   client: CentralClient,
   action: 'enable' | 'disable',
   job: LicenseJobRequest,
 ): Promise<LicenseJobResult> {
-  if (job.services.length === 0) throw new ApiError('auto-licensing needs at least one service');
-  const res = await client.request(action === 'enable' ? 'POST' : 'DELETE', PATHS.autolicense, {
-    body: licenseJobBody(job),
-    idempotent: true,
-  });
-  const requestId = res.headers['x-request-id'] ?? res.headers['x-correlation-id'] ?? undefined;
-  const result: LicenseJobResult = { status: res.status, body: parseLicenseJobAnswer(res.body) };
-  if (requestId) result.requestId = requestId;
-  return result;
+  return sendScoped(client, action === 'enable' ? 'POST' : 'DELETE', PATHS.autolicense, job);
 }
 
 /**
