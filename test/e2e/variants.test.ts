@@ -167,3 +167,66 @@ describe.each(VARIANT_MATRIX)('sandbox variant $name', ({ variants }) => {
     expect(truth(await perCustomer(w), w.ids, 'foundation_ap').unlicensed).toBe(0);
   });
 });
+
+describe('what the MSP-wide counts cannot tell alone', () => {
+  test('another job on the same service: done only once the scope itself is done', async () => {
+    // A slow job for customer A is still licensing when B's job is sent: the MSP-wide fall
+    // reaches B's need early; the scope is counted again before "done", and the wait goes on.
+    const w = await world({ jobSpeed: 10, licenses: POOL, preLicensed: 0, customers: 6, devices: 300 });
+    // This estate (seed 1): the last customer has 122 access points, the first 34 — at 10 devices
+    // a second each, the MSP-wide fall passes B's need while B is still half done.
+    const a = w.ids[5] as string;
+    const b = w.ids[0] as string;
+    const before = await perCustomer(w);
+    expect(truth(before, [a], 'foundation_ap').unlicensed).toBeGreaterThan(100);
+    expect(truth(before, [b], 'foundation_ap').unlicensed).toBeGreaterThan(25);
+    const first = await w.cli(['assign', '-s', 'foundation_ap', '--include', a]);
+    expect(first.code, first.stderr).toBe(0);
+    const second = await w.cli(['--json', 'assign', '-s', 'foundation_ap', '--include', b, ...WAIT]);
+    expect(second.code, second.stderr).toBe(0);
+    expect(JSON.parse(second.stdout).outcome).toBe('done');
+    const t = truth(await perCustomer(w), [b], 'foundation_ap');
+    expect(t.eligible).toBeGreaterThan(0);
+    expect(t.unlicensed).toBe(0);
+  });
+
+  test('TenantID ignored is seen even when another service in the run has no devices', async () => {
+    const w = await world({ variants: { tenantStats: 'ignored' }, licenses: POOL });
+    const [a, b] = w.ids as [string, string];
+    const run = await w.cli([
+      '--json',
+      'assign',
+      '-s',
+      'foundation_ap,vgw_4g',
+      '--include',
+      `${a},${b}`,
+      '--dry-run',
+    ]);
+    expect(run.code, run.stderr).toBe(0);
+    const plan = JSON.parse(run.stdout);
+    expect(plan.countsKnown).toBe(false);
+    expect(plan.warnings.join(' ')).toMatch(/TenantID header is ignored/);
+  });
+
+  test('a finished job whose counts cannot be known is settled at --timeout, not timed out', async () => {
+    const w = await world({ variants: { tenantStats: 'ignored' }, licenses: POOL, preLicensed: 0.5 });
+    const [a, b, c] = w.ids as [string, string, string];
+    const run = await w.cli([
+      '--json',
+      'unassign',
+      '-s',
+      'foundation_ap',
+      '--include',
+      `${a},${b},${c}`,
+      '--yes',
+      '--wait',
+      '--interval',
+      '1s',
+      '--timeout',
+      '8s',
+    ]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout).outcome).toBe('settled');
+    expect(truth(await perCustomer(w), [a, b, c], 'foundation_ap').licensed).toBe(0);
+  });
+});

@@ -19,6 +19,7 @@ import { formatDuration, parseDuration } from '../../core/duration.js';
 import {
   evaluateProgress,
   formatProgress,
+  type PollSample,
   type Progress,
   type ServiceTarget,
   type Verb,
@@ -461,7 +462,29 @@ export async function runJob(
     }
     if (options.wait) {
       const targets = jobTargets(verb, rows, measure);
-      const waited = await waitForJob(ctx, session, verb, targets, { timeoutMs, intervalMs, stallAfterMs });
+      // Counted tenant by tenant before sending: the same count can confirm a verdict.
+      const verify: Verify | undefined =
+        measure?.method === 'listed'
+          ? async () => {
+              // MSP-wide figures fetched anew: the tenants' sum is checked against them.
+              const again = await measureScope(ctx, session, services, scope, allCustomers, {
+                budget: MEASURE_BUDGET,
+                signal: ctx.abort.signal,
+              });
+              if (again.method !== 'listed' || !again.inScope) return undefined;
+              return new Map(
+                again.inScope.map((c) => [c.service, verb === 'assign' ? c.unlicensed : c.licensed]),
+              );
+            }
+          : undefined;
+      const waited = await waitForJob(
+        ctx,
+        session,
+        verb,
+        targets,
+        { timeoutMs, intervalMs, stallAfterMs },
+        verify,
+      );
       progress = waited.progress;
       polls = waited.polls;
       result.outcome = waited.outcome;
@@ -703,15 +726,23 @@ interface WaitSettings {
   stallAfterMs: number;
 }
 
+/**
+ * The in-scope remainder per service, counted tenant by tenant (assign: unlicensed devices;
+ * unassign: licensed devices), when that is how the plan was measured; undefined otherwise.
+ */
+type Verify = () => Promise<Map<string, number> | undefined>;
+
 async function waitForJob(
   ctx: Context,
   session: Session,
   verb: Verb,
-  targets: ServiceTarget[],
+  initial: ServiceTarget[],
   settings: WaitSettings,
+  verify?: Verify,
 ): Promise<{ outcome: Outcome; progress: Progress; polls: number }> {
   const started = Date.now();
   const { statsFilter } = loadFacts(ctx, session);
+  let targets = initial;
   let progress = evaluateProgress(verb, targets, []);
   if (progress.complete) return { outcome: 'done', progress, polls: 0 };
   const spinner = await startProgress(ctx.io, `waiting for the job: ${formatProgress(progress)}`);
@@ -719,10 +750,53 @@ async function waitForJob(
   let polls = 0;
   let lastDone = -1;
   let lastChange = Date.now();
+  let quietPolls = 0;
+  let samples: PollSample[] = [];
+
+  /**
+   * Before a verdict, the scope itself is counted again when it can be: the MSP-wide fall also
+   * moves with any other job on the same service. True when nothing is left in scope, false when
+   * something is, undefined when the scope cannot be counted (the verdict stands as measured).
+   */
+  let left: Map<string, number> | undefined;
+  const nothingLeft = async (): Promise<boolean | undefined> => {
+    left = verify ? await verify() : undefined;
+    return left ? [...left.values()].every((n) => n === 0) : undefined;
+  };
+  /** "Done" said by the MSP-wide fall but not by the scope: follow what is left, counted from now. */
+  const retarget = (stillLeft: Map<string, number>) => {
+    const total = [...stillLeft.values()].reduce((a, b) => a + b, 0);
+    ctx.io.info(
+      `the tenant-wide counts moved more than this job's devices (another job on the same service?): ${total.toLocaleString('en-US')} devices in scope still to do; following them`,
+    );
+    targets = targets.map((t) => ({
+      service: t.service,
+      needed: stillLeft.get(t.service) ?? 0,
+      neededExact: true,
+      startRemaining: samples.find((x) => x.service === t.service)?.remaining ?? t.startRemaining,
+    }));
+    progress = evaluateProgress(verb, targets, samples);
+    lastDone = progress.done;
+    lastChange = Date.now();
+    quietPolls = 0;
+  };
+  const doneInScope = (elapsed: string) => {
+    spinner.succeed(`done: every device in scope changed in ${elapsed}`);
+    return { outcome: 'done' as const, progress: { ...progress, complete: true, blocked: false }, polls };
+  };
+
   try {
     for (;;) {
       const remaining = settings.timeoutMs - (Date.now() - started);
       if (remaining <= 0) {
+        if ((await nothingLeft()) === true) return doneInScope(formatDuration(Date.now() - started));
+        if (!progress.exact && quietPolls >= 2) {
+          // Not measurable exactly, and quiet: a finished job, most likely; never a timeout for it.
+          spinner.succeed(
+            `settled: ${formatProgress(progress)}; no change in the last ${quietPolls} polls (exact counts unknown)`,
+          );
+          return { outcome: 'settled', progress, polls };
+        }
         spinner.fail(`timed out: ${formatProgress(progress)}`);
         return { outcome: 'timeout', progress, polls };
       }
@@ -733,7 +807,7 @@ async function waitForJob(
       } catch {
         throw new InterruptedError('Interrupted while waiting; the job goes on in Central.');
       }
-      const samples = await Promise.all(
+      samples = await Promise.all(
         targets.map(async (t) => {
           const stats = await fetchStats(session.client, t.service, { filter: statsFilter });
           return {
@@ -748,17 +822,26 @@ async function waitForJob(
       if (progress.done !== lastDone) {
         lastDone = progress.done;
         lastChange = Date.now();
+        quietPolls = 0;
+      } else {
+        quietPolls++;
       }
       const elapsed = formatDuration(Date.now() - started);
       if (progress.complete) {
+        if ((await nothingLeft()) === false && left) {
+          retarget(left);
+          continue;
+        }
         spinner.succeed(`done: ${formatProgress(progress)} in ${elapsed}`);
         return { outcome: 'done', progress, polls };
       }
       if (progress.blocked) {
+        if ((await nothingLeft()) === true) return doneInScope(elapsed);
         spinner.fail(`stalled: ${formatProgress(progress)} (out of licenses)`);
         return { outcome: 'stalled', progress, polls };
       }
       if (Date.now() - lastChange >= settings.stallAfterMs) {
+        if ((await nothingLeft()) === true) return doneInScope(elapsed);
         const quiet = `no change for ${formatDuration(settings.stallAfterMs)}`;
         if (progress.exact && !progress.outOfLicenses) {
           spinner.fail(`stalled: ${formatProgress(progress)}; ${quiet}`);

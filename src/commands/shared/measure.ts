@@ -96,27 +96,32 @@ const same = (a: ServiceCounts, b: ServiceCounts) =>
   a.licensed === b.licensed && a.unlicensed === b.unlicensed;
 
 /**
- * Whether per-tenant answers can be one tenant's: none larger than the MSP-wide answer, and not
- * two tenants each answering exactly the MSP-wide figures (when those are not zero). `undefined`
- * when the answers cannot tell (one tenant, equal to the MSP-wide figures).
+ * Whether per-tenant answers can be one tenant's. Tenants are disjoint, so their sum can never
+ * exceed the MSP-wide figures; and two tenants cannot each hold everything. Only services with
+ * something MSP-wide can tell (all-zero answers agree with any reading). `undefined` when the
+ * answers cannot tell (one tenant equal to the MSP-wide figures, or nothing to compare).
  */
 export function tenantScoping(
   wide: ServiceCounts[],
   rows: ServiceCounts[][],
 ): 'scoped' | 'ignored' | undefined {
-  let equalRows = 0;
-  for (const row of rows) {
-    let equal = true;
-    for (const [i, c] of row.entries()) {
-      const w = wide[i];
-      if (!w) continue;
-      if (c.licensed > w.licensed || c.unlicensed > w.unlicensed) return 'ignored';
-      if (!same(c, w) || w.licensed + w.unlicensed === 0) equal = false;
+  const telling = wide.flatMap((w, i) => (w.licensed + w.unlicensed > 0 ? [i] : []));
+  if (telling.length === 0) return undefined;
+  for (const i of telling) {
+    const w = wide[i] as ServiceCounts;
+    let licensed = 0;
+    let unlicensed = 0;
+    for (const row of rows) {
+      licensed += row[i]?.licensed ?? 0;
+      unlicensed += row[i]?.unlicensed ?? 0;
     }
-    if (equal) equalRows++;
+    if (licensed > w.licensed || unlicensed > w.unlicensed) return 'ignored';
   }
-  if (equalRows >= 2) return 'ignored';
-  if (equalRows === 1) return undefined;
+  const equalRows = rows.filter((row) =>
+    telling.every((i) => row[i] && same(row[i], wide[i] as ServiceCounts)),
+  );
+  if (equalRows.length >= 2) return 'ignored';
+  if (equalRows.length === 1) return undefined;
   return 'scoped';
 }
 
