@@ -469,6 +469,10 @@ export function parseAutoLicenseServices(body: unknown): string[] | undefined {
   if (isRecord(value) && 'services' in value) value = value.services;
   if (isRecord(value) && isRecord(value.data) && 'services' in value.data) value = value.data.services;
   if (!Array.isArray(value)) return undefined;
+  // An item that carries its own on/off state is not a plain "on" list: unknown.
+  if (value.some((item) => isRecord(item) && ('enabled' in item || 'status' in item || 'state' in item))) {
+    return undefined;
+  }
   const names = value.map((item) =>
     typeof item === 'string'
       ? item
@@ -481,8 +485,8 @@ export function parseAutoLicenseServices(body: unknown): string[] | undefined {
 
 /**
  * GET …/autolicensing/services/{service}/status: "True if license tokens are more than device
- * count" (pycentral's docstring). The wrapping is not documented: a bare boolean, `{"status":b}`,
- * `{"<service>":b}`, or an object with exactly one boolean field; else `undefined`.
+ * count" (pycentral's docstring). The wrapping is not documented: a bare boolean, `{"status":b}`
+ * or `{"<service>":b}`; anything else (`{"paused":true}`…) is `undefined`, never a guess.
  */
 export function parseLicenseStatus(body: unknown, service: string): boolean | undefined {
   const value = unwrapData(body);
@@ -491,6 +495,5 @@ export function parseLicenseStatus(body: unknown, service: string): boolean | un
   for (const key of ['status', service, service.toLowerCase()]) {
     if (typeof value[key] === 'boolean') return value[key] as boolean;
   }
-  const booleans = Object.values(value).filter((v) => typeof v === 'boolean');
-  return booleans.length === 1 ? (booleans[0] as boolean) : undefined;
+  return undefined;
 }

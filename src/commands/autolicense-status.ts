@@ -14,6 +14,8 @@ import { loadFacts } from './shared/facts.js';
 
 export const AUTOLICENSE_TTL_MS = 6 * 3_600_000;
 const CACHE = 'autolicense';
+/** Calls left untouched today by autolicense status unless --yes. */
+const DAY_RESERVE = 50;
 const PAUSE_CACHE = 'autolicense-paused';
 
 /** Per service: Central's pause state as last seen (null: unreadable). */
@@ -124,7 +126,10 @@ export async function run(
   const toFetch = ids.filter((id) => !fresh(id));
 
   // The cost, said first; past what is left of today's budget it needs --yes.
-  const calls = toFetch.length + 2 * (explicit?.length ?? 0);
+  // Without --services, the services are those the answers name: the cached ones say how many.
+  const knownServices =
+    explicit?.length ?? new Set(Object.values(cache).flatMap((entry) => entry.services ?? [])).size;
+  const calls = toFetch.length + 2 * Math.max(1, knownServices);
   io.info(
     `autolicense status: ${toFetch.length.toLocaleString('en-US')} customer call${toFetch.length === 1 ? '' : 's'}` +
       ` (${(ids.length - toFetch.length).toLocaleString('en-US')} cached) + 2 per service.`,
@@ -139,7 +144,8 @@ export async function run(
     await fetchOne(toFetch[next++] as string);
   }
   const left = session.client.metrics.dayRemaining;
-  if (left !== undefined && calls - next > left && !options.yes) {
+  // A reserve is kept: a status report should not be what empties the day's budget.
+  if (left !== undefined && calls - next > left - DAY_RESERVE && !options.yes) {
     writeAutoLicenseCache(ctx, session, cache);
     throw new RateLimitError(
       `autolicense status needs about ${calls.toLocaleString('en-US')} API calls but only ${left.toLocaleString('en-US')} are left today.`,

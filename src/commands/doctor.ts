@@ -66,10 +66,17 @@ interface StatsCounts {
   unlicensed?: number;
 }
 
-function statsOf(body: unknown): StatsCounts | undefined {
-  const value = isRecord(body) && isRecord(body.data) ? body.data : body;
+/** The counts of a 2xx stats answer that has them; anything else (an error, another shape) teaches nothing. */
+function statsOf(res: { status: number; body: unknown }): StatsCounts | undefined {
+  if (res.status >= 300) return undefined;
+  const value = isRecord(res.body) && isRecord(res.body.data) ? res.body.data : res.body;
   if (!isRecord(value)) return undefined;
-  return { total: num(value.total), used: num(value.used), unlicensed: num(value.non_subscribed_devices) };
+  const counts = {
+    total: num(value.total),
+    used: num(value.used),
+    unlicensed: num(value.non_subscribed_devices),
+  };
+  return counts.used === undefined || counts.unlicensed === undefined ? undefined : counts;
 }
 
 const sameStats = (a?: StatsCounts, b?: StatsCounts) =>
@@ -200,8 +207,8 @@ export async function run(ctx: Context, options: { yes?: boolean; record?: strin
 
   // 3. The stats shape, and which parameter filters it by service.
   const all = await rec.get(PATHS.stats, { license_type: 'all' });
-  const allStats = all.status < 300 ? statsOf(all.body) : undefined;
-  const shapeOk = allStats?.used !== undefined && allStats.unlicensed !== undefined;
+  const allStats = statsOf(all);
+  const shapeOk = allStats !== undefined;
   add(
     'stats-shape',
     'stats shape',
@@ -212,8 +219,8 @@ export async function run(ctx: Context, options: { yes?: boolean; record?: strin
   );
   let wide: StatsCounts | undefined;
   if (shapeOk && service) {
-    const byService = statsOf((await rec.get(PATHS.stats, { service })).body);
-    const byType = statsOf((await rec.get(PATHS.stats, { license_type: service })).body);
+    const byService = statsOf(await rec.get(PATHS.stats, { service }));
+    const byType = statsOf(await rec.get(PATHS.stats, { license_type: service }));
     const serviceWorks = byService !== undefined && !sameStats(byService, allStats);
     const typeWorks = byType !== undefined && !sameStats(byType, allStats);
     if (serviceWorks || typeWorks) {
@@ -251,9 +258,10 @@ export async function run(ctx: Context, options: { yes?: boolean; record?: strin
   });
   if (wide && service && customers.length >= 2) {
     const [a, b] = customers as [{ id: string }, { id: string }];
-    const ra = statsOf((await rec.get(PATHS.stats, filterQuery(service), a.id)).body);
-    const rb = statsOf((await rec.get(PATHS.stats, filterQuery(service), b.id)).body);
-    const verdict = tenantScoping([counts(wide)], [[counts(ra)], [counts(rb)]]);
+    const ra = statsOf(await rec.get(PATHS.stats, filterQuery(service), a.id));
+    const rb = statsOf(await rec.get(PATHS.stats, filterQuery(service), b.id));
+    // An error answer for a tenant teaches nothing about scoping.
+    const verdict = ra && rb ? tenantScoping([counts(wide)], [[counts(ra)], [counts(rb)]]) : undefined;
     if (verdict) learned.tenantStats = verdict;
     add(
       'tenant-stats',
@@ -263,26 +271,35 @@ export async function run(ctx: Context, options: { yes?: boolean; record?: strin
         ? 'two tenants answer their own counts'
         : verdict === 'ignored'
           ? 'two tenants answer the MSP-wide counts: TenantID is ignored; per-customer counts are unknown and --wait on a partial scope ends "settled"'
-          : 'the two tenants cannot tell (one holds every device)',
+          : ra && rb
+            ? 'the two tenants cannot tell (one holds every device)'
+            : 'a tenant-scoped stats call was refused',
     );
 
     // 5. Are the MSP's own devices counted MSP-wide? The tenants' sum against the MSP-wide count.
     if (verdict === 'scoped' && total !== undefined && total <= MSP_SUM_LIMIT && customers.length >= total) {
       let sum = (ra?.unlicensed ?? 0) + (rb?.unlicensed ?? 0);
+      let complete = true;
       for (const c of customers.slice(2)) {
-        sum += statsOf((await rec.get(PATHS.stats, filterQuery(service), c.id)).body)?.unlicensed ?? 0;
+        const r = statsOf(await rec.get(PATHS.stats, filterQuery(service), c.id));
+        if (!r) complete = false;
+        sum += r?.unlicensed ?? 0;
       }
       const wideUnlicensed = wide.unlicensed ?? 0;
-      learned.mspInWide = wideUnlicensed > sum;
+      // Only a difference proves something: equal sums may just mean the MSP has no unlicensed
+      // device of this kind today, so MSP-wide figures stay upper bounds then (nothing stored).
+      if (complete && wideUnlicensed > sum) learned.mspInWide = true;
       add(
         'msp-in-wide',
         "MSP's own devices MSP-wide",
-        wideUnlicensed >= sum ? 'ok' : 'warn',
-        wideUnlicensed === sum
-          ? "MSP-wide unlicensed counts are the tenants' only: exact for --all-customers and --exclude"
-          : wideUnlicensed > sum
-            ? `MSP-wide counts include ${wideUnlicensed - sum} unlicensed devices that are no tenant's (the MSP's own): MSP-wide figures are upper bounds`
-            : `the tenants' sum (${sum}) exceeds the MSP-wide count (${wideUnlicensed}): inconsistent answers`,
+        !complete ? 'unknown' : wideUnlicensed >= sum ? 'ok' : 'warn',
+        !complete
+          ? 'a tenant-scoped stats call was refused'
+          : wideUnlicensed === sum
+            ? `no difference for ${service}: the MSP-wide count equals the tenants' (the MSP may simply have no unlicensed device of this kind); MSP-wide figures stay upper bounds`
+            : wideUnlicensed > sum
+              ? `MSP-wide counts include ${wideUnlicensed - sum} unlicensed devices that are no tenant's (the MSP's own): MSP-wide figures are upper bounds`
+              : `the tenants' sum (${sum}) exceeds the MSP-wide count (${wideUnlicensed}): inconsistent answers`,
       );
     } else {
       add(

@@ -23,11 +23,12 @@ export class AutoLicensing {
     return [...(this.perCustomer.get(customerId) ?? [])].sort();
   }
 
-  /** Whether the licenses cover the devices (MSP and tenants counted): false means paused. */
+  /** Whether the licenses outnumber the devices (MSP and tenants counted): false means paused. */
   sufficient(service: string): boolean {
     const pool = this.estate.pools.get(service);
     if (!pool) return false;
-    return pool.quantity >= this.estate.totalCounter(service).eligible;
+    // "True if license tokens are more than device count."
+    return pool.quantity > this.estate.totalCounter(service).eligible;
   }
 
   /** Which customers a request's lists cover (tenants; the MSP too with neither list). */

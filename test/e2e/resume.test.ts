@@ -32,6 +32,19 @@ describe('409 on the license job', () => {
 });
 
 describe('--resume', () => {
+  test('a customer too large for any request (413 on one id) is recorded as not accepted, and resumable', async () => {
+    const w = await world({ maxIdsPerRequest: 0 });
+    const [a] = w.ids as [string];
+    const result = await w.cli(['assign', '-s', 'foundation_ap', '--include', a]);
+    expect(result.code).toBe(1);
+    const last = history(w.dir).at(-1) as Record<string, any>;
+    expect(last.requests.map((r: { status: string }) => r.status)).toEqual(['failed']);
+    expect(last.unsent).toEqual([{ include: [a] }]);
+    // Another gateway's or profile's run is not resumed here.
+    const other = await w.cli(['--profile', 'nope', 'assign', '--resume', last.id]);
+    expect(other.code).not.toBe(0);
+  });
+
   test('after Ctrl-C between chunks, sends exactly the customers not accepted, once', async () => {
     const w = await world({ jobSpeed: 5 });
     await clearLog(w.sandbox);

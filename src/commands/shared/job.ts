@@ -343,7 +343,8 @@ export async function runJob(
   const countsKnown = Boolean(measure?.inScope);
   const countsExact = countsKnown && rows.every((r) => r.exact);
   const warnings = planWarnings(verb, rows, measure);
-  if (kind === 'autolicense' && verb === 'assign') warnings.push(...(await pauseWarnings(session, services)));
+  const paused = kind === 'autolicense' && verb === 'assign' ? await pausedServices(session, services) : [];
+  if (kind === 'autolicense' && verb === 'assign') warnings.push(...pauseWarnings(services, paused));
   if (kind === 'autolicense' && scope.mode === 'all' && plan.strategy === 'all') {
     warnings.push(
       verb === 'assign'
@@ -405,6 +406,9 @@ export async function runJob(
         : `${verb === 'assign' ? 'Assign' : 'Remove'} these licenses now?`;
     const yes = await confirm(io, question);
     if (!yes) throw new CancelledError();
+  } else {
+    // No plan shown (--yes, no terminal): its warnings still come before anything is sent.
+    for (const warning of result.warnings) io.warn(io.style('yellow', `warning: ${warning}`));
   }
   if (scope.inScope.length === 0) {
     throw new UsageError('No customer is left in scope: nothing to send.', {
@@ -448,11 +452,6 @@ export async function runJob(
     );
     result.accepted = true;
     result.outcome = 'accepted';
-    if (kind === 'autolicense') {
-      // The cached settings (autolicense status, status) no longer hold: ask again next time.
-      for (const name of ['autolicense', 'autolicense-paused'])
-        writeCache(ctx.dir, cacheKey(session), name, session.baseUrl, {});
-    }
     if (result.alreadyDone) {
       io.info(
         verb === 'assign'
@@ -460,7 +459,16 @@ export async function runJob(
           : 'No device in scope holds these licenses: the job is a no-op.',
       );
     }
-    if (options.wait) {
+    if (options.wait && paused.length > 0 && paused.every((p) => p === true)) {
+      // Central said before sending that it pauses these services: nothing will move.
+      result.outcome = 'stalled';
+      throw new StalledError(
+        `Auto-licensing of ${services.join(', ')} is paused: fewer licenses than devices.`,
+        {
+          hint: 'Add licenses; Central resumes auto-licensing by itself once they outnumber the devices.',
+        },
+      );
+    } else if (options.wait) {
       const targets = jobTargets(verb, rows, measure);
       // Counted tenant by tenant before sending: the same count can confirm a verdict.
       const verify: Verify | undefined =
@@ -495,6 +503,12 @@ export async function runJob(
     failure = redact(error instanceof Error ? error.message : String(error), ctx.secrets());
     throw error;
   } finally {
+    if (kind === 'autolicense' && result.requests.some((r) => r.status === 'accepted')) {
+      // The cached settings (autolicense status, status) no longer hold: ask again next time.
+      for (const name of ['autolicense', 'autolicense-paused']) {
+        writeCache(ctx.dir, cacheKey(session), name, session.baseUrl, {});
+      }
+    }
     if (progress) {
       result.wait = {
         done: progress.done,
@@ -535,15 +549,24 @@ export async function runJob(
  * paused by Central (API reference: "License assignment will be in paused state..."). One status
  * call per service; an answer whose shape cannot be read says so instead.
  */
-async function pauseWarnings(session: Session, services: string[]): Promise<string[]> {
-  const out: string[] = [];
+async function pausedServices(session: Session, services: string[]): Promise<Array<boolean | undefined>> {
+  const out: Array<boolean | undefined> = [];
   for (const service of services) {
     const sufficient = await fetchLicenseStatus(session.client, service);
-    if (sufficient === false) {
+    out.push(sufficient === undefined ? undefined : !sufficient);
+  }
+  return out;
+}
+
+function pauseWarnings(services: string[], paused: Array<boolean | undefined>): string[] {
+  const out: string[] = [];
+  for (const [i, service] of services.entries()) {
+    const state = paused[i];
+    if (state === true) {
       out.push(
         `${service}: fewer licenses than devices (MSP and tenants counted): Central pauses auto-licensing of it until licenses are added.`,
       );
-    } else if (sufficient === undefined) {
+    } else if (state === undefined) {
       out.push(
         `${service}: whether auto-licensing would pause is unknown (the status answer could not be read).`,
       );
@@ -595,6 +618,7 @@ function dayBudgetShortfall(
 
 function outcomeOf(error: unknown): Outcome {
   if (error instanceof CliError && error.exitCode === ExitCode.interrupted) return 'interrupted';
+  if (error instanceof StalledError) return 'stalled';
   return 'failed';
 }
 
@@ -643,6 +667,7 @@ async function sendAll(
           ...(request.exclude ? { excludeCustomers: request.exclude } : {}),
         });
         queue.shift();
+        conflicts = 0; // each request gets its own waits for another job to finish
         result.requests.push({
           ...requestRecord(index++, request, 'accepted'),
           ...(answer.requestId ? { requestId: answer.requestId } : {}),
@@ -669,7 +694,19 @@ async function sendAll(
           result.requests.push(requestRecord(index++, request, 'split', status));
           if (request.exclude) {
             // An exclude list is never split: it becomes the complement include list.
-            const complement = (await freshScope()).scope.inScope.map((c) => c.id);
+            let complement: string[];
+            try {
+              complement = (await freshScope()).scope.inScope.map((c) => c.id);
+            } catch (failure) {
+              result.requests[result.requests.length - 1] = requestRecord(
+                index - 1,
+                request,
+                'failed',
+                status,
+              );
+              unsent.push(request);
+              throw failure;
+            }
             const size = Math.max(1, Math.floor(request.exclude.length / 2));
             const chunks: JobRequest[] = [];
             for (let i = 0; i < complement.length; i += size)
@@ -682,7 +719,12 @@ async function sendAll(
             continue;
           }
           const halves = halve(request);
-          if (!halves) throw error;
+          if (!halves) {
+            // One customer is still too large: nothing of it was sent; --resume can try it again.
+            result.requests[result.requests.length - 1] = requestRecord(index - 1, request, 'failed', status);
+            unsent.push(request);
+            throw error;
+          }
           ctx.io.info(
             `request too large (HTTP ${status}): splitting ${request.include?.length} customers in two`,
           );

@@ -62,6 +62,15 @@ export function findResumable(
       },
     );
   }
+  if (
+    id !== undefined &&
+    (target.gateway !== where.gateway || (target.profile ?? undefined) !== where.profile)
+  ) {
+    throw new UsageError(
+      `Run '${id}' was sent to ${String(target.gateway)}${target.profile ? ` (profile ${String(target.profile)})` : ''}, not to this gateway and profile.`,
+      { hint: 'Resume it with the profile it was sent with (-p).' },
+    );
+  }
   if (id !== undefined && resumed.has(target.id)) {
     throw new UsageError(`Run '${id}' was resumed already.`, {
       hint: "'msp-license history' shows the resumed run; resume that one if it stopped part-way too.",

@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import {
+  parseAutoLicenseServices,
   parseCustomersPage,
   parseDevicesPage,
   parseDownloadToken,
   parseLicenseJobAnswer,
+  parseLicenseStatus,
   parseServices,
   parseStats,
   parseTokenAnswer,
@@ -124,5 +126,25 @@ describe('schemas', () => {
     });
     expect(parseLicenseJobAnswer(null)).toEqual({ raw: null });
     expect(parseLicenseJobAnswer('accepted')).toEqual({ message: 'accepted', raw: 'accepted' });
+  });
+});
+
+describe('auto-licensing answers (no public client parses them: every plausible shape, else unknown)', () => {
+  it('reads the services list in each plausible shape; an item with its own state is unknown', () => {
+    expect(parseAutoLicenseServices({ services: ['foundation_ap'] })).toEqual(['foundation_ap']);
+    expect(parseAutoLicenseServices(['foundation_ap', { name: 'advanced_ap' }])).toEqual([
+      'foundation_ap',
+      'advanced_ap',
+    ]);
+    expect(parseAutoLicenseServices({ data: { services: [] } })).toEqual([]);
+    expect(parseAutoLicenseServices([{ name: 'foundation_ap', enabled: false }])).toBeUndefined();
+    expect(parseAutoLicenseServices({ message: 'ok' })).toBeUndefined();
+  });
+  it('reads the status boolean only where it is named; any other field is never a guess', () => {
+    expect(parseLicenseStatus(true, 'foundation_ap')).toBe(true);
+    expect(parseLicenseStatus({ status: false }, 'foundation_ap')).toBe(false);
+    expect(parseLicenseStatus({ foundation_ap: true }, 'foundation_ap')).toBe(true);
+    expect(parseLicenseStatus({ paused: true }, 'foundation_ap')).toBeUndefined();
+    expect(parseLicenseStatus({ status: 'success', is_paused: true }, 'foundation_ap')).toBeUndefined();
   });
 });
