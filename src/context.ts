@@ -7,7 +7,7 @@ import { checkBaseUrl } from './central/url.js';
 import { configDir } from './config/paths.js';
 import { ConfigStore, type Profile, resolveProfileName } from './config/store.js';
 import { parseDuration } from './core/duration.js';
-import { AuthError, InterruptedError, UsageError } from './errors.js';
+import { AuthError, InterruptedError } from './errors.js';
 import type { GlobalOptions } from './globals.js';
 import type { IO } from './ui/io.js';
 
@@ -56,10 +56,10 @@ export class Context {
     const trace = this.io.verbose ? (line: string) => this.io.trace(line) : undefined;
     const raw = this.globals.requestTimeout;
     if (raw === undefined || raw === '') return { trace };
-    const timeoutMs = parseDuration(raw, '--request-timeout');
-    if (timeoutMs < 100) {
-      throw new UsageError(`--request-timeout: '${raw}' is too short.`, { hint: 'Use e.g. 10s or 2m.' });
-    }
+    const timeoutMs = parseDuration(raw, this.globals.requestTimeoutFrom ?? '--request-timeout', {
+      min: 1000,
+      max: 600_000,
+    });
     return { trace, timeoutMs };
   }
 
@@ -150,7 +150,8 @@ export class Context {
 
   private onRetry(info: { reason?: string; attempt?: number; max?: number; delayMs?: number }): void {
     const delay = info.delayMs === undefined ? '' : ` in ${(info.delayMs / 1000).toFixed(1)}s`;
-    this.io.info(
+    // A progress line: timestamped in logs (cron), like the wait's poll lines.
+    this.io.progress(
       `retrying after ${info.reason ?? 'an error'} (${info.attempt ?? '?'}/${info.max ?? '?'})${delay}`,
     );
   }

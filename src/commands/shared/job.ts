@@ -6,7 +6,7 @@ import { redact } from '../../central/redact.js';
 import { appendHistory } from '../../config/history.js';
 import type { Context, Session } from '../../context.js';
 import type { CustomerRef } from '../../core/customers.js';
-import { formatDuration, parseDuration } from '../../core/duration.js';
+import { formatDuration, parseDuration, parseInteger } from '../../core/duration.js';
 import {
   evaluateProgress,
   formatProgress,
@@ -115,14 +115,6 @@ export interface JobResult {
 
 const MEASURE_BUDGET = 200;
 
-function positiveInt(text: string | undefined, flag: string, fallback: number): number {
-  if (text === undefined) return fallback;
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 1)
-    throw new UsageError(`${flag}: '${text}' is not a positive whole number.`);
-  return n;
-}
-
 interface Validated {
   session: Session;
   services: string[];
@@ -197,12 +189,16 @@ function planWarnings(verb: Verb, rows: PlanRow[], measure: ScopeMeasure | undef
 export async function runJob(ctx: Context, verb: Verb, options: JobOptions): Promise<JobResult> {
   const { io } = ctx;
   // Everything that can be refused is refused before the first call.
+  if (!options.services?.length) {
+    throw new UsageError(
+      `${verb} needs --services: which licenses to ${verb === 'assign' ? 'assign' : 'remove'}.`,
+      {
+        hint: `Add e.g. --services foundation_ap ('msp-license services' lists them).`,
+      },
+    );
+  }
   scopeMode(options);
-  const timeoutMs = parseDuration(options.timeout ?? '30m', '--timeout');
-  const intervalMs = parseDuration(options.interval ?? '15s', '--interval');
-  if (intervalMs < 1000) throw new UsageError('--interval must be at least 1s.');
-  const stallAfterMs = parseDuration(options.stallAfter ?? '10m', '--stall-after');
-  const chunkSize = positiveInt(options.chunkSize, '--chunk-size', 200);
+  const { timeoutMs, intervalMs, stallAfterMs, chunkSize } = jobNumbers(options);
   if (verb === 'unassign' && !options.yes && !options.dryRun && !io.interactive) {
     throw new UsageError('unassign removes licenses from live devices: without a terminal it needs --yes.', {
       code: 'confirmation_required',
@@ -219,6 +215,12 @@ export async function runJob(ctx: Context, verb: Verb, options: JobOptions): Pro
     // The others are named one by one: take them from a customers list fetched now.
     ({ scope, all: allCustomers } = await freshScope());
     plan = planRequests(scope, chunkSize, { explicitOnly });
+  }
+  // The same refusal for a dry run as for the real run: a plan that cannot be sent is no plan.
+  if (scope.inScope.length === 0) {
+    throw new UsageError('No customer is left in scope: nothing to send.', {
+      hint: 'The exclude list names every customer; use --include to name customers, or exclude fewer.',
+    });
   }
   const confirming = io.interactive && !options.yes && !options.dryRun;
   const measure =
@@ -277,11 +279,6 @@ export async function runJob(ctx: Context, verb: Verb, options: JobOptions): Pro
     renderPlan(result, ctx);
     const yes = await confirm(io, `${verb === 'assign' ? 'Assign' : 'Remove'} these licenses now?`);
     if (!yes) throw new CancelledError();
-  }
-  if (scope.inScope.length === 0) {
-    throw new UsageError('No customer is left in scope: nothing to send.', {
-      hint: 'The exclude list names every customer.',
-    });
   }
 
   const historyId = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
@@ -359,7 +356,10 @@ export async function runJob(ctx: Context, verb: Verb, options: JobOptions): Pro
   }
   if (result.outcome === 'stalled') {
     throw new StalledError(stalledMessage(progress), {
-      hint: 'Add licenses (or free some) and run the same command again: devices already licensed are skipped.',
+      hint:
+        verb === 'assign'
+          ? 'Add licenses (or free some) and run the same command again: devices already licensed are skipped.'
+          : "Central stopped removing licenses; run the same command again (devices already without the license are skipped), and check 'msp-license status' with the same scope flags.",
     });
   }
   if (result.outcome === 'timeout') {
@@ -370,6 +370,27 @@ export async function runJob(ctx: Context, verb: Verb, options: JobOptions): Pro
   }
   return result;
 }
+
+/** The numeric flags, each checked against its range (exit 2 naming the range). */
+export function jobNumbers(options: JobOptions): WaitSettings & { chunkSize: number } {
+  const timeoutMs = parseDuration(options.timeout ?? '30m', '--timeout', { min: 1000, max: 7 * DAY });
+  const intervalMs = parseDuration(options.interval ?? '15s', '--interval', { min: 1000, max: HOUR });
+  const stallAfterMs = parseDuration(options.stallAfter ?? '10m', '--stall-after', {
+    min: 1000,
+    max: DAY,
+  });
+  if (options.wait && stallAfterMs < intervalMs) {
+    throw new UsageError(
+      `--stall-after (${formatDuration(stallAfterMs)}) is shorter than --interval (${formatDuration(intervalMs)}): the wait would stall at the first poll.`,
+      { hint: 'Make --stall-after at least as long as --interval.' },
+    );
+  }
+  const chunkSize = parseInteger(options.chunkSize ?? '200', '--chunk-size', { min: 1, max: 10_000 });
+  return { timeoutMs, intervalMs, stallAfterMs, chunkSize };
+}
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
 
 /**
  * The worst case of `--wait` in API calls (every request sent, then one stats call per service per

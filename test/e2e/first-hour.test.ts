@@ -1,0 +1,230 @@
+// Issue 10, "nothing lost, no false success, every message true": what a new operator hit in the
+// first hour, each against the BUILT CLI as a child process (the sandbox on 127.0.0.1, real temp
+// config dirs), in pipes and in a pseudo-terminal.
+import { createServer } from 'node:net';
+import { afterEach, describe, expect, test } from 'vitest';
+import { type CliResult, runCli } from '../helpers/cli.js';
+import { cleanupAll, jsonError, scratch, world } from '../helpers/e2e.js';
+import { mutatingCalls } from '../helpers/sandbox.js';
+
+afterEach(cleanupAll);
+
+const lines = (text: string) => text.split('\n').filter(Boolean);
+
+describe('bug 6: --json keeps its contract on usage errors', () => {
+  test.each([
+    [['--json', 'assign', '--bogus'], /Unknown option '--bogus'/, 'assign'],
+    [['--json', 'frobnicate'], /Unknown command 'frobnicate'/, ''],
+    [['--json', 'completion'], /Missing required argument 'shell'/, 'completion'],
+    [['--json', 'auth', 'status', '--offlne'], /Unknown option '--offlne'/, 'auth status'],
+  ])('%j: one {"error":{…}} on stderr, exit 2', async (args, message, command) => {
+    const { dir } = scratch();
+    const result = await runCli(dir, args);
+    expect(result.code).toBe(2);
+    const error = jsonError(result);
+    expect(error).toMatchObject({ code: 'usage', exitCode: 2, retryable: false });
+    expect(error.message).toMatch(message);
+    expect((error as { hint?: string }).hint).toContain(
+      `Run 'msp-license${command ? ` ${command}` : ''} --help' for usage.`,
+    );
+  });
+
+  test('a bad flag is reported as the bad flag, not as a missing --services', async () => {
+    const { dir } = scratch();
+    const result = await runCli(dir, ['assign', '--bogus']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^Error: Unknown option '--bogus'\./);
+    expect(result.stderr).not.toMatch(/services/);
+    expect(result.stderr).toContain("Run 'msp-license assign --help' for usage.");
+  });
+
+  test('commander messages read like ours: "Error:", the suggestion, the command’s own help', async () => {
+    const { dir } = scratch();
+    const result = await runCli(dir, ['custmers']);
+    expect(result.code).toBe(2);
+    expect(lines(result.stderr)).toEqual([
+      "Error: Unknown command 'custmers'.",
+      "  Did you mean customers? Run 'msp-license --help' for usage.",
+    ]);
+  });
+
+  test('a missing --services is still exit 2, with the way out (and as JSON under --json)', async () => {
+    const { dir } = scratch();
+    const human = await runCli(dir, ['assign', '--all-customers']);
+    expect(human.code).toBe(2);
+    expect(human.stderr).toMatch(/assign needs --services/);
+    expect(human.stderr).toMatch(/--services foundation_ap/);
+    const json = await runCli(dir, ['--json', 'unassign', '--all-customers', '--yes']);
+    expect(jsonError(json)).toMatchObject({ code: 'usage', message: expect.stringMatching(/--services/) });
+  });
+});
+
+describe('bug 7: customer names with a comma, and in decomposed Unicode', () => {
+  const names = ['Comma, Inc.', 'Café Zürich', 'Plain One', 'Plain Two'];
+
+  test('--include "Comma, Inc." names that one customer; a comma list still works', async () => {
+    const w = await world({ customerNames: names });
+    const one = await w.cli([
+      '--json',
+      'assign',
+      '-s',
+      'foundation_ap',
+      '--include',
+      'Comma, Inc.',
+      '--dry-run',
+    ]);
+    expect(one.code, one.stderr).toBe(0);
+    expect(JSON.parse(one.stdout).scope.customers).toEqual([{ id: w.ids[0], name: 'Comma, Inc.' }]);
+
+    const both = await w.cli([
+      '--json',
+      'assign',
+      '-s',
+      'foundation_ap',
+      '--include',
+      `Plain One,${w.ids[3]}`,
+      '--include',
+      'comma, inc.',
+      '--dry-run',
+    ]);
+    expect(both.code, both.stderr).toBe(0);
+    expect(
+      JSON.parse(both.stdout)
+        .scope.customers.map((c: { id: string }) => c.id)
+        .sort(),
+    ).toEqual([w.ids[0], w.ids[2], w.ids[3]].sort());
+  });
+
+  test('an unknown comma value is reported as typed, not as its pieces', async () => {
+    const w = await world({ customerNames: names });
+    const result = await w.cli(['assign', '-s', 'foundation_ap', '--include', 'Comma, Inc', '--dry-run']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`'Comma, Inc' is not a customer id or name (nearest: "Comma, Inc."`);
+  });
+
+  test('a name pasted in NFD matches its NFC twin (flag and file)', async () => {
+    const w = await world({ customerNames: names });
+    const nfd = 'Café Zürich'.normalize('NFD');
+    expect(nfd).not.toBe('Café Zürich');
+    const flag = await w.cli(['--json', 'assign', '-s', 'foundation_ap', '--include', nfd, '--dry-run']);
+    expect(flag.code, flag.stderr).toBe(0);
+    expect(JSON.parse(flag.stdout).scope.customers).toEqual([{ id: w.ids[1], name: 'Café Zürich' }]);
+    const file = await w.cli(['--json', 'status', '-s', 'foundation_ap', '--exclude-file', '-'], {
+      input: `${nfd.toUpperCase()}\n`,
+    });
+    expect(file.code, file.stderr).toBe(0);
+  });
+});
+
+describe('bug 8: one validation for the dry run and the real run', () => {
+  test('excluding every customer: the dry run is refused like the real run (exit 2), nothing sent', async () => {
+    const w = await world();
+    const args = ['assign', '-s', 'foundation_ap', '--exclude', w.ids.join(',')];
+    const dry = await w.cli([...args, '--dry-run']);
+    const real = await w.cli([...args, '--yes']);
+    expect(real.code).toBe(2);
+    expect(dry.code).toBe(2);
+    expect(dry.stderr).toMatch(/No customer is left in scope/);
+    expect(dry.stderr).toMatch(/--include/);
+    expect(dry.stdout).toBe('');
+    expect(await mutatingCalls(w.sandbox)).toEqual([]);
+  });
+});
+
+describe('bug 9: numbers are checked against their ranges (exit 2, naming the range)', () => {
+  const job = ['assign', '-s', 'foundation_ap', '--all-customers', '--wait', '--yes'];
+  test.each([
+    [[...job, '--stall-after', '0'], /--stall-after: '0' is out of range: use a value from 1s to 1d/],
+    [[...job, '--timeout', '0'], /--timeout: '0' is out of range: use a value from 1s to 7d/],
+    [[...job, '--timeout', '99999d'], /--timeout: '99999d' is out of range: use a value from 1s to 7d/],
+    [[...job, '--interval', '500ms'], /--interval: '500ms' is out of range: use a value from 1s to 1h/],
+    [[...job, '--chunk-size', '1e3'], /--chunk-size: '1e3' is not a whole number/],
+    [
+      [...job, '--chunk-size', '99999999'],
+      /--chunk-size: '99999999' is out of range: use a value from 1 to 10,000/,
+    ],
+    [
+      [...job, '--interval', '30s', '--stall-after', '10s'],
+      /--stall-after \(10s\) is shorter than --interval \(30s\)/,
+    ],
+    [['history', '--limit', '0'], /--limit: '0' is out of range: use a value from 1 to 1,000,000/],
+    [['sandbox', '--port', '70000'], /--port: '70000' is out of range: use a value from 0 to 65,535/],
+    [['sandbox', '--customers', '1e9'], /--customers: '1e9' is not a whole number/],
+  ])('%j', async (args, message) => {
+    const w = await world();
+    const result = await w.cli(args);
+    expect(result.code, result.stderr).toBe(2);
+    expect(result.stderr).toMatch(message);
+    expect(await mutatingCalls(w.sandbox)).toEqual([]);
+  });
+
+  test('MSP_LICENSE_REQUEST_TIMEOUT out of range is reported under its own name', async () => {
+    const w = await world();
+    const result = await w.cli(['customers'], { env: { MSP_LICENSE_REQUEST_TIMEOUT: '0' } });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^Error: MSP_LICENSE_REQUEST_TIMEOUT: '0' is out of range/);
+    expect(result.stderr).not.toMatch(/--request-timeout/);
+  });
+
+  test('a busy sandbox --port is a usage error with the way out, not a Node stack', async () => {
+    const busy = createServer();
+    await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
+    const port = (busy.address() as { port: number }).port;
+    try {
+      const { dir } = scratch();
+      const result = await runCli(dir, ['sandbox', '--port', String(port)]);
+      expect(result.code).toBe(2);
+      expect(lines(result.stderr)).toEqual([
+        `Error: --port ${port}: 127.0.0.1:${port} is already in use (EADDRINUSE).`,
+        '  Pick another port, or --port 0 for any free one.',
+      ]);
+    } finally {
+      busy.close();
+    }
+  });
+});
+
+describe('bug 10: diagnostics that point at the real problem', () => {
+  test('https:// to the plain-HTTP sandbox is "no TLS there", not an untrusted certificate', async () => {
+    const w = await world();
+    const https = w.sandbox.url.replace('http://', 'https://');
+    const result = await w.cli(['--base-url', https, 'customers', '--refresh']);
+    expect(result.code).toBe(6);
+    expect(result.stderr).toMatch(/does not answer in TLS/);
+    expect(result.stderr).toMatch(/plain http:\/\/ port/);
+    expect(result.stderr).not.toMatch(/not trusted/);
+    expect(result.stderr.match(/NODE_EXTRA_CA_CERTS/g) ?? []).toHaveLength(0);
+  });
+
+  test('a 404 from a wrong gateway names the path and asks whether the gateway URL is right', async () => {
+    const w = await world();
+    const result: CliResult = await w.cli([
+      '--base-url',
+      `${w.sandbox.url}/not-central`,
+      'customers',
+      '--refresh',
+    ]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/Not found: GET \/not-central\/\S+ \(HTTP 404/);
+    expect(result.stderr).toMatch(/Is the gateway URL right\?/);
+  });
+
+  test('a stalled unassign is not told to "add licenses"', async () => {
+    const w = await world({ jobSpeed: 0 }); // a job that never moves
+    const result = await w.cli([
+      'unassign',
+      '-s',
+      'foundation_ap',
+      '--all-customers',
+      '--yes',
+      '--wait',
+      '--interval',
+      '1s',
+      '--stall-after',
+      '2s',
+    ]);
+    expect(result.code, result.stderr).toBe(7);
+    expect(result.stderr).not.toMatch(/Add licenses/);
+    expect(result.stderr).toMatch(/run the same command again/);
+  });
+});
