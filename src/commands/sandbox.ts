@@ -32,6 +32,14 @@ function int(text: string | undefined, flag: string, min = 0, max = MAX): number
   return parseInteger(text, flag, { min, max });
 }
 
+/**
+ * A profile this command wrote: marked so, or (written by an older build) pointing at a plain
+ * http:// gateway, which only a loopback sandbox can be.
+ */
+export function isSandboxProfile(profile: Profile): boolean {
+  return profile.sandbox === true || profile.baseUrl.startsWith('http://');
+}
+
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|::1)$/;
 
 export async function run(ctx: Context, options: SandboxCommandOptions): Promise<undefined> {
@@ -59,6 +67,26 @@ export async function run(ctx: Context, options: SandboxCommandOptions): Promise
       ...(options.latency ? { latencyMs: int(options.latency, '--latency', 0, 60_000) } : {}),
     },
   };
+  const profileName =
+    options.writeProfile === undefined || options.writeProfile === false
+      ? undefined
+      : typeof options.writeProfile === 'string'
+        ? options.writeProfile
+        : 'sandbox';
+  // Before the sandbox starts: a profile it did not write (a real gateway's, whose refresh token
+  // is the only live one) is never replaced.
+  if (profileName) {
+    const existing = ctx.store().getProfile(profileName);
+    if (existing && !isSandboxProfile(existing)) {
+      throw new UsageError(
+        `Profile '${profileName}' exists and was not written by the sandbox (gateway ${existing.baseUrl}): not replacing it.`,
+        {
+          code: 'profile_exists',
+          hint: `Give the sandbox's profile another name (--write-profile sandbox), or remove that one first: msp-license logout --profile ${profileName} --remove`,
+        },
+      );
+    }
+  }
   let sandbox: Awaited<ReturnType<typeof startSandbox>>;
   try {
     sandbox = await startSandbox(sandboxOptions);
@@ -78,9 +106,7 @@ export async function run(ctx: Context, options: SandboxCommandOptions): Promise
     throw error;
   }
   const c = sandbox.credentials;
-  let profileName: string | undefined;
-  if (options.writeProfile) {
-    profileName = typeof options.writeProfile === 'string' ? options.writeProfile : 'sandbox';
+  if (profileName) {
     const store = ctx.store();
     const now = new Date().toISOString();
     const profile: Profile = {
@@ -94,7 +120,9 @@ export async function run(ctx: Context, options: SandboxCommandOptions): Promise
       refreshTokenIssuedAt: now,
       createdAt: store.getProfile(profileName)?.createdAt ?? now,
       updatedAt: now,
+      sandbox: true,
     };
+    // Written before anything is printed: whoever waits for the first line can use it at once.
     store.saveProfile(profile, { makeDefault: !store.defaultProfileName() });
   }
   const customers = sandbox.estate.customers.length;
