@@ -2,6 +2,7 @@
 // Secrets come from stdin, files, the environment or hidden prompts: never from flag values.
 import { readFileSync } from 'node:fs';
 import { type OAuthOptions, passwordLogin, refreshTokens } from '../central/api.js';
+import { ProfileAuth } from '../central/auth.js';
 import { CLUSTERS } from '../central/clusters.js';
 import { parseDownloadToken } from '../central/schemas.js';
 import { checkBaseUrl } from '../central/url.js';
@@ -233,8 +234,10 @@ export async function run(ctx: Context, options: LoginOptions): Promise<LoginRes
   }
 
   const now = new Date().toISOString();
+  // A login makes the profile the user's own: the sandbox may no longer replace it.
+  const { sandbox: _wasSandbox, ...kept } = existing ?? ({} as Partial<Profile>);
   const profile: Profile = {
-    ...(existing ?? {}),
+    ...kept,
     name,
     baseUrl,
     ...(options.cluster ? { cluster: options.cluster.toLowerCase() } : {}),
@@ -261,6 +264,17 @@ export async function run(ctx: Context, options: LoginOptions): Promise<LoginRes
   let services = 0;
   const session = ctx.session(name, { ignoreEnvToken: true });
   try {
+    // The access token proves nothing about the client secret, which only a refresh uses: a
+    // mistyped one would pass here and fail hours later in cron. So refresh now (unless a refresh
+    // already did): a rejected secret fails the login; the rotated pair is what gets stored.
+    if (!rotated && profile.refreshToken && session.auth instanceof ProfileAuth) {
+      if (!clientSecret && !ctx.env.MSP_LICENSE_CLIENT_SECRET) {
+        throw new AuthError('No client secret: the tokens could never be refreshed.', {
+          hint: 'Give it with --client-secret-stdin (or MSP_LICENSE_CLIENT_SECRET).',
+        });
+      }
+      await session.auth.refreshNow();
+    }
     services = (await loadServices(ctx, session, true)).data.length;
   } catch (error) {
     if (rotated || (session.auth.refreshes ?? 0) > 0) {

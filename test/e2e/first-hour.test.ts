@@ -1,15 +1,167 @@
 // Issue 10, "nothing lost, no false success, every message true": what a new operator hit in the
 // first hour, each against the BUILT CLI as a child process (the sandbox on 127.0.0.1, real temp
 // config dirs), in pipes and in a pseudo-terminal.
+import { spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, test } from 'vitest';
-import { type CliResult, runCli } from '../helpers/cli.js';
-import { cleanupAll, jsonError, scratch, world } from '../helpers/e2e.js';
-import { mutatingCalls } from '../helpers/sandbox.js';
+import { BIN, baseEnv, type CliResult, runCli } from '../helpers/cli.js';
+import { cleanupAll, jsonError, profileOf, sandboxOnly, scratch, world } from '../helpers/e2e.js';
+import { mutatingCalls, requestLog } from '../helpers/sandbox.js';
 
 afterEach(cleanupAll);
 
 const lines = (text: string) => text.split('\n').filter(Boolean);
+
+/** A config dir holding one profile logged in to a real (https) gateway, as the default. */
+function realProfileDir(): { dir: string; root: string; config: string } {
+  const { root, dir } = scratch();
+  mkdirSync(dir, { mode: 0o700 });
+  const now = new Date().toISOString();
+  const config = `${JSON.stringify({
+    version: 1,
+    defaultProfile: 'prod',
+    profiles: {
+      prod: {
+        baseUrl: 'https://apigw-prod2.central.arubanetworks.com',
+        clientId: 'real-client-id',
+        clientSecret: 'real-client-secret-0123456789',
+        accessToken: 'real-access-token-0123456789',
+        accessTokenExpiresAt: now,
+        refreshToken: 'real-refresh-token-0123456789',
+        refreshTokenIssuedAt: now,
+        createdAt: now,
+        updatedAt: now,
+      },
+    },
+  })}\n`;
+  writeFileSync(join(dir, 'config.json'), config, { mode: 0o600 });
+  return { dir, root, config };
+}
+
+/** `msp-license sandbox …` in the background, as `&` would start it; resolves on its first line. */
+async function backgroundSandbox(dir: string, args: string[]): Promise<{ first: string; stop: () => void }> {
+  const child = spawn(process.execPath, [BIN, 'sandbox', ...args], {
+    env: baseEnv(dir),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const stop = () => child.kill('SIGKILL');
+  const first = await new Promise<string>((resolve, reject) => {
+    createInterface({ input: child.stdout }).once('line', resolve);
+    child.once('exit', (code) => reject(new Error(`sandbox exited ${code}`)));
+  });
+  return { first, stop };
+}
+
+describe('bug 1: sandbox --write-profile never replaces a profile it did not write', () => {
+  test('a real gateway’s profile is refused (exit 2, the way out), config.json byte for byte kept', async () => {
+    const { dir, config } = realProfileDir();
+    const result = await runCli(dir, ['sandbox', '--write-profile', 'prod']);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(lines(result.stderr)).toEqual([
+      "Error: Profile 'prod' exists and was not written by the sandbox (gateway https://apigw-prod2.central.arubanetworks.com): not replacing it.",
+      "  Give the sandbox's profile another name (--write-profile sandbox), or remove that one first: msp-license logout --profile prod --remove",
+    ]);
+    expect(readFileSync(join(dir, 'config.json'), 'utf8')).toBe(config);
+  });
+
+  test('its own profile is replaced by the next sandbox; the real default stays the default', async () => {
+    const { dir } = realProfileDir();
+    const first = await backgroundSandbox(dir, ['--json', '--write-profile']);
+    first.stop();
+    const second = await backgroundSandbox(dir, ['--json', '--write-profile']);
+    try {
+      const url = JSON.parse(second.first).url;
+      expect(profileOf(dir, 'sandbox')).toMatchObject({ baseUrl: url, sandbox: true });
+      const stored = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8'));
+      expect(stored.defaultProfile).toBe('prod');
+      expect(stored.profiles.prod.refreshToken).toBe('real-refresh-token-0123456789');
+    } finally {
+      second.stop();
+    }
+  });
+});
+
+describe('bug 2: login verifies the client secret', () => {
+  async function login(
+    dir: string,
+    root: string,
+    url: string,
+    clientId: string,
+    secret: string,
+    tokens: object,
+    profile = 'lab',
+  ) {
+    const tokenFile = join(root, `token-${Date.now()}.json`);
+    writeFileSync(tokenFile, JSON.stringify({ ...tokens, expires_in: 7200, token_type: 'bearer' }));
+    return runCli(
+      dir,
+      [
+        '--profile',
+        profile,
+        'login',
+        '--base-url',
+        url,
+        '--client-id',
+        clientId,
+        '--client-secret-stdin',
+        '--token-file',
+        tokenFile,
+      ],
+      { input: `${secret}\n` },
+    );
+  }
+
+  test('a wrong secret fails the login (exit 4), nothing is stored; the right one stores the rotated pair', async () => {
+    const sandbox = await sandboxOnly();
+    const { root, dir } = scratch();
+    const c = sandbox.credentials;
+    const tokens = { access_token: c.accessToken, refresh_token: c.refreshToken };
+    const wrong = await login(dir, root, sandbox.url, c.clientId, 'a-mistyped-secret', tokens);
+    expect(wrong.code).toBe(4);
+    expect(wrong.stderr).toMatch(/^Error: Login failed: .*client id or client secret was rejected/);
+    expect(wrong.stdout + wrong.stderr).not.toContain('a-mistyped-secret');
+    const status = await runCli(dir, ['--profile', 'lab', 'auth', 'status']);
+    expect(status.code).toBe(4);
+    expect(status.stdout).not.toMatch(/valid/);
+
+    const right = await login(dir, root, sandbox.url, c.clientId, c.clientSecret, tokens);
+    expect(right.code, right.stderr).toBe(0);
+    const stored = profileOf(dir, 'lab');
+    expect(stored?.refreshToken).toBeDefined();
+    expect(stored?.refreshToken).not.toBe(c.refreshToken); // rotated by the check: the old one is dead
+    const log = await requestLog(sandbox);
+    expect(log.requests.filter((r) => r.path === '/oauth2/token').map((r) => r.status)).toEqual([401, 200]);
+    // A later refresh (cron's) works with what was stored.
+    const refresh = await runCli(dir, ['--profile', 'lab', 'auth', 'refresh']);
+    expect(refresh.code, refresh.stderr).toBe(0);
+  });
+
+  test('a wrong secret on a re-login keeps the previous profile byte for byte', async () => {
+    const w = await world();
+    const before = readFileSync(join(w.dir, 'config.json'), 'utf8');
+    const stored = profileOf(w.dir);
+    const again = await login(
+      w.dir,
+      w.root,
+      w.sandbox.url,
+      w.sandbox.credentials.clientId,
+      'wrong-secret',
+      {
+        access_token: stored.accessToken,
+        refresh_token: stored.refreshToken,
+      },
+      'sandbox',
+    );
+    expect(again.code).toBe(4);
+    expect(readFileSync(join(w.dir, 'config.json'), 'utf8')).toBe(before);
+    const status = await w.cli(['auth', 'status']);
+    expect(status.code, status.stderr).toBe(0);
+  });
+});
 
 describe('bug 6: --json keeps its contract on usage errors', () => {
   test.each([

@@ -135,7 +135,8 @@ describe('auth status', () => {
     const w = await world();
     const { dir } = scratch(); // no profile at all, as in CI
     const env = {
-      MSP_LICENSE_ACCESS_TOKEN: w.sandbox.credentials.accessToken,
+      // The live access token: the one login's verifying refresh stored.
+      MSP_LICENSE_ACCESS_TOKEN: profileOf(w.dir).accessToken as string,
       MSP_LICENSE_BASE_URL: w.sandbox.url,
     };
     const ok = await w.cli(['auth', 'status'], { env: { ...env, MSP_LICENSE_CONFIG_DIR: dir } });
