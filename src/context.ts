@@ -7,7 +7,7 @@ import { checkBaseUrl } from './central/url.js';
 import { configDir } from './config/paths.js';
 import { ConfigStore, type Profile, resolveProfileName } from './config/store.js';
 import { parseDuration } from './core/duration.js';
-import { AuthError, InterruptedError } from './errors.js';
+import { AuthError, InterruptedError, SIGNAL_EXIT } from './errors.js';
 import type { GlobalOptions } from './globals.js';
 import type { IO } from './ui/io.js';
 
@@ -24,6 +24,13 @@ export interface Session {
 export class Context {
   readonly dir: string;
   interrupted = false;
+  /** The signal that interrupted the run (its exit code is 128 + its number). */
+  signal: NodeJS.Signals = 'SIGINT';
+  /**
+   * Set once a license job has been sent: from then on a closed output (EPIPE) must not end the
+   * run, which follows the job to its true outcome and records it.
+   */
+  mustFinish = false;
   private interruptedAt = 0;
   readonly abort = new AbortController();
   private storeInstance?: ConfigStore;
@@ -163,15 +170,19 @@ export class Context {
     return values.filter((value): value is string => Boolean(value));
   }
 
-  /** Ctrl-C: the running command sees `abort.signal` and `interrupted`; a second Ctrl-C exits at once. */
-  interrupt(): void {
+  /**
+   * Ctrl-C, SIGTERM or SIGHUP (an SSH session dropping): the running command sees `abort.signal`
+   * and `interrupted`, ends cleanly and records how; a second signal exits at once.
+   */
+  interrupt(signal: NodeJS.Signals = 'SIGINT'): void {
     // conf's temp-file cleanup re-raises the same signal once, so one Ctrl-C can arrive twice:
     // only a second press a moment later means "quit now".
     if (this.interrupted) {
       if (Date.now() - this.interruptedAt < 1000) return;
       this.cleanup();
-      process.exit(130);
+      process.exit(SIGNAL_EXIT[this.signal] ?? 130);
     }
+    this.signal = signal;
     this.interrupted = true;
     this.interruptedAt = Date.now();
     this.abort.abort(new InterruptedError());

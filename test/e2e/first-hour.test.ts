@@ -1,14 +1,15 @@
 // Issue 10, "nothing lost, no false success, every message true": what a new operator hit in the
 // first hour, each against the BUILT CLI as a child process (the sandbox on 127.0.0.1, real temp
 // config dirs), in pipes and in a pseudo-terminal.
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, test } from 'vitest';
 import { BIN, baseEnv, type CliResult, runCli } from '../helpers/cli.js';
-import { cleanupAll, jsonError, profileOf, sandboxOnly, scratch, world } from '../helpers/e2e.js';
+import { cleanupAll, jsonError, profileOf, sandboxOnly, scratch, type World, world } from '../helpers/e2e.js';
+import { liveCli } from '../helpers/live.js';
 import { mutatingCalls, requestLog } from '../helpers/sandbox.js';
 
 afterEach(cleanupAll);
@@ -378,5 +379,96 @@ describe('bug 10: diagnostics that point at the real problem', () => {
     expect(result.code, result.stderr).toBe(7);
     expect(result.stderr).not.toMatch(/Add licenses/);
     expect(result.stderr).toMatch(/run the same command again/);
+  });
+});
+
+async function history(
+  w: World,
+): Promise<Array<{ outcome: string; error?: string; requests?: Array<{ status: string }> }>> {
+  const result = await w.cli(['history', '--json']);
+  expect(result.code, result.stderr).toBe(0);
+  return JSON.parse(result.stdout).entries;
+}
+
+describe('bug 4: a closed output pipe during --wait does not end the job’s run', () => {
+  test('`assign … --wait 2>&1 | (read a; exit 0)`: the true exit code (7) and a recorded outcome', async () => {
+    // A job that licenses 2 devices a second, then runs out of licenses (exit 7) a few polls later.
+    const w = await world({ licenses: { foundation_ap: 10 }, preLicensed: 0, jobSpeed: 2 });
+    const cli = `'${process.execPath}' '${BIN}' assign -s foundation_ap --all-customers --wait --interval 1s`;
+    const script = `${cli} 2>&1 | (read a; exit 0); echo "exit=\${PIPESTATUS[0]}"`;
+    const { stdout } = await new Promise<{ stdout: string }>((resolve, reject) =>
+      execFile('bash', ['-c', script], { env: baseEnv(w.dir), timeout: 60_000 }, (error, out) =>
+        error ? reject(error) : resolve({ stdout: out }),
+      ),
+    );
+    expect(stdout.trim()).toBe('exit=7');
+    const [entry] = await history(w);
+    expect(entry?.outcome).toBe('stalled');
+  });
+
+  test('`customers | head -1` still ends quietly with exit 0 (nothing was sent)', async () => {
+    const w = await world({ customers: 200 });
+    const script = `'${process.execPath}' '${BIN}' customers | head -1 >/dev/null; echo "exit=\${PIPESTATUS[0]}"`;
+    const { stdout, stderr } = await new Promise<{ stdout: string; stderr: string }>((resolve, reject) =>
+      execFile('bash', ['-c', script], { env: baseEnv(w.dir), timeout: 60_000 }, (error, out, err) =>
+        error ? reject(error) : resolve({ stdout: out, stderr: err }),
+      ),
+    );
+    expect(stdout.trim()).toBe('exit=0');
+    expect(stderr).not.toMatch(/Error|EPIPE|at /);
+  });
+});
+
+describe('bug 5: outcomes after the job was accepted', () => {
+  test('the gateway gone during --wait: the error says the job was accepted; history says accepted + why', async () => {
+    const w = await world({ jobSpeed: 0 });
+    const run = liveCli(w.dir, [
+      'assign',
+      '-s',
+      'foundation_ap',
+      '--all-customers',
+      '--wait',
+      '--interval',
+      '1s',
+    ]);
+    await run.waitFor(/waiting for the job/);
+    await w.sandbox.close();
+    const result = await run.done;
+    expect(result.code, result.stderr).toBe(6);
+    expect(result.stderr).toMatch(
+      /Error: The job was accepted by Central \(1 request\) and goes on there, but following it failed: Connection refused/,
+    );
+    expect(result.stderr).toMatch(/msp-license status/);
+    const [entry] = await history(w);
+    expect(entry?.outcome).toBe('accepted');
+    expect(entry?.requests?.map((r) => r.status)).toEqual(['accepted']);
+    expect(entry?.error).toMatch(/^following the job failed: Connection refused/);
+  });
+
+  test.each([
+    ['SIGHUP', 129],
+    ['SIGTERM', 143],
+  ] as const)('%s during --wait ends like Ctrl-C: exit %i, history "interrupted"', async (signal, code) => {
+    const w = await world({ jobSpeed: 0 });
+    const run = liveCli(w.dir, [
+      'assign',
+      '-s',
+      'foundation_ap',
+      '--all-customers',
+      '--wait',
+      '--interval',
+      '1s',
+    ]);
+    await run.waitFor(/waiting for the job/);
+    run.child.kill(signal);
+    const result = await run.done;
+    expect(result.signal).toBeNull();
+    expect(result.code, result.stderr).toBe(code);
+    expect(result.stderr).toMatch(
+      new RegExp(`Interrupted while waiting; the job goes on in Central \\(${signal}\\)`),
+    );
+    const [entry] = await history(w);
+    expect(entry?.outcome).toBe('interrupted');
+    expect(entry?.requests?.map((r) => r.status)).toEqual(['accepted']);
   });
 });

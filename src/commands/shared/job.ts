@@ -307,6 +307,9 @@ export async function runJob(ctx: Context, verb: Verb, options: JobOptions): Pro
   let failure: string | undefined;
   let polls = 0;
   const started = Date.now();
+  // From here on the run ends only with the job's true outcome, recorded: a closed output pipe
+  // no longer ends it (see runtime.ts).
+  ctx.mustFinish = true;
   try {
     await sendAll(ctx, session, verb, services, freshScope, plan.requests, result);
     result.accepted = true;
@@ -330,9 +333,16 @@ export async function runJob(ctx: Context, verb: Verb, options: JobOptions): Pro
       result.outcome = waited.outcome;
     }
   } catch (error) {
-    result.outcome = ctx.interrupted || error instanceof InterruptedError ? 'interrupted' : outcomeOf(error);
+    const interrupted = ctx.interrupted || outcomeOf(error) === 'interrupted';
     // The history keeps why a job ended badly; secrets never reach the file.
     failure = redact(error instanceof Error ? error.message : String(error), ctx.secrets());
+    if (interrupted) result.outcome = 'interrupted';
+    else if (result.accepted) {
+      // Central accepted the job and runs it whatever happens here: only following it failed.
+      result.outcome = 'accepted';
+      failure = `following the job failed: ${failure}`;
+      throw acceptedButLost(error, result);
+    } else result.outcome = 'failed';
     throw error;
   } finally {
     if (progress) {
@@ -416,8 +426,28 @@ function dayBudgetShortfall(
 }
 
 function outcomeOf(error: unknown): Outcome {
-  if (error instanceof CliError && error.exitCode === ExitCode.interrupted) return 'interrupted';
+  if (error instanceof InterruptedError || (error instanceof CliError && error.code === 'interrupted'))
+    return 'interrupted';
   return 'failed';
+}
+
+/**
+ * A failure while following a job Central already accepted: the same error (and exit code), but
+ * saying the job was accepted and goes on, so nobody re-runs it believing nothing happened.
+ */
+function acceptedButLost(error: unknown, result: JobResult): CliError {
+  const sent = result.requests.filter((r) => r.status === 'accepted').length;
+  const reason = error instanceof Error ? error.message : String(error);
+  const cli = error instanceof CliError ? error : undefined;
+  const message = `The job was accepted by Central (${sent} request${sent === 1 ? '' : 's'}) and goes on there, but following it failed: ${reason}`;
+  const hint = `Check its progress later with 'msp-license status' (same scope flags); running the same command again is safe.${cli?.hint ? `\n${cli.hint}` : ''}`;
+  return new CliError(message, cli?.exitCode ?? ExitCode.failure, {
+    code: cli?.code ?? 'failure',
+    hint,
+    ...(cli?.httpStatus === undefined ? {} : { httpStatus: cli.httpStatus }),
+    retryable: cli?.retryable ?? false,
+    cause: error,
+  });
 }
 
 function stalledMessage(progress: Progress | undefined): string {
