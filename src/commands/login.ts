@@ -34,7 +34,10 @@ export interface LoginResult {
   accessTokenExpiresAt?: string;
   default: boolean;
   verified: boolean;
+  /** Every service the gateway lists. */
   services: number;
+  /** Of those, the Central ones: what `msp-license services` lists without --all. */
+  centralServices: number;
 }
 
 interface Tokens {
@@ -141,7 +144,14 @@ async function loginWithPassword(
   customerId: string | undefined,
   http: OAuthOptions = {},
 ): Promise<Tokens> {
-  if (!clientSecret) throw new UsageError('Username/password login needs the client secret.');
+  if (!clientSecret) {
+    throw new UsageError('Username/password login needs the client secret.', {
+      hint:
+        'Give it on stdin before the password (line 1 the secret, line 2 the password):\n' +
+        `printf '%s\\n%s\\n' "$CLIENT_SECRET" "$PASSWORD" | msp-license login --client-id ID --client-secret-stdin --username EMAIL --password-stdin --customer-id MSP_ID\n` +
+        'or set MSP_LICENSE_CLIENT_SECRET.',
+    });
+  }
   if (!customerId) throw new UsageError('Username/password login needs --customer-id (the MSP customer id).');
   const t = await passwordLogin(baseUrl, { clientId, clientSecret, username, password, customerId }, http);
   return {
@@ -262,6 +272,7 @@ export async function run(ctx: Context, options: LoginOptions): Promise<LoginRes
   // (never MSP_LICENSE_ACCESS_TOKEN). On failure put back what was there — unless a refresh has
   // rotated the tokens by then: the old refresh token is dead, so the new pair must be kept.
   let services = 0;
+  let centralServices = 0;
   const session = ctx.session(name, { ignoreEnvToken: true });
   try {
     // The access token proves nothing about the client secret, which only a refresh uses: a
@@ -275,7 +286,9 @@ export async function run(ctx: Context, options: LoginOptions): Promise<LoginRes
       }
       await session.auth.refreshNow();
     }
-    services = (await loadServices(ctx, session, true)).data.length;
+    const list = (await loadServices(ctx, session, true)).data;
+    services = list.length;
+    centralServices = list.filter((service) => service.central).length;
   } catch (error) {
     if (rotated || (session.auth.refreshes ?? 0) > 0) {
       const reason = error instanceof CliError ? error.message : String(error);
@@ -306,11 +319,17 @@ export async function run(ctx: Context, options: LoginOptions): Promise<LoginRes
     default: store.defaultProfileName() === name,
     verified: true,
     services,
+    centralServices,
   };
 }
 
 export function render(result: LoginResult, ctx: Context): void {
   ctx.io.out(
-    `Logged in: profile '${result.profile}' → ${result.gateway} (client ${result.clientId})${result.default ? ', the default profile' : ''}; ${result.services} services visible.`,
+    `Logged in: profile '${result.profile}' → ${result.gateway} (client ${result.clientId})${result.default ? ', the default profile' : ''}; ${servicesText(result)}.`,
   );
+}
+
+function servicesText(result: LoginResult): string {
+  if (result.centralServices === result.services) return `${result.services} services visible`;
+  return `${result.services} services visible: ${result.centralServices} Central ones ('msp-license services'), the rest with --all`;
 }

@@ -7,7 +7,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, test } from 'vitest';
-import { BIN, baseEnv, type CliResult, runCli } from '../helpers/cli.js';
+import { BIN, baseEnv, type CliResult, ROOT, runCli } from '../helpers/cli.js';
 import { cleanupAll, jsonError, profileOf, sandboxOnly, scratch, type World, world } from '../helpers/e2e.js';
 import { liveCli } from '../helpers/live.js';
 import { mutatingCalls, requestLog } from '../helpers/sandbox.js';
@@ -470,5 +470,122 @@ describe('bug 5: outcomes after the job was accepted', () => {
     const [entry] = await history(w);
     expect(entry?.outcome).toBe('interrupted');
     expect(entry?.requests?.map((r) => r.status)).toEqual(['accepted']);
+  });
+});
+
+/** bash (or npm) in a clean environment; resolves with its output whatever the exit code. */
+function sh(
+  command: string,
+  args: string[],
+  options: { cwd: string; env: Record<string, string>; timeoutMs?: number },
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      command,
+      args,
+      { cwd: options.cwd, env: options.env, timeout: options.timeoutMs ?? 120_000 },
+      (error, stdout, stderr) => {
+        resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
+      },
+    );
+  });
+}
+
+describe('bug 11: the README works as written', () => {
+  test('the sandbox walk-through runs as pasted into a fresh shell, after the install line', async () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const install = readme.slice(readme.indexOf('## Install'));
+    expect(/```sh\n([^`]*)```/.exec(install)?.[1]).toContain('npm link');
+    const section = readme.slice(readme.indexOf('## Try it against the sandbox'));
+    const walkThrough = /```sh\n([^`]*)```/.exec(section)?.[1] ?? '';
+    expect(walkThrough).toContain('msp-license sandbox --write-profile');
+
+    // The install's `npm link` (the clone is built already: npm test builds first), into a
+    // throw-away global prefix; then a shell that knows nothing but PATH and HOME.
+    const { root } = scratch();
+    const prefix = join(root, 'prefix');
+    const home = join(root, 'home');
+    const cwd = join(root, 'work');
+    for (const d of [prefix, home, cwd]) mkdirSync(d);
+    const npmEnv = {
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      HOME: home,
+      npm_config_prefix: prefix,
+      npm_config_cache: join(root, 'npm-cache'),
+      npm_config_offline: 'true',
+      npm_config_audit: 'false',
+      npm_config_fund: 'false',
+      npm_config_update_notifier: 'false',
+    };
+    const link = await sh('npm', ['link'], { cwd: ROOT, env: npmEnv });
+    expect(link.code, link.stderr).toBe(0);
+
+    // -e: every line must succeed. The trap only cleans up after a failure (the block kills its
+    // sandbox itself).
+    const script = `set -e\ntrap 'kill $(jobs -p) 2>/dev/null || true' EXIT\n${walkThrough}`;
+    const shell = await sh('bash', ['-c', script], {
+      cwd,
+      env: { PATH: `${join(prefix, 'bin')}:${process.env.PATH}`, HOME: home, LANG: 'C.UTF-8' },
+    });
+    expect(shell.code, shell.stderr).toBe(0);
+    expect(shell.stderr).not.toMatch(/No profile named|command not found|Error:/);
+    expect(shell.stderr).toMatch(/^20 customers$/m);
+    expect(shell.stdout).toMatch(/Dry run|foundation_ap/);
+    expect(shell.stdout).toMatch(/Assignment of foundation_ap accepted for 18 customers in 1 request; done/);
+    expect(shell.stdout).toMatch(/ assign +foundation_ap .*done/);
+    // The profile lives where a fresh shell's config goes: ~/.config/msp-license.
+    expect(profileOf(join(home, '.config', 'msp-license'), 'sandbox')).toMatchObject({ sandbox: true });
+  });
+
+  test('username/password login without the client secret says how to give it', async () => {
+    const sandbox = await sandboxOnly();
+    const { dir } = scratch();
+    const result = await runCli(
+      dir,
+      [
+        'login',
+        '--base-url',
+        sandbox.url,
+        '--client-id',
+        'id',
+        '--username',
+        'a@b.example',
+        '--password-stdin',
+        '--customer-id',
+        'x',
+      ],
+      { input: 'the-password\n' },
+    );
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/Username\/password login needs the client secret/);
+    expect(result.stderr).toMatch(/line 1 the secret, line 2 the password/);
+    expect(result.stderr).toMatch(/--client-secret-stdin --username EMAIL --password-stdin/);
+  });
+
+  test('login says how many services `services` lists, and that --all lists the rest', async () => {
+    const w = await world();
+    const c = w.sandbox.credentials;
+    const again = await runCli(
+      w.dir,
+      [
+        '--profile',
+        'two',
+        'login',
+        '--base-url',
+        w.sandbox.url,
+        '--client-id',
+        c.clientId,
+        '--client-secret-stdin',
+        '--refresh-token-stdin',
+      ],
+      { input: `${c.clientSecret}\n${profileOf(w.dir).refreshToken}\n` },
+    );
+    expect(again.code, again.stderr).toBe(0);
+    const listed = await w.cli(['--profile', 'two', 'services']);
+    const all = await w.cli(['--profile', 'two', 'services', '--all']);
+    const count = (text: string) => lines(text).length - 1; // minus the header
+    expect(again.stdout).toContain(
+      `${count(all.stdout)} services visible: ${count(listed.stdout)} Central ones ('msp-license services'), the rest with --all.`,
+    );
   });
 });
