@@ -131,7 +131,7 @@ export function buildProgram(): Command {
     .helpOption('-h, --help', 'show help')
     .addOption(new Option('-p, --profile <name>', 'profile to use').env('MSP_LICENSE_PROFILE'))
     .option('--json', 'machine-readable output: one JSON document on stdout')
-    .option('-q, --quiet', 'print only errors')
+    .option('-q, --quiet', 'print only errors and the answers asked for (no status lines, no confirmations)')
     .option('-v, --verbose', 'trace HTTP calls on stderr (secrets redacted)')
     .option('--no-color', 'no colour (also NO_COLOR)')
     .option('--no-input', 'never prompt (scripts, cron)')

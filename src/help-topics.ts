@@ -49,7 +49,8 @@ const CRON = `Running from cron
   Without a terminal msp-license never prompts, never shows a spinner and never colours.
   Data goes to stdout; progress, warnings and errors go to stderr, progress as lines that start
   with an ISO timestamp (2026-11-26T02:15:04Z waiting for the job: 1,200 / 5,000 devices, 24%).
-  --quiet prints only errors; --json prints one JSON document on stdout (and on failure one
+  --quiet prints only errors (and lists or reports you asked for, never status lines or
+  confirmations); --json prints one JSON document on stdout (and on failure one
   {"error":{...}} line on stderr). 'assign' goes ahead with its explicit scope flag;
   'unassign' needs --yes.
 

@@ -11,6 +11,12 @@ export interface CommandModule {
   run: (ctx: Context, options: any, ...args: any[]) => Promise<unknown>;
   // biome-ignore lint/suspicious/noExplicitAny: result type is the command's own
   render?: (result: any, ctx: Context) => void;
+  /**
+   * Whether the rendered result is the answer the user asked for (a list, a report, a dry run's
+   * plan): --quiet silences status lines and confirmations, never answers.
+   */
+  // biome-ignore lint/suspicious/noExplicitAny: result type is the command's own
+  answers?: (result: any) => boolean;
 }
 
 export async function runCommand(
@@ -46,7 +52,7 @@ export async function runCommand(
     const result = await command.run(ctx, options, ...args);
     if (result === undefined) return;
     if (io.json) io.out(JSON.stringify(result, null, 2));
-    else if (!io.quiet && command.render) command.render(result, ctx);
+    else if (command.render && (!io.quiet || command.answers?.(result))) command.render(result, ctx);
   } catch (error) {
     const interrupted = ctx.interrupted && !(error instanceof CliError && error.code !== 'interrupted');
     const final = interrupted ? bySignal(error, ctx.signal) : error;

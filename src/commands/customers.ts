@@ -127,3 +127,6 @@ export function render(result: CustomersResult, ctx: Context): void {
   io.info(io.style('dim', `${of}${age}`));
   if (result.note) io.info(io.style('dim', result.note));
 }
+
+/** A list or report: printed under --quiet too (quiet silences noise, not answers). */
+export const answers = (): boolean => true;

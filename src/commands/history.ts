@@ -129,3 +129,6 @@ export function render(result: HistoryResult, ctx: Context): void {
     if (e.error) io.out(`    ${e.error}`);
   }
 }
+
+/** A list or report: printed under --quiet too (quiet silences noise, not answers). */
+export const answers = (): boolean => true;

@@ -91,16 +91,35 @@ async function interactiveAnswers(ctx: Context, options: LoginOptions, existing:
   if (!baseUrl) {
     const names = Object.keys(CLUSTERS);
     io.streams.stderr.write(`Clusters: ${names.join(', ')}\n`);
-    const answer = (await ask(io, 'Cluster name or gateway URL: ')).trim();
-    baseUrl = /^https?:\/\//.test(answer) ? answer : clusterUrl(answer);
+    // A typo asks again (three tries): nothing has been typed that would be lost.
+    for (let attempt = 1; !baseUrl; attempt++) {
+      const answer = (await ask(io, 'Cluster name or gateway URL: ')).trim();
+      try {
+        baseUrl = /^https?:\/\//.test(answer) ? checkBaseUrl(answer) : clusterUrl(answer);
+      } catch (error) {
+        if (attempt >= 3 || !(error instanceof CliError)) throw error;
+        io.streams.stderr.write(`${error.message} ${error.hint ?? ''}\n`);
+      }
+    }
   }
   const clientId =
     options.clientId ??
     ctx.env.MSP_LICENSE_CLIENT_ID ??
     (existing?.clientId || (await ask(io, 'Client id: ')).trim());
-  const clientSecret =
-    ctx.env.MSP_LICENSE_CLIENT_SECRET ??
-    ((await askHidden(io, 'Client secret (hidden): ')).trim() || existing?.clientSecret);
+  let clientSecret = ctx.env.MSP_LICENSE_CLIENT_SECRET;
+  // An empty answer keeps the stored secret; with none stored it asks again (three tries).
+  for (let attempt = 1; !clientSecret; attempt++) {
+    const prompt = existing?.clientSecret
+      ? 'Client secret (hidden; Enter keeps the stored one): '
+      : 'Client secret (hidden): ';
+    clientSecret = (await askHidden(io, prompt)).trim() || existing?.clientSecret;
+    if (clientSecret) break;
+    if (attempt >= 3)
+      throw new UsageError('No client secret given.', {
+        hint: "Central's API Gateway → System Apps & Tokens shows it.",
+      });
+    io.streams.stderr.write('The client secret is required (the tokens cannot be refreshed without it).\n');
+  }
   io.streams.stderr.write(
     "Paste the token JSON from Central's Download Token dialog and press Enter twice,\nor just press Enter to log in with username and password (non-SSO accounts).\n",
   );

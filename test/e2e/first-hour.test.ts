@@ -10,7 +10,8 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { BIN, baseEnv, type CliResult, ROOT, runCli } from '../helpers/cli.js';
 import { cleanupAll, jsonError, profileOf, sandboxOnly, scratch, type World, world } from '../helpers/e2e.js';
 import { liveCli } from '../helpers/live.js';
-import { mutatingCalls, requestLog } from '../helpers/sandbox.js';
+import { plain, runInPty } from '../helpers/pty.js';
+import { mutatingCalls, requestLog, setFaults } from '../helpers/sandbox.js';
 
 afterEach(cleanupAll);
 
@@ -587,5 +588,106 @@ describe('bug 11: the README works as written', () => {
     expect(again.stdout).toContain(
       `${count(all.stdout)} services visible: ${count(listed.stdout)} Central ones ('msp-license services'), the rest with --all.`,
     );
+  });
+});
+
+describe('polish', () => {
+  test('-q silences noise, not answers: lists print, confirmations do not', async () => {
+    const w = await world();
+    const customers = await w.cli(['-q', 'customers']);
+    expect(customers.code).toBe(0);
+    expect(lines(customers.stdout)).toHaveLength(1 + w.ids.length);
+    expect(customers.stderr).toBe('');
+    const dry = await w.cli(['-q', 'assign', '-s', 'foundation_ap', '--all-customers', '--dry-run']);
+    expect(dry.stdout).toMatch(/^Assign foundation_ap/);
+    const refresh = await w.cli(['-q', 'auth', 'refresh']);
+    expect(refresh.code).toBe(0);
+    expect(refresh.stdout + refresh.stderr).toBe('');
+    const real = await w.cli(['-q', 'assign', '-s', 'foundation_ap', '--include', w.ids[0] as string]);
+    expect(real.code).toBe(0);
+    expect(real.stdout + real.stderr).toBe('');
+  });
+
+  test('history --since in the future: "no entry matches", not "no history yet"', async () => {
+    const w = await world();
+    expect((await w.cli(['assign', '-s', 'foundation_ap', '--include', w.ids[0] as string])).code).toBe(0);
+    const result = await w.cli(['history', '--since', '2099-01-01']);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(/No entry matches \(1 in the history; widen --since or drop --profile\)/);
+  });
+
+  test('status on one customer names it and prints its table once', async () => {
+    const w = await world();
+    const result = await w.cli(['status', '-s', 'foundation_ap', '--include', w.ids[0] as string]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain(`License coverage of ${w.names[0]} (${w.ids[0]})`);
+    expect(result.stdout.match(/^ *foundation_ap /gm)).toHaveLength(1);
+  });
+
+  test('retry notices in a log carry a timestamp', async () => {
+    const w = await world();
+    await setFaults(w.sandbox, { status429: 1 });
+    const result = await w.cli(['customers', '--refresh']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z retrying after/m);
+  });
+
+  test('a profile name starting with "-" is refused', async () => {
+    const { dir } = scratch();
+    const result = await runCli(dir, ['customers'], { env: { MSP_LICENSE_PROFILE: '-x' } });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/invalid profile name "-x"/);
+    expect(result.stderr).toMatch(/not starting with "-"/);
+  });
+
+  test('help texts: unassign removes, login --cluster lists the clusters', async () => {
+    const { dir } = scratch();
+    const unassign = await runCli(dir, ['unassign', '--help']);
+    expect(unassign.stdout).toMatch(/services to remove/);
+    expect(unassign.stdout).not.toMatch(/services to license/);
+    const login = await runCli(dir, ['login', '--help']);
+    expect(login.stdout.replace(/\s+/g, ' ')).toMatch(/regional gateway: us-1, us-2, /);
+  });
+
+  test('the confirmation plan counts the requests; an already-done job says so', async () => {
+    const w = await world({ preLicensed: 1 });
+    const { code, screen } = await runInPty(
+      w.dir,
+      ['assign', '-s', 'foundation_ap', '--exclude', w.ids[0] as string],
+      { input: ['y\r'] },
+    );
+    const text = plain(screen);
+    expect(code, text).toBe(0);
+    expect(text).toMatch(/requests {2}1 \(exclude\)/);
+    expect(text).toMatch(/nothing to change: it was already done/);
+    expect(text).not.toMatch(/runs in the background/);
+  });
+
+  test('interactive login: a cluster typo and an empty secret are asked again', async () => {
+    const sandbox = await sandboxOnly();
+    const { dir } = scratch();
+    const token = JSON.stringify({
+      access_token: (await (await fetch(`${sandbox.url}/__sandbox/tokens`, { method: 'POST' })).json())
+        .access_token,
+      expires_in: 7200,
+    });
+    const { code, screen } = await runInPty(dir, ['--profile', 'tty', 'login'], {
+      input: [
+        'eu-9\r',
+        `${sandbox.url}\r`,
+        `${sandbox.credentials.clientId}\r`,
+        '\r',
+        `${sandbox.credentials.clientSecret}\r`,
+        `${token}\r`,
+        '\r',
+      ],
+    });
+    const text = plain(screen);
+    expect(code, text).toBe(0);
+    expect(text).toMatch(/Unknown cluster 'eu-9'/);
+    expect(text.match(/Cluster name or gateway URL/g)).toHaveLength(2);
+    expect(text).toMatch(/The client secret is required/);
+    expect(text).toContain("Logged in: profile 'tty'");
+    expect(profileOf(dir, 'tty')?.clientSecret).toBe(sandbox.credentials.clientSecret);
   });
 });

@@ -276,7 +276,7 @@ export async function runJob(ctx: Context, verb: Verb, options: JobOptions): Pro
     return result;
   }
   if (confirming) {
-    renderPlan(result, ctx);
+    renderPlan(result, ctx, 'stderr', plan.requests.length);
     const yes = await confirm(io, `${verb === 'assign' ? 'Assign' : 'Remove'} these licenses now?`);
     if (!yes) throw new CancelledError();
   }
@@ -621,7 +621,13 @@ async function waitForJob(
  * The plan. Before a confirmation it is a status message (stderr); for a dry run it is the
  * command's output (stdout, so `--dry-run > plan.txt` keeps it), with the warnings on stderr.
  */
-export function renderPlan(result: JobResult, ctx: Context, target: 'stderr' | 'stdout' = 'stderr'): void {
+export function renderPlan(
+  result: JobResult,
+  ctx: Context,
+  target: 'stderr' | 'stdout' = 'stderr',
+  /** Before the confirmation nothing is sent yet: the number of requests planned. */
+  plannedRequests?: number,
+): void {
   const { io } = ctx;
   const toStdout = target === 'stdout';
   const s: typeof io.style = toStdout && !io.stdoutTTY ? (_kind, text) => text : io.style;
@@ -637,7 +643,7 @@ export function renderPlan(result: JobResult, ctx: Context, target: 'stderr' | '
   lines.push(`  gateway   ${result.gateway}${result.profile ? ` (profile ${result.profile})` : ''}`);
   lines.push(`  scope     ${scopeText}`);
   lines.push(
-    `  requests  ${result.requests.length || '?'} (${result.strategy === 'complement' ? 'exclude list sent as the complement include list' : result.strategy})`,
+    `  requests  ${result.requests.length || plannedRequests || '?'} (${result.strategy === 'complement' ? 'exclude list sent as the complement include list' : result.strategy})`,
   );
   if (result.plan.some((r) => r.eligible !== undefined || r.licenseAvailable !== undefined)) {
     lines.push('');
@@ -674,7 +680,9 @@ export function renderJob(result: JobResult, ctx: Context): void {
   const sent = result.requests.filter((r) => r.status === 'accepted').length;
   const tail = result.wait
     ? `${result.outcome}: ${formatProgress({ ...result.wait, complete: false, blocked: false })}`
-    : 'the job runs in the background in Central (add --wait to follow it)';
+    : result.alreadyDone
+      ? 'nothing to change: it was already done'
+      : 'the job runs in the background in Central (add --wait to follow it)';
   io.out(
     `${verbText} of ${result.services.join(', ')} accepted for ${result.scope.customersInScope.toLocaleString('en-US')} customer${result.scope.customersInScope === 1 ? '' : 's'} in ${sent} request${sent === 1 ? '' : 's'}; ${tail}.`,
   );
