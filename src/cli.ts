@@ -129,9 +129,12 @@ export function buildProgram(): Command {
     .description('Assign Aruba Central service licenses to the devices of an MSP’s tenant customers.')
     .version(VERSION, '-V, --version', 'print the version')
     .helpOption('-h, --help', 'show help')
+    // Wrap descriptions on narrow terminals too (commander gives up below 40 columns of them);
+    // set before the subcommands are added, which inherit it.
+    .configureHelp({ minWidthToWrap: 16 })
     .addOption(new Option('-p, --profile <name>', 'profile to use').env('MSP_LICENSE_PROFILE'))
     .option('--json', 'machine-readable output: one JSON document on stdout')
-    .option('-q, --quiet', 'print only errors and the answers asked for (no status lines, no confirmations)')
+    .option('-q, --quiet', 'print only errors and answers (no status lines, no confirmations)')
     .option('-v, --verbose', 'trace HTTP calls on stderr (secrets redacted)')
     .option('--no-color', 'no colour (also NO_COLOR)')
     .option('--no-input', 'never prompt (scripts, cron)')

@@ -36,7 +36,7 @@ export const COMPLETION_SPEC: CommandSpec = {
         "--quiet"
       ],
       "value": "none",
-      "description": "print only errors and the answers asked for (no status lines, no confirmations)"
+      "description": "print only errors and answers (no status lines, no confirmations)"
     },
     {
       "names": [

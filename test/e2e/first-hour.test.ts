@@ -649,6 +649,16 @@ describe('polish', () => {
     expect(login.stdout.replace(/\s+/g, ' ')).toMatch(/regional gateway: us-1, us-2, /);
   });
 
+  test('root --help wraps at 60 columns (all but the pasteable example lines)', async () => {
+    const { dir } = scratch();
+    const { code, screen } = await runInPty(dir, ['--help'], { cols: 60 });
+    expect(code).toBe(0);
+    const text = plain(screen);
+    const body = text.slice(0, text.indexOf('Help topics:'));
+    expect(body).toMatch(/--request-timeout/);
+    expect(lines(body).filter((line) => line.length > 60)).toEqual([]);
+  });
+
   test('the confirmation plan counts the requests; an already-done job says so', async () => {
     const w = await world({ preLicensed: 1 });
     const { code, screen } = await runInPty(
