@@ -649,6 +649,27 @@ describe('polish', () => {
     expect(login.stdout.replace(/\s+/g, ' ')).toMatch(/regional gateway: us-1, us-2, /);
   });
 
+  test('the customers table stays aligned with wide (CJK) and decomposed names', async () => {
+    const w = await world({ customerNames: ['東京商事', 'Café Zürich'.normalize('NFD'), 'Plain'] });
+    const result = await w.cli(['customers']);
+    expect(result.code, result.stderr).toBe(0);
+    const columns = (line: string) => {
+      let width = 0;
+      for (const ch of line) width += /\p{Mn}/u.test(ch) ? 0 : /[\u4E00-\u9FFF]/u.test(ch) ? 2 : 1;
+      return width;
+    };
+    // Every row's GROUP column starts where the header's does.
+    const rows = lines(result.stdout);
+    const header = rows[0] as string;
+    const at = header.indexOf('GROUP');
+    for (const row of rows.slice(1)) {
+      const name = w.names.find((n) => row.includes(n)) as string;
+      const before = row.slice(0, row.indexOf(name) + name.length);
+      const gap = row.slice(before.length).match(/^ +/)?.[0].length ?? 0;
+      expect(columns(before) + gap, row).toBe(at);
+    }
+  });
+
   test('root --help wraps at 60 columns (all but the pasteable example lines)', async () => {
     const { dir } = scratch();
     const { code, screen } = await runInPty(dir, ['--help'], { cols: 60 });
