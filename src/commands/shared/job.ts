@@ -188,6 +188,9 @@ function planWarnings(verb: Verb, rows: PlanRow[], measure: ScopeMeasure | undef
 
 export async function runJob(ctx: Context, verb: Verb, options: JobOptions): Promise<JobResult> {
   const { io } = ctx;
+  // A real run ends only with the job's true outcome, recorded: a closed output pipe (`| head`)
+  // does not end it, before or after sending (see runtime.ts). A dry run just stops.
+  if (!options.dryRun) ctx.mustFinish = true;
   // Everything that can be refused is refused before the first call.
   if (!options.services?.length) {
     throw new UsageError(
@@ -307,9 +310,6 @@ export async function runJob(ctx: Context, verb: Verb, options: JobOptions): Pro
   let failure: string | undefined;
   let polls = 0;
   const started = Date.now();
-  // From here on the run ends only with the job's true outcome, recorded: a closed output pipe
-  // no longer ends it (see runtime.ts).
-  ctx.mustFinish = true;
   try {
     await sendAll(ctx, session, verb, services, freshScope, plan.requests, result);
     result.accepted = true;
