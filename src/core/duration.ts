@@ -33,7 +33,7 @@ export function parseDuration(text: string, flag: string, range: Range = {}): nu
 /** A whole number in a range (decimal digits only): `--chunk-size`, `--limit`, `--port`, ... */
 export function parseInteger(text: string, flag: string, range: Range = {}): number {
   const input = text.trim();
-  const n = /^[+]?\d+$/.test(input) ? Number(input) : Number.NaN;
+  const n = /^[+-]?\d+$/.test(input) ? Number(input) : Number.NaN;
   if (!Number.isSafeInteger(n)) {
     throw new UsageError(`${flag}: '${text}' is not a whole number.`, {
       ...(rangeText(range, plain) ? { hint: `Use a whole number ${rangeText(range, plain)}.` } : {}),
