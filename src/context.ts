@@ -27,8 +27,8 @@ export class Context {
   /** The signal that interrupted the run (its exit code is 128 + its number). */
   signal: NodeJS.Signals = 'SIGINT';
   /**
-   * Set once a license job has been sent: from then on a closed output (EPIPE) must not end the
-   * run, which follows the job to its true outcome and records it.
+   * Set by a real assign/unassign run: a closed output (EPIPE) must not end it; it goes on to the
+   * job's true outcome, records it, and exits with its code.
    */
   mustFinish = false;
   private interruptedAt = 0;

@@ -446,6 +446,29 @@ describe('bug 5: outcomes after the job was accepted', () => {
     expect(entry?.error).toMatch(/^following the job failed: Connection refused/);
   });
 
+  test('a request failing after others were accepted says which part is under way', async () => {
+    const job = 'POST /platform/licensing';
+    const w = await world({ faults: { latencyMs: 400, match: job } });
+    const ids = (w.ids.slice(0, 3) as string[]).join(',');
+    const run = liveCli(w.dir, ['assign', '-s', 'foundation_ap', '--include', ids, '--chunk-size', '1']);
+    await run.waitFor(/request 1 accepted/);
+    await setFaults(w.sandbox, { status5xx: 50, match: job });
+    const result = await run.done;
+    expect(result.code).toBe(1);
+    // Request 2 may already be on its way when the fault is set: then request 3 is the one that fails.
+    const sent = Number(/Error: (\d) of 3 requests were accepted/.exec(result.stderr)?.[1]);
+    expect([1, 2], result.stderr).toContain(sent);
+    expect(result.stderr).toContain(
+      `(${sent} customer${sent === 1 ? '' : 's'}: their job goes on in Central), then one failed: An unexpected error occurred (HTTP 500)`,
+    );
+    expect(result.stderr).toMatch(/Run the same command again/);
+    const [entry] = await history(w);
+    expect(entry?.outcome).toBe('failed');
+    expect(entry?.requests?.map((r) => r.status)).toEqual(
+      sent === 1 ? ['accepted', 'failed', 'not-sent'] : ['accepted', 'accepted', 'failed'],
+    );
+  });
+
   test.each([
     ['SIGHUP', 129],
     ['SIGTERM', 143],

@@ -343,6 +343,8 @@ export async function runJob(ctx: Context, verb: Verb, options: JobOptions): Pro
       failure = `following the job failed: ${failure}`;
       throw acceptedButLost(error, result);
     } else result.outcome = 'failed';
+    // Some requests went through before one failed: those customers' job goes on in Central.
+    if (!interrupted && result.requests.some((r) => r.status === 'accepted')) throw partlySent(error, result);
     throw error;
   } finally {
     if (progress) {
@@ -448,6 +450,25 @@ function acceptedButLost(error: unknown, result: JobResult): CliError {
     retryable: cli?.retryable ?? false,
     cause: error,
   });
+}
+
+/** A request failed after others were accepted: say which part of the scope is under way. */
+function partlySent(error: unknown, result: JobResult): CliError {
+  const sent = result.requests.filter((r) => r.status === 'accepted');
+  const customers = sent.reduce((sum, r) => sum + r.customers, 0);
+  const reason = error instanceof Error ? error.message : String(error);
+  const cli = error instanceof CliError ? error : undefined;
+  return new CliError(
+    `${sent.length} of ${result.requests.filter((r) => r.status !== 'split').length} requests were accepted (${customers.toLocaleString('en-US')} customer${customers === 1 ? '' : 's'}: their job goes on in Central), then one failed: ${reason}`,
+    cli?.exitCode ?? ExitCode.failure,
+    {
+      code: cli?.code ?? 'failure',
+      hint: `Run the same command again: it sends every request again, and the accepted ones change nothing twice.${cli?.hint ? `\n${cli.hint}` : ''}`,
+      ...(cli?.httpStatus === undefined ? {} : { httpStatus: cli.httpStatus }),
+      retryable: cli?.retryable ?? false,
+      cause: error,
+    },
+  );
 }
 
 function stalledMessage(progress: Progress | undefined): string {
