@@ -279,8 +279,8 @@ ${examples([
       `
 Filters: --since, --limit, and --profile (or MSP_LICENSE_PROFILE): only that profile's entries.
 Outcomes: done, settled, accepted (sent without --wait, or sent but the wait failed: see its
-error line), stalled, timeout, interrupted, failed (nothing accepted); unknown = no result
-recorded (still running, or the process was killed).
+error line), stalled, timeout, interrupted, failed (a request failed; its requests say which were
+accepted); unknown = no result recorded (still running, or the process was killed).
 ${examples([
   'msp-license history --since 7d',
   'msp-license history --profile prod --since 2026-11-01',
