@@ -4,6 +4,10 @@
 // bundle that reads only the caches), and the root `--help` when its text is the one commander
 // rendered at build time (80 columns: a pipe, or an 80-column terminal). All else: the CLI.
 'use strict';
+// Node >= 22.1 keeps compiled code on disk between runs: a free start-up win where it exists.
+try {
+  require('node:module').enableCompileCache?.();
+} catch {}
 const args = process.argv.slice(2);
 const only = args.length === 1 ? args[0] : undefined;
 

@@ -169,7 +169,7 @@ try {
       const plan = JSON.parse(run.stdout);
       const row = plan.plan[0] ?? {};
       return {
-        detail: `${plan.scope.customersInScope} in scope (list of ${plan.scope.customers?.length}); ${row.eligible} eligible, ${row.toChange} to assign, ${row.licenseAvailable} available`,
+        detail: `${plan.scope.customersInScope} in scope (list of ${plan.scope.customers?.length}); ${row.eligible} eligible, ${row.toChange} to assign, ${row.licensesAvailable} licenses available`,
       };
     },
   );

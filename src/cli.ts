@@ -76,10 +76,13 @@ function jobCommand(program: Command, verb: 'assign' | 'unassign'): Command {
         ? 'assign service licenses to all devices of the chosen customers'
         : 'remove service licenses from all devices of the chosen customers',
     )
-    // Checked by the command, not by commander: an unknown flag must be reported before a missing one.
+    // Checked by the command, not by commander: an unknown flag must be reported before a missing
+    // one (and --resume takes the services from the history).
     .option(
       '-s, --services <names>',
-      `services to ${verb === 'assign' ? 'license' : 'remove'} (required; comma list; repeatable)`,
+      verb === 'assign'
+        ? 'services to assign (comma list; repeatable)'
+        : 'services to remove (comma list; repeatable)',
       collect,
     );
   scopeOptions(command)
@@ -102,6 +105,7 @@ function jobCommand(program: Command, verb: 'assign' | 'unassign'): Command {
         '200',
       ),
     )
+    .option('--resume [run-id]', 'send only what an earlier run did not get accepted (from the history)')
     .addHelpText(
       'after',
       verb === 'assign'
@@ -266,6 +270,10 @@ ${examples([
         collect,
       ),
   )
+    .option(
+      '--refresh-autolicense',
+      'ask Central for the auto-licensing state (MSP default, paused) instead of the cache',
+    )
     .addHelpText('after', examples(['msp-license status --services foundation_ap --all-customers']))
     .action((_o, cmd: Command) => dispatch(() => import('./commands/status.js'), cmd));
 
@@ -306,6 +314,104 @@ ${examples([
       dispatch(() => import('./commands/completion.js'), cmd, [shell]),
     );
 
+  const autolicense = program
+    .command('autolicense')
+    .description('tenant auto-licensing: status, enable, disable (new devices licensed by Central)')
+    .addHelpText(
+      'after',
+      examples([
+        'msp-license autolicense status --services foundation_ap --all-customers',
+        'msp-license autolicense enable -s foundation_ap --exclude c1,c2 --wait',
+        'msp-license autolicense disable -s foundation_ap --include c3 --yes',
+      ]),
+    );
+  scopeOptions(
+    autolicense
+      .command('status')
+      .description(
+        'per service: the MSP default (what new tenants inherit), each tenant on or off, paused or not',
+      )
+      .option(
+        '-s, --services <names>',
+        'services to report (default: every service with eligible devices)',
+        collect,
+      ),
+  )
+    .option('--refresh', 'ask Central again instead of using answers cached less than 6 h ago')
+    .option('-y, --yes', 'spend the calls even when they would take most of the day budget')
+    .addHelpText(
+      'after',
+      `
+Costs one call per customer in scope (cached 6 h with its age), one for the MSP default and one
+per service for the pause status; the count is said before it is spent.
+${examples(['msp-license autolicense status -s foundation_ap --all-customers', 'msp-license autolicense status --include "Acme Dental" --refresh --json'])}`,
+    )
+    .action((_o, cmd: Command) => dispatch(() => import('./commands/autolicense-status.js'), cmd));
+  for (const action of ['enable', 'disable'] as const) {
+    const command = autolicense
+      .command(action)
+      .description(
+        action === 'enable'
+          ? 'turn auto-licensing on for services and customers (assigns them now, and to new devices later)'
+          : 'turn auto-licensing off for services and customers (current licenses stay)',
+      )
+      .option('-s, --services <names>', 'services (comma list; repeatable)', collect);
+    scopeOptions(command)
+      .option('--dry-run', 'resolve and validate, print the plan, send nothing')
+      .option('-y, --yes', 'do not ask for confirmation');
+    if (action === 'enable') {
+      command
+        .option('-w, --wait', 'wait until every eligible device in scope is licensed')
+        .option('--timeout <duration>', 'with --wait: give up after this long (e.g. 30m, 2h)', '30m')
+        .option('--interval <duration>', 'with --wait: time between progress polls (min 1s)', '15s')
+        .option(
+          '--stall-after <duration>',
+          'with --wait: give up (exit 7) after this long without progress',
+          '10m',
+        );
+    }
+    command
+      .addOption(
+        new Option('--chunk-size <n>', 'customer ids per request (halved on 413/417)').default('200'),
+      )
+      .option('--resume [run-id]', 'send only what an earlier run did not get accepted (from the history)')
+      .addHelpText(
+        'after',
+        action === 'enable'
+          ? examples([
+              'msp-license autolicense enable -s foundation_ap --all-customers   # future tenants inherit it',
+              'msp-license autolicense enable -s foundation_ap --exclude c1 --wait',
+            ])
+          : examples(['msp-license autolicense disable -s foundation_ap --include c1 --yes']),
+      )
+      .action((_o, cmd: Command) =>
+        dispatch(
+          action === 'enable'
+            ? () => import('./commands/autolicense-enable.js')
+            : () => import('./commands/autolicense-disable.js'),
+          cmd,
+        ),
+      );
+  }
+
+  program
+    .command('doctor')
+    .description('check, on a live tenant, every API behaviour the tool relies on (read-only calls)')
+    .option('-y, --yes', 'do not ask before making the calls')
+    .option(
+      '--record <file>',
+      'also write the raw answers, with every id, name, serial, MAC and token replaced',
+    )
+    .addHelpText(
+      'after',
+      examples([
+        'msp-license --profile prod doctor',
+        'msp-license doctor --yes --json',
+        'msp-license doctor --record answers.json',
+      ]),
+    )
+    .action((_o, cmd: Command) => dispatch(() => import('./commands/doctor.js'), cmd));
+
   program
     .command('sandbox')
     .description('run a local simulated Central (for trying the tool and rehearsing cron scripts)')
@@ -321,6 +427,15 @@ ${examples([
     .option('--daily-limit <n>', 'API calls per day', '5000')
     .option('--no-rate-limit', 'do not enforce 7 calls/s and the daily budget')
     .option('--services-v2', 'also serve the documented v2 services path')
+    .option(
+      '--variant <switches>',
+      'how to answer where Central is not known: tenant-stats=scoped|ignored, stats-filter=service|license_type, msp-in-wide=yes|no, services-v2=ok|404|401|403|405|500, job-conflict=N (comma list; repeatable)',
+      (value: string, previous?: string) => (previous ? `${previous},${value}` : value),
+    )
+    .option(
+      '--replay <file>',
+      'serve the answers recorded by `doctor --record` instead of a simulated estate',
+    )
     .option('--fault-429 <n>', 'answer the next N calls with 429')
     .option('--fault-5xx <n>', 'answer the next N calls with 500')
     .option('--latency <ms>', 'delay every answer')

@@ -11,20 +11,20 @@ import {
   type LicenseJobAnswer,
   type Page,
   parseAuthCode,
+  parseAutoLicenseServices,
   parseCustomersPage,
   parseDevicesPage,
   parseLicenseJobAnswer,
+  parseLicenseStatus,
   parseServices,
   parseStats,
-  parseSubscriptionsPage,
   parseTokenAnswer,
   type ServiceInfo,
   type ServiceStats,
-  type Subscription,
   type TokenAnswer,
 } from './schemas.js';
 
-export type { Customer, Device, LicenseJobAnswer, ServiceInfo, ServiceStats, Subscription, TokenAnswer };
+export type { Customer, Device, LicenseJobAnswer, ServiceInfo, ServiceStats, TokenAnswer };
 
 export const PATHS = {
   token: '/oauth2/token',
@@ -36,8 +36,10 @@ export const PATHS = {
   customerDevices: (customerId: string) => `/msp_api/v1/customers/${encodeURIComponent(customerId)}/devices`,
   devices: '/msp_api/v1/devices',
   stats: '/platform/licensing/v1/subscriptions/stats',
-  subscriptions: '/platform/licensing/v1/subscriptions',
   licenseJob: '/platform/licensing/v1/msp/subscriptions/devices/all',
+  autolicense: '/platform/licensing/v1/msp/customer/settings/autolicense',
+  licenseStatus: (service: string) =>
+    `/platform/licensing/v1/autolicensing/services/${encodeURIComponent(service)}/status`,
 } as const;
 
 /** Options for the calls that build their own client (no bearer token yet). */
@@ -322,8 +324,11 @@ export async function fetchAllPages<T>(options: PagingOptions<T>): Promise<T[]> 
 
 /**
  * The supported services. The documented path is v2; every SDK uses v1. Try `preferPath` (the
- * one that answered last time, remembered by the caller) or v2 first; on 404 try the other.
+ * one that answered last time, remembered by the caller) or v2 first; on any error status try the other.
  */
+/** Every error status but 429 (which the client retries on any path). */
+const ANY_ERROR = Array.from({ length: 200 }, (_, i) => 400 + i).filter((s) => s !== 429);
+
 export async function fetchServices(
   client: CentralClient,
   options: { preferPath?: 'v1' | 'v2'; serviceCategory?: string; deviceType?: string } = {},
@@ -333,14 +338,25 @@ export async function fetchServices(
   for (const [index, version] of order.entries()) {
     const path = version === 'v2' ? PATHS.servicesV2 : PATHS.servicesV1;
     const last = index === order.length - 1;
-    const res = await client.request('GET', path, { query, acceptStatus: last ? undefined : [404] });
-    if (res.status === 404) continue;
+    // Any refusal of the first path (404, 405, 401, 403, 500...) means "try the other": the v2
+    // path's behaviour on a real gateway is unknown, so it never spends a token refresh.
+    // v1 (every client's path) is refused only by a 404 before v2 is tried; a 401 there is a token
+    // to refresh like anywhere else.
+    const acceptStatus = last ? undefined : version === 'v2' ? ANY_ERROR : [404];
+    const res = await client.request('GET', path, { query, acceptStatus });
+    if (res.status >= 300) continue;
     return { services: parseServices(res.body, `GET ${path}`), path: version };
   }
   throw new ApiError('unexpected response from the services config endpoint: neither v1 nor v2 answered');
 }
 
 // ---------------------------------------------------------------- customers
+
+/** The MSP's own customer id, from one customer record's `msp_id` (pycentral `get_msp_id`). */
+export async function fetchMspId(client: CentralClient): Promise<string | undefined> {
+  const res = await client.request('GET', PATHS.customers, { query: { offset: 0, limit: 1 } });
+  return parseCustomersPage(res.body).items.find((c) => c.mspId)?.mspId;
+}
 
 export async function fetchCustomers(
   client: CentralClient,
@@ -367,35 +383,6 @@ export async function fetchCustomers(
 
 // ---------------------------------------------------------------- devices
 
-export interface DeviceListOptions {
-  /** `iap`, `switch`, `all_controller`, ... */
-  deviceType?: string;
-  pageSize?: number;
-  concurrency?: number;
-  onPage?: (progress: PageProgress) => void;
-}
-
-/** GET /msp_api/v1/customers/{id}/devices, every page. */
-export async function fetchCustomerDevices(
-  client: CentralClient,
-  customerId: string,
-  options: DeviceListOptions = {},
-): Promise<Device[]> {
-  const path = PATHS.customerDevices(customerId);
-  return fetchAllPages<Device>({
-    pageSize: options.pageSize ?? 1000,
-    concurrency: options.concurrency ?? 4,
-    onPage: options.onPage,
-    key: (d) => d.serial,
-    fetchPage: async (offset, limit) => {
-      const res = await client.request('GET', path, {
-        query: { offset, limit, device_type: options.deviceType },
-      });
-      return parseDevicesPage(res.body, `GET ${PATHS.customerDevices('{customer_id}')}`);
-    },
-  });
-}
-
 /** A customer's device count: one call (`limit=1`, the answer's total), never a walk over its devices. */
 export async function countCustomerDevices(
   client: CentralClient,
@@ -407,61 +394,30 @@ export async function countCustomerDevices(
   return parseDevicesPage(res.body, `GET ${PATHS.customerDevices('{customer_id}')}`).total;
 }
 
-/** GET /msp_api/v1/devices (the MSP-wide device list with licenses), every page. */
-export async function fetchAllDevices(
-  client: CentralClient,
-  options: DeviceListOptions & { customerName?: string; allocationStatus?: string } = {},
-): Promise<Device[]> {
-  return fetchAllPages<Device>({
-    pageSize: options.pageSize ?? 1000,
-    concurrency: options.concurrency ?? 4,
-    onPage: options.onPage,
-    key: (d) => d.serial,
-    fetchPage: async (offset, limit) => {
-      const res = await client.request('GET', PATHS.devices, {
-        query: {
-          offset,
-          limit,
-          device_type: options.deviceType,
-          customer_name: options.customerName,
-          device_allocation_status: options.allocationStatus,
-        },
-      });
-      return parseDevicesPage(res.body, `GET ${PATHS.devices}`);
-    },
-  });
-}
-
 // ---------------------------------------------------------------- licensing
+
+/**
+ * Which query parameter filters `subscriptions/stats` by service is not settled by the public
+ * clients (pycentral sends `service`, the community CLI documents `license_type`); `both` sends
+ * the two, which filters under either reading. `msp-license doctor` finds the one that works.
+ */
+export type StatsFilter = 'service' | 'license_type' | 'both';
 
 /** Counts for one service, over all tenants, or inside one tenant with `tenantId`. */
 export async function fetchStats(
   client: CentralClient,
   service: string,
-  options: { tenantId?: string; licenseType?: string } = {},
+  options: { tenantId?: string; filter?: StatsFilter } = {},
 ): Promise<ServiceStats> {
+  const filter = options.filter ?? 'both';
   const res = await client.request('GET', PATHS.stats, {
-    query: { service, license_type: options.licenseType },
+    query: {
+      service: filter === 'license_type' ? undefined : service,
+      license_type: filter === 'service' ? undefined : service,
+    },
     tenantId: options.tenantId,
   });
   return parseStats(res.body, service, `GET ${PATHS.stats}`);
-}
-
-export async function fetchSubscriptions(
-  client: CentralClient,
-  options: { licenseType?: string; deviceType?: string; pageSize?: number; concurrency?: number } = {},
-): Promise<Subscription[]> {
-  return fetchAllPages<Subscription>({
-    pageSize: options.pageSize ?? 50,
-    concurrency: options.concurrency ?? 2,
-    key: (s) => s.key,
-    fetchPage: async (offset, limit) => {
-      const res = await client.request('GET', PATHS.subscriptions, {
-        query: { offset, limit, license_type: options.licenseType, device_type: options.deviceType },
-      });
-      return parseSubscriptionsPage(res.body, `GET ${PATHS.subscriptions}`);
-    },
-  });
 }
 
 export interface LicenseJobRequest {
@@ -491,19 +447,67 @@ export function licenseJobBody(job: LicenseJobRequest): Record<string, string[]>
  * no-op for the API, so repeating the job after a lost answer changes nothing. 413/417 (request
  * too large) surface as ApiError with httpStatus, so the caller can halve the chunk.
  */
-export async function sendLicenseJob(
+export function sendLicenseJob(
   client: CentralClient,
   verb: 'assign' | 'unassign',
   job: LicenseJobRequest,
 ): Promise<LicenseJobResult> {
-  if (job.services.length === 0) throw new ApiError('the license job needs at least one service');
-  const res = await client.request(verb === 'assign' ? 'POST' : 'DELETE', PATHS.licenseJob, {
-    body: licenseJobBody(job),
-    idempotent: true,
-  });
+  return sendScoped(client, verb === 'assign' ? 'POST' : 'DELETE', PATHS.licenseJob, job);
+}
+
+/** A POST or DELETE with the services-and-customers body, sent as idempotent. */
+async function sendScoped(
+  client: CentralClient,
+  method: 'POST' | 'DELETE',
+  path: string,
+  job: LicenseJobRequest,
+): Promise<LicenseJobResult> {
+  if (job.services.length === 0) throw new ApiError('at least one service is needed');
+  const res = await client.request(method, path, { body: licenseJobBody(job), idempotent: true });
   const requestId =
     res.headers['x-request-id'] ?? res.headers['x-correlation-id'] ?? res.headers['request-id'] ?? undefined;
   const result: LicenseJobResult = { status: res.status, body: parseLicenseJobAnswer(res.body) };
   if (requestId) result.requestId = requestId;
   return result;
+}
+
+// ---------------------------------------------------------------- auto-licensing
+
+/**
+ * POST enables MSP auto-licensing for the services (and assigns them now to the devices of the
+ * tenants in scope); DELETE disables it, leaving current licenses alone. The same body as the
+ * license job (API reference "MSP API:- Enable/Disable auto license settings", pycentral
+ * `assign_msp_autolicense_services`). Repeating either is harmless, so it is retried like the job.
+ */
+export function sendAutoLicense(
+  client: CentralClient,
+  action: 'enable' | 'disable',
+  job: LicenseJobRequest,
+): Promise<LicenseJobResult> {
+  return sendScoped(client, action === 'enable' ? 'POST' : 'DELETE', PATHS.autolicense, job);
+}
+
+/**
+ * The services auto-enabled for one customer (the MSP's own id: what new tenants inherit); one
+ * call per customer. Undefined when the answer's shape cannot be read (no public client parses
+ * it: docs/central-contract.md).
+ */
+export async function fetchAutoLicense(
+  client: CentralClient,
+  customerId: string,
+): Promise<string[] | undefined> {
+  const res = await client.request('GET', PATHS.autolicense, { query: { customer_id: customerId } });
+  return parseAutoLicenseServices(res.body);
+}
+
+/**
+ * Whether a service's licenses outnumber the devices (false: auto-licensing is paused). Undefined
+ * when the answer's shape cannot be read.
+ */
+export async function fetchLicenseStatus(
+  client: CentralClient,
+  service: string,
+): Promise<boolean | undefined> {
+  const res = await client.request('GET', PATHS.licenseStatus(service));
+  return parseLicenseStatus(res.body, service);
 }

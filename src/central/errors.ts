@@ -127,6 +127,37 @@ const LOGIN_HINT =
   'Run `msp-license login` again, or `msp-license auth refresh` if the refresh token is still valid.';
 
 /** Map an HTTP error status (and its body) to a CliError. */
+/**
+ * A 403 names its cause when the body does: a token outside the MSP account (the gateway answers
+ * `{"message":"Permission denied"}` for it on MSP calls, as central-api.md records) or a role
+ * without the permission (words such as role, privilege, insufficient: inferred).
+ */
+function forbidden(message: string, method: string, path: string, base: { httpStatus: number }): CliError {
+  const where = `(${message}, HTTP 403, ${method} ${path})`;
+  if (/role|privilege|insufficient|not authori[sz]ed|scope/i.test(message)) {
+    return new AuthError(
+      `Permission denied: the API client's role lacks the permission for this call ${where}`,
+      {
+        ...base,
+        hint: 'In Central, give the API client (or its user) a role with the licensing / MSP permissions, then try again.',
+      },
+    );
+  }
+  if (/\bmsp\b/i.test(message)) {
+    return new AuthError(`Permission denied: the token must belong to the MSP account ${where}`, {
+      ...base,
+      hint: 'Create the API token in the MSP account (not in a tenant) with API Gateway access, then `msp-license login`.',
+    });
+  }
+  return new AuthError(
+    `Permission denied ${where}: either the token is not the MSP account's, or its role lacks the permission`,
+    {
+      ...base,
+      hint: 'Check that the API token was created in the MSP account (not in a tenant), and that its role allows licensing; `msp-license doctor` checks the MSP token.',
+    },
+  );
+}
+
 export function httpError(failure: HttpFailure, ctx: RequestContext): CliError {
   const { status } = failure;
   const secrets = ctx.secrets ? [...ctx.secrets] : undefined;
@@ -140,15 +171,7 @@ export function httpError(failure: HttpFailure, ctx: RequestContext): CliError {
       hint: LOGIN_HINT,
     });
   }
-  if (status === 403) {
-    return new AuthError(
-      `Permission denied: the token must belong to the MSP account (${message}, HTTP 403, ${ctx.method} ${path})`,
-      {
-        ...base,
-        hint: 'Create the API token in the MSP account (not in a tenant) with API Gateway access, then `msp-license login`.',
-      },
-    );
-  }
+  if (status === 403) return forbidden(message, ctx.method, path, base);
   if (status === 429) {
     const retries = ctx.retries ? ` after ${ctx.retries} ${ctx.retries === 1 ? 'retry' : 'retries'}` : '';
     const dayOut = ctx.dayRemaining !== undefined && ctx.dayRemaining <= 0;

@@ -235,6 +235,8 @@ export function parseServices(body: unknown, endpoint: string): ServiceInfo[] {
 export interface Customer {
   id: string;
   name: string;
+  /** The MSP's own customer id (`msp_id`, pycentral `get_msp_id` reads it). */
+  mspId?: string;
   groupName?: string;
   provisionStatus?: string;
   accountType?: string;
@@ -246,6 +248,7 @@ const CustomerSchema = z
     customer_id: idString,
     customer_name: optString,
     name: optString,
+    msp_id: optString,
     group: z.object({ name: optString }).loose().optional().nullable().catch(undefined),
     group_name: optString,
     provision_status: optString,
@@ -301,6 +304,7 @@ export function parseCustomersPage(body: unknown, endpoint = 'GET /msp_api/v1/cu
       clean({
         id: c.customer_id,
         name: c.customer_name ?? c.name ?? c.customer_id,
+        mspId: c.msp_id ?? undefined,
         groupName: c.group?.name ?? c.group_name ?? undefined,
         provisionStatus: c.provision_status ?? undefined,
         accountType: c.account_type ?? undefined,
@@ -319,24 +323,7 @@ export interface Device {
   model?: string;
   customerId?: string;
   customerName?: string;
-  /** Services (licenses) the device holds. */
-  services: string[];
 }
-
-/** `["a","b"]`, `[{"name":"a"}]`, `"a,b"`, null → names. */
-const servicesList = z.preprocess((v) => {
-  if (v === undefined || v === null || v === '') return [];
-  if (typeof v === 'string') return v.split(',').map((s) => s.trim());
-  if (!Array.isArray(v)) return [];
-  return v.map((item) => {
-    if (typeof item === 'string') return item;
-    if (isRecord(item)) {
-      const name = item.name ?? item.service_name ?? item.service;
-      return typeof name === 'string' ? name : '';
-    }
-    return '';
-  });
-}, z.array(z.string()));
 
 const DeviceSchema = z
   .object({
@@ -349,7 +336,6 @@ const DeviceSchema = z
     model: optString,
     customer_id: optString,
     customer_name: optString,
-    services: servicesList,
   })
   .loose();
 
@@ -363,7 +349,6 @@ function toDevice(d: z.output<typeof DeviceSchema>): Device | undefined {
     model: d.model ?? undefined,
     customerId: d.customer_id ?? undefined,
     customerName: d.customer_name ?? undefined,
-    services: d.services.filter((s) => s !== ''),
   });
 }
 
@@ -398,137 +383,54 @@ export function parseDevicesPage(body: unknown, endpoint: string): Page<Device> 
 
 // ---------------------------------------------------------------- stats
 
+/**
+ * `subscriptions/stats`, read as the public clients read it (docs/central-contract.md): `total`,
+ * `available` and `used` count **licenses** (the pool, the unconsumed, the consumed: one per
+ * licensed device), `non_subscribed_devices` counts **devices** without a license, `expiring`
+ * licenses. Nothing else is read.
+ */
 export interface ServiceStats {
   service: string;
-  /** Devices eligible for the service (`total`). */
-  eligible: number;
-  subscribed: number;
-  unsubscribed: number;
+  /** Licenses consumed (`used`): one per licensed device in what the answer covers. */
+  licensesUsed: number;
+  /** Devices without a license (`non_subscribed_devices`). */
+  unlicensedDevices: number;
+  /** Licenses in the pool (`total`). */
+  licensesTotal?: number;
+  /** Licenses not consumed (`available`). */
+  licensesAvailable?: number;
+  /** Licenses expiring soon (`expiring`). */
   expiring?: number;
-  licenseQuantity?: number;
-  licenseAvailable?: number;
 }
 
 const StatsSchema = z
   .object({
-    service: optString,
-    service_name: optString,
     total: optNum,
-    total_devices: optNum,
-    subscribed_devices: optNum,
-    subscribed: optNum,
-    non_subscribed_devices: optNum,
-    unsubscribed_devices: optNum,
-    expiring: optNum,
-    license_quantity: optNum,
-    license_available: optNum,
     available: optNum,
-    quantity: optNum,
+    used: optNum,
+    non_subscribed_devices: optNum,
+    expiring: optNum,
   })
   .loose();
 
-/** GET /platform/licensing/v1/subscriptions/stats?service=S (possibly `data`-wrapped, or a list). */
+/** GET /platform/licensing/v1/subscriptions/stats (possibly `data`-wrapped). */
 export function parseStats(
   body: unknown,
   service: string,
   endpoint = 'GET /platform/licensing/v1/subscriptions/stats',
 ): ServiceStats {
-  let value = unwrapData(body);
-  if (Array.isArray(value)) {
-    const wanted = service.toLowerCase();
-    value =
-      value.find(
-        (entry) =>
-          isRecord(entry) && String(entry.service ?? entry.service_name ?? '').toLowerCase() === wanted,
-      ) ?? (value.length === 1 ? value[0] : undefined);
-    if (value === undefined) throw shapeError(endpoint, `no counts for service "${service}"`);
+  const s = parseWith(StatsSchema, unwrapData(body), endpoint);
+  if (s.used == null || s.non_subscribed_devices == null) {
+    throw shapeError(endpoint, 'no "used" and "non_subscribed_devices" counts');
   }
-  const s = parseWith(StatsSchema, value, endpoint);
-  const eligible = s.total ?? s.total_devices ?? undefined;
-  let subscribed = s.subscribed_devices ?? s.subscribed ?? undefined;
-  let unsubscribed = s.non_subscribed_devices ?? s.unsubscribed_devices ?? undefined;
-  if (eligible === undefined && (subscribed === undefined || unsubscribed === undefined)) {
-    throw shapeError(endpoint, 'no device counts ("total", "non_subscribed_devices")');
-  }
-  const total = eligible ?? (subscribed ?? 0) + (unsubscribed ?? 0);
-  subscribed ??= Math.max(0, total - (unsubscribed ?? 0));
-  unsubscribed ??= Math.max(0, total - subscribed);
   return clean({
-    service: s.service ?? s.service_name ?? service,
-    eligible: total,
-    subscribed,
-    unsubscribed,
+    service,
+    licensesUsed: s.used,
+    unlicensedDevices: s.non_subscribed_devices,
+    licensesTotal: s.total ?? undefined,
+    licensesAvailable: s.available ?? undefined,
     expiring: s.expiring ?? undefined,
-    licenseQuantity: s.license_quantity ?? s.quantity ?? undefined,
-    licenseAvailable: s.license_available ?? s.available ?? undefined,
   });
-}
-
-// ---------------------------------------------------------------- subscriptions
-
-export interface Subscription {
-  key: string;
-  sku?: string;
-  status?: string;
-  quantity?: number;
-  available?: number;
-  /** ISO. */
-  startDate?: string;
-  endDate?: string;
-  licenseType?: string;
-  subscriptionType?: string;
-}
-
-const SubscriptionSchema = z
-  .object({
-    subscription_key: optString,
-    key: optString,
-    sku: optString,
-    status: optString,
-    quantity: optNum,
-    available: optNum,
-    start_date: z.unknown().optional(),
-    end_date: z.unknown().optional(),
-    license_type: optString,
-    subscription_type: optString,
-  })
-  .loose();
-
-const SubscriptionsPageSchema = z
-  .object({ subscriptions: z.array(z.unknown()).nullable().optional(), total: optNum, count: optNum })
-  .loose();
-
-/** GET /platform/licensing/v1/subscriptions → `{"total","subscriptions":[...]}`. */
-export function parseSubscriptionsPage(
-  body: unknown,
-  endpoint = 'GET /platform/licensing/v1/subscriptions',
-): Page<Subscription> {
-  const value = unwrapData(body);
-  const list = Array.isArray(value) ? value : undefined;
-  const page = list
-    ? { subscriptions: list, total: undefined }
-    : parseWith(SubscriptionsPageSchema, value, endpoint);
-  if (!page.subscriptions && !list) throw shapeError(endpoint, 'no "subscriptions" list');
-  const { items, skipped } = listOf<Subscription>(
-    page.subscriptions ?? [],
-    SubscriptionSchema,
-    (s: z.output<typeof SubscriptionSchema>) => {
-      const key = s.subscription_key ?? s.key;
-      if (!key) return undefined;
-      return clean({
-        key,
-        sku: s.sku ?? undefined,
-        status: s.status ?? undefined,
-        quantity: s.quantity ?? undefined,
-        available: s.available ?? undefined,
-        startDate: toIsoDate(s.start_date),
-        endDate: toIsoDate(s.end_date),
-        licenseType: s.license_type ?? undefined,
-        subscriptionType: s.subscription_type ?? undefined,
-      });
-    },
-  );
-  return clean({ items, total: page.total ?? undefined, skipped });
 }
 
 // ---------------------------------------------------------------- the license job
@@ -553,4 +455,42 @@ export function parseLicenseJobAnswer(body: unknown): LicenseJobAnswer {
     message: result.data.message ?? undefined,
     raw: value,
   });
+}
+
+// ---------------------------------------------------------------- auto-licensing
+
+/**
+ * GET …/msp/customer/settings/autolicense?customer_id=ID: "the services auto-enabled". No public
+ * client parses the answer, so every plausible shape is read — `{"services":[…]}`, a bare list,
+ * either inside `data` — and anything else is `undefined` (unknown, never "none").
+ */
+export function parseAutoLicenseServices(body: unknown): string[] | undefined {
+  let value = unwrapData(body);
+  if (isRecord(value) && 'services' in value) value = value.services;
+  if (isRecord(value) && isRecord(value.data) && 'services' in value.data) value = value.data.services;
+  if (!Array.isArray(value)) return undefined;
+  const names = value.map((item) =>
+    typeof item === 'string'
+      ? item
+      : isRecord(item)
+        ? (item.service_name ?? item.name ?? item.service)
+        : undefined,
+  );
+  return names.every((n): n is string => typeof n === 'string') ? names : undefined;
+}
+
+/**
+ * GET …/autolicensing/services/{service}/status: "True if license tokens are more than device
+ * count" (pycentral's docstring). The wrapping is not documented: a bare boolean, `{"status":b}`,
+ * `{"<service>":b}`, or an object with exactly one boolean field; else `undefined`.
+ */
+export function parseLicenseStatus(body: unknown, service: string): boolean | undefined {
+  const value = unwrapData(body);
+  if (typeof value === 'boolean') return value;
+  if (!isRecord(value)) return undefined;
+  for (const key of ['status', service, service.toLowerCase()]) {
+    if (typeof value[key] === 'boolean') return value[key] as boolean;
+  }
+  const booleans = Object.values(value).filter((v) => typeof v === 'boolean');
+  return booleans.length === 1 ? (booleans[0] as boolean) : undefined;
 }

@@ -1,9 +1,30 @@
 // sandbox: a simulated Central on loopback, for trying the tool, rehearsing cron scripts, and tests.
+
+import { readFileSync } from 'node:fs';
 import type { Profile } from '../config/store.js';
 import type { Context } from '../context.js';
 import { parseInteger } from '../core/duration.js';
 import { UsageError } from '../errors.js';
-import { type SandboxOptions, startSandbox } from '../sandbox/server.js';
+import { type ReplayFile, type SandboxOptions, startSandbox } from '../sandbox/server.js';
+import { parseVariants } from '../sandbox/variants.js';
+
+function readReplay(file: string): ReplayFile {
+  let value: unknown;
+  try {
+    value = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new UsageError(`--replay ${file}: ${(error as Error).message}`, {
+      hint: "Give the file written by 'msp-license doctor --record FILE'.",
+    });
+  }
+  const exchanges = (value as { exchanges?: unknown })?.exchanges;
+  if (!Array.isArray(exchanges)) {
+    throw new UsageError(`--replay ${file}: no "exchanges" list (not a doctor recording).`, {
+      hint: "Give the file written by 'msp-license doctor --record FILE'.",
+    });
+  }
+  return { exchanges } as ReplayFile;
+}
 
 export interface SandboxCommandOptions {
   port: string;
@@ -18,6 +39,8 @@ export interface SandboxCommandOptions {
   dailyLimit: string;
   rateLimit: boolean;
   servicesV2?: boolean;
+  variant?: string;
+  replay?: string;
   fault429?: string;
   fault5xx?: string;
   latency?: string;
@@ -48,7 +71,18 @@ export async function run(ctx: Context, options: SandboxCommandOptions): Promise
       hint: 'Use 127.0.0.1.',
     });
   }
+  let variants: SandboxOptions['variants'];
+  try {
+    variants = options.variant ? parseVariants(options.variant) : undefined;
+  } catch (error) {
+    throw new UsageError(`--variant: ${(error as Error).message}.`, {
+      hint: "See 'msp-license sandbox --help' for the switches and their values.",
+    });
+  }
+  const replay = options.replay ? readReplay(options.replay) : undefined;
   const sandboxOptions: SandboxOptions = {
+    ...(variants ? { variants } : {}),
+    ...(replay ? { replay } : {}),
     host: options.host,
     port: int(options.port, '--port', 0, 65_535),
     customers: int(options.customers, '--customers', 1),

@@ -5,10 +5,17 @@
 // it, the in-scope totals come from the cheaper side of the scope, as assign's plan does.
 import { fetchStats } from '../central/api.js';
 import { readHistory } from '../config/history.js';
-import type { Context } from '../context.js';
+import type { Context, Session } from '../context.js';
 import type { CustomerRef } from '../core/customers.js';
 import type { ScopeFlags } from '../core/scope.js';
-import { loadServices, resolveScope, resolveServices, scopeReferences } from './shared/data.js';
+import {
+  loadCustomers,
+  loadServices,
+  resolveScope,
+  resolveServices,
+  scopeReferences,
+} from './shared/data.js';
+import { loadFacts } from './shared/facts.js';
 import { measureScope } from './shared/measure.js';
 
 /** Most per-customer stats calls status spends for the per-customer view. */
@@ -41,9 +48,12 @@ export interface StatusResult {
   scope: { mode: string; customersInScope: number; listed: CustomerRef[] };
   /** Whether the per-service rows count only the scope (else they are tenant-wide). */
   countsInScope: boolean;
-  services: Array<CoverageRow & { licenseAvailable?: number }>;
+  /** Device counts per service, and the licenses of the pool not consumed. */
+  services: Array<CoverageRow & { licensesAvailable?: number }>;
   customers?: Array<{ id: string; name: string; services: CoverageRow[] }>;
   lastJob?: LastJob;
+  /** Auto-licensing per service, from the cache (or asked now with --refresh-autolicense). */
+  autolicense?: Array<{ service: string; mspDefault: boolean | null; paused: boolean | null; ageMs: number }>;
   note?: string;
   apiCalls: number;
 }
@@ -51,12 +61,13 @@ export interface StatusResult {
 const pct = (licensed: number, eligible: number) =>
   eligible === 0 ? 100 : Math.floor((Math.min(licensed, eligible) / eligible) * 100);
 
-const row = (service: string, licensed: number, eligible: number): CoverageRow => ({
+/** Devices holding the service (`used`) and devices lacking it (`non_subscribed_devices`). */
+const row = (service: string, c: { licensed: number; unlicensed: number }): CoverageRow => ({
   service,
-  licensed,
-  eligible,
-  missing: Math.max(0, eligible - licensed),
-  percent: pct(licensed, eligible),
+  licensed: c.licensed,
+  eligible: c.licensed + c.unlicensed,
+  missing: c.unlicensed,
+  percent: pct(c.licensed, c.licensed + c.unlicensed),
 });
 
 /** The newest job this profile sent, from the local history (free: no API call). */
@@ -84,9 +95,41 @@ function lastJob(dir: string, profile: string | undefined, gateway: string): Las
   return undefined;
 }
 
+/** Auto-licensing of `services`: the MSP default and the pause state, cached or asked now (1 + S calls). */
+async function autolicenseState(
+  ctx: Context,
+  session: Session,
+  services: string[],
+  refresh: boolean,
+): Promise<StatusResult['autolicense']> {
+  const al = await import('./autolicense-status.js');
+  if (refresh) {
+    await al.fetchMspDefault(ctx, session);
+    await al.fetchPauses(ctx, session, services);
+  }
+  const settings = al.readAutoLicenseCache(ctx, session);
+  const pauses = al.readPauseCache(ctx, session);
+  const mspId = (await loadCustomers(ctx, session)).data.find((c) => c.mspId)?.mspId;
+  const msp = mspId ? settings[mspId] : undefined;
+  const now = Date.now();
+  const out = services.flatMap((service) => {
+    const pause = pauses[service];
+    if (!msp && !pause) return [];
+    return [
+      {
+        service,
+        mspDefault: msp?.services ? msp.services.includes(service) : null,
+        paused: pause?.paused ?? null,
+        ageMs: now - Math.min(msp?.fetchedAt ?? now, pause?.fetchedAt ?? now),
+      },
+    ];
+  });
+  return out.length ? out : undefined;
+}
+
 export async function run(
   ctx: Context,
-  options: ScopeFlags & { services?: string[] },
+  options: ScopeFlags & { services?: string[]; refreshAutolicense?: boolean },
 ): Promise<StatusResult> {
   const references = scopeReferences(options);
   const session = ctx.session();
@@ -98,8 +141,11 @@ export async function run(
 
   // Tenant-wide first (one call per service): without --services, only the services some device
   // is eligible for are worth the per-customer calls.
-  const wideAll = await Promise.all(candidates.map((service) => fetchStats(session.client, service)));
-  const keep = wideAll.map((w) => explicit || w.eligible > 0);
+  const { statsFilter } = loadFacts(ctx, session);
+  const wideAll = await Promise.all(
+    candidates.map((service) => fetchStats(session.client, service, { filter: statsFilter })),
+  );
+  const keep = wideAll.map((w) => explicit || w.licensesUsed + w.unlicensedDevices > 0);
   const services = candidates.filter((_, i) => keep[i]);
   const mspWide = wideAll.filter((_, i) => keep[i]);
 
@@ -107,13 +153,13 @@ export async function run(
   const perCustomerCost = scope.inScope.length * services.length;
   const measure =
     perCustomerCost <= PER_CUSTOMER_BUDGET
-      ? await measureScope(session, services, scope, all, {
+      ? await measureScope(ctx, session, services, scope, all, {
           budget: PER_CUSTOMER_BUDGET,
           perCustomer: true,
           mspWide,
           signal: ctx.abort.signal,
         })
-      : await measureScope(session, services, scope, all, {
+      : await measureScope(ctx, session, services, scope, all, {
           budget: IN_SCOPE_BUDGET,
           mspWide,
           signal: ctx.abort.signal,
@@ -124,19 +170,23 @@ export async function run(
     );
   }
   if (!measure.inScope) {
-    notes.push('Counts are tenant-wide: the in-scope share would cost too many API calls.');
+    notes.push(
+      `Counts are tenant-wide: ${measure.reason ?? 'the in-scope share would cost too many API calls'}.`,
+    );
+  } else if (measure.reason) {
+    notes.push(`Counts are upper bounds: ${measure.reason}.`);
   }
 
   let rows = services.map((service, i) => {
     const counts = measure.inScope?.[i] ?? {
       service,
-      eligible: mspWide[i]!.eligible,
-      subscribed: mspWide[i]!.subscribed,
+      licensed: mspWide[i]!.licensesUsed,
+      unlicensed: mspWide[i]!.unlicensedDevices,
     };
-    const available = mspWide[i]?.licenseAvailable;
+    const available = mspWide[i]?.licensesAvailable;
     return {
-      ...row(service, counts.subscribed, counts.eligible),
-      ...(available === undefined ? {} : { licenseAvailable: available }),
+      ...row(service, counts),
+      ...(available === undefined ? {} : { licensesAvailable: available }),
     };
   });
   // Without --services, a service no device in scope is eligible for is noise.
@@ -149,10 +199,16 @@ export async function run(
         name: c.name,
         services: (measure.perCustomer?.get(c.id) ?? [])
           .filter((s) => shown.has(s.service))
-          .map((s) => row(s.service, s.subscribed, s.eligible)),
+          .map((s) => row(s.service, s)),
       }))
     : undefined;
   const last = lastJob(ctx.dir, session.profileName, session.baseUrl);
+  const autolicense = await autolicenseState(
+    ctx,
+    session,
+    rows.map((r) => r.service),
+    Boolean(options.refreshAutolicense),
+  );
   return {
     gateway: session.baseUrl,
     ...(session.profileName ? { profile: session.profileName } : {}),
@@ -161,6 +217,7 @@ export async function run(
     services: rows,
     ...(customers ? { customers } : {}),
     ...(last ? { lastJob: last } : {}),
+    ...(autolicense ? { autolicense } : {}),
     ...(notes.length ? { note: notes.join(' ') } : {}),
     apiCalls: session.client.metrics.calls,
   };
@@ -183,13 +240,13 @@ export function render(result: StatusResult, ctx: Context): void {
   ];
   const width = Math.max(7, ...labels.map((l) => l.length));
   const countWidth = Math.max(
-    17,
+    27,
     ...[...result.services, ...customers.flatMap((c) => c.services)].map(
       (r) => `${n(r.licensed)} / ${n(r.eligible)}`.length,
     ),
   );
   const line = (label: string, r: CoverageRow) =>
-    `${label.padEnd(width)}  ${`${n(r.licensed)} / ${n(r.eligible)}`.padStart(countWidth)}  ${paint(r.percent, `${useBar ? `${bar(r.percent)} ` : ''}${String(r.percent).padStart(3)}%`)}${r.missing ? `  (${n(r.missing)} unlicensed)` : ''}`;
+    `${label.padEnd(width)}  ${`${n(r.licensed)} / ${n(r.eligible)}`.padStart(countWidth)}  ${paint(r.percent, `${useBar ? `${bar(r.percent)} ` : ''}${String(r.percent).padStart(3)}%`)}${r.missing ? `  (${n(r.missing)} devices unlicensed)` : ''}`;
 
   // One customer in scope: the summary is that customer's table; it is not repeated below.
   const only = customers.length === 1 && result.scope.customersInScope === 1 ? customers[0] : undefined;
@@ -204,8 +261,10 @@ export function render(result: StatusResult, ctx: Context): void {
   if (result.services.length === 0) {
     io.out('No device in scope is eligible for any of these services.');
   } else {
-    io.out(`${'SERVICE'.padEnd(width)}  ${'LICENSED / ELIGIBLE'.padStart(countWidth)}`);
-    for (const r of result.services) io.out(line(r.service, r));
+    const free = (r: { licensesAvailable?: number }) =>
+      r.licensesAvailable === undefined ? '' : `  ${n(r.licensesAvailable)} licenses free`;
+    io.out(`${'SERVICE'.padEnd(width)}  ${'DEVICES LICENSED / ELIGIBLE'.padStart(countWidth)}`);
+    for (const r of result.services) io.out(`${line(r.service, r)}${free(r)}`);
   }
   // Per customer: the incomplete ones first (what needs attention), the complete ones counted.
   const withDevices = customers.filter((c) => c.services.some((s) => s.eligible > 0));
@@ -218,6 +277,12 @@ export function render(result: StatusResult, ctx: Context): void {
   if (result.customers && !only) {
     io.out(
       `\n${n(complete)} of ${n(withDevices.length)} customers with eligible devices fully licensed${incomplete.length ? `; ${n(incomplete.length)} not (above)` : ''}.`,
+    );
+  }
+  for (const a of result.autolicense ?? []) {
+    const ago = a.ageMs < 60_000 ? 'just now' : `${Math.round(a.ageMs / 60_000)} min ago`;
+    io.out(
+      `auto-licensing ${a.service}: MSP default ${a.mspDefault === null ? 'unknown' : a.mspDefault ? 'on' : 'off'}, ${a.paused === null ? 'pause state unknown' : a.paused ? 'PAUSED (fewer licenses than devices)' : 'running'} (as of ${ago})`,
     );
   }
   if (result.lastJob) {

@@ -363,7 +363,7 @@ export const COMPLETION_SPEC: CommandSpec = {
             "--services"
           ],
           "value": "required",
-          "description": "services to license (required; comma list; repeatable)"
+          "description": "services to assign (comma list; repeatable)"
         },
         {
           "names": [
@@ -450,6 +450,13 @@ export const COMPLETION_SPEC: CommandSpec = {
           ],
           "value": "required",
           "description": "customer ids per request, 1 to 10000 (halved on 413/417)"
+        },
+        {
+          "names": [
+            "--resume"
+          ],
+          "value": "optional",
+          "description": "send only what an earlier run did not get accepted (from the history)"
         },
         {
           "names": [
@@ -473,7 +480,7 @@ export const COMPLETION_SPEC: CommandSpec = {
             "--services"
           ],
           "value": "required",
-          "description": "services to remove (required; comma list; repeatable)"
+          "description": "services to remove (comma list; repeatable)"
         },
         {
           "names": [
@@ -560,6 +567,13 @@ export const COMPLETION_SPEC: CommandSpec = {
           ],
           "value": "required",
           "description": "customer ids per request, 1 to 10000 (halved on 413/417)"
+        },
+        {
+          "names": [
+            "--resume"
+          ],
+          "value": "optional",
+          "description": "send only what an earlier run did not get accepted (from the history)"
         },
         {
           "names": [
@@ -622,6 +636,13 @@ export const COMPLETION_SPEC: CommandSpec = {
         },
         {
           "names": [
+            "--refresh-autolicense"
+          ],
+          "value": "none",
+          "description": "ask Central for the auto-licensing state (MSP default, paused) instead of the cache"
+        },
+        {
+          "names": [
             "-h",
             "--help"
           ],
@@ -681,6 +702,345 @@ export const COMPLETION_SPEC: CommandSpec = {
           "variadic": false
         }
       ],
+      "commands": []
+    },
+    {
+      "name": "autolicense",
+      "description": "tenant auto-licensing: status, enable, disable (new devices licensed by Central)",
+      "options": [
+        {
+          "names": [
+            "-h",
+            "--help"
+          ],
+          "value": "none",
+          "description": "show help"
+        }
+      ],
+      "args": [],
+      "commands": [
+        {
+          "name": "status",
+          "description": "per service: the MSP default (what new tenants inherit), each tenant on or off, paused or not",
+          "options": [
+            {
+              "names": [
+                "-s",
+                "--services"
+              ],
+              "value": "required",
+              "description": "services to report (default: every service with eligible devices)"
+            },
+            {
+              "names": [
+                "--include"
+              ],
+              "value": "required",
+              "description": "only these customers (ids or exact names, comma list; repeatable)"
+            },
+            {
+              "names": [
+                "--exclude"
+              ],
+              "value": "required",
+              "description": "every customer but these (ids or exact names, comma list; repeatable)"
+            },
+            {
+              "names": [
+                "--include-file"
+              ],
+              "value": "required",
+              "description": "read customers to include from FILE ('-' = stdin), one per line, # comments"
+            },
+            {
+              "names": [
+                "--exclude-file"
+              ],
+              "value": "required",
+              "description": "read customers to exclude from FILE ('-' = stdin), one per line, # comments"
+            },
+            {
+              "names": [
+                "--all-customers"
+              ],
+              "value": "none",
+              "description": "every customer of the MSP (required when neither --include nor --exclude)"
+            },
+            {
+              "names": [
+                "--refresh"
+              ],
+              "value": "none",
+              "description": "ask Central again instead of using answers cached less than 6 h ago"
+            },
+            {
+              "names": [
+                "-y",
+                "--yes"
+              ],
+              "value": "none",
+              "description": "spend the calls even when they would take most of the day budget"
+            },
+            {
+              "names": [
+                "-h",
+                "--help"
+              ],
+              "value": "none",
+              "description": "show help"
+            }
+          ],
+          "args": [],
+          "commands": []
+        },
+        {
+          "name": "enable",
+          "description": "turn auto-licensing on for services and customers (assigns them now, and to new devices later)",
+          "options": [
+            {
+              "names": [
+                "-s",
+                "--services"
+              ],
+              "value": "required",
+              "description": "services (comma list; repeatable)"
+            },
+            {
+              "names": [
+                "--include"
+              ],
+              "value": "required",
+              "description": "only these customers (ids or exact names, comma list; repeatable)"
+            },
+            {
+              "names": [
+                "--exclude"
+              ],
+              "value": "required",
+              "description": "every customer but these (ids or exact names, comma list; repeatable)"
+            },
+            {
+              "names": [
+                "--include-file"
+              ],
+              "value": "required",
+              "description": "read customers to include from FILE ('-' = stdin), one per line, # comments"
+            },
+            {
+              "names": [
+                "--exclude-file"
+              ],
+              "value": "required",
+              "description": "read customers to exclude from FILE ('-' = stdin), one per line, # comments"
+            },
+            {
+              "names": [
+                "--all-customers"
+              ],
+              "value": "none",
+              "description": "every customer of the MSP (required when neither --include nor --exclude)"
+            },
+            {
+              "names": [
+                "--dry-run"
+              ],
+              "value": "none",
+              "description": "resolve and validate, print the plan, send nothing"
+            },
+            {
+              "names": [
+                "-y",
+                "--yes"
+              ],
+              "value": "none",
+              "description": "do not ask for confirmation"
+            },
+            {
+              "names": [
+                "-w",
+                "--wait"
+              ],
+              "value": "none",
+              "description": "wait until every eligible device in scope is licensed"
+            },
+            {
+              "names": [
+                "--timeout"
+              ],
+              "value": "required",
+              "description": "with --wait: give up after this long (e.g. 30m, 2h)"
+            },
+            {
+              "names": [
+                "--interval"
+              ],
+              "value": "required",
+              "description": "with --wait: time between progress polls (min 1s)"
+            },
+            {
+              "names": [
+                "--stall-after"
+              ],
+              "value": "required",
+              "description": "with --wait: give up (exit 7) after this long without progress"
+            },
+            {
+              "names": [
+                "--chunk-size"
+              ],
+              "value": "required",
+              "description": "customer ids per request (halved on 413/417)"
+            },
+            {
+              "names": [
+                "--resume"
+              ],
+              "value": "optional",
+              "description": "send only what an earlier run did not get accepted (from the history)"
+            },
+            {
+              "names": [
+                "-h",
+                "--help"
+              ],
+              "value": "none",
+              "description": "show help"
+            }
+          ],
+          "args": [],
+          "commands": []
+        },
+        {
+          "name": "disable",
+          "description": "turn auto-licensing off for services and customers (current licenses stay)",
+          "options": [
+            {
+              "names": [
+                "-s",
+                "--services"
+              ],
+              "value": "required",
+              "description": "services (comma list; repeatable)"
+            },
+            {
+              "names": [
+                "--include"
+              ],
+              "value": "required",
+              "description": "only these customers (ids or exact names, comma list; repeatable)"
+            },
+            {
+              "names": [
+                "--exclude"
+              ],
+              "value": "required",
+              "description": "every customer but these (ids or exact names, comma list; repeatable)"
+            },
+            {
+              "names": [
+                "--include-file"
+              ],
+              "value": "required",
+              "description": "read customers to include from FILE ('-' = stdin), one per line, # comments"
+            },
+            {
+              "names": [
+                "--exclude-file"
+              ],
+              "value": "required",
+              "description": "read customers to exclude from FILE ('-' = stdin), one per line, # comments"
+            },
+            {
+              "names": [
+                "--all-customers"
+              ],
+              "value": "none",
+              "description": "every customer of the MSP (required when neither --include nor --exclude)"
+            },
+            {
+              "names": [
+                "--dry-run"
+              ],
+              "value": "none",
+              "description": "resolve and validate, print the plan, send nothing"
+            },
+            {
+              "names": [
+                "-y",
+                "--yes"
+              ],
+              "value": "none",
+              "description": "do not ask for confirmation"
+            },
+            {
+              "names": [
+                "--chunk-size"
+              ],
+              "value": "required",
+              "description": "customer ids per request (halved on 413/417)"
+            },
+            {
+              "names": [
+                "--resume"
+              ],
+              "value": "optional",
+              "description": "send only what an earlier run did not get accepted (from the history)"
+            },
+            {
+              "names": [
+                "-h",
+                "--help"
+              ],
+              "value": "none",
+              "description": "show help"
+            }
+          ],
+          "args": [],
+          "commands": []
+        },
+        {
+          "name": "help",
+          "description": "display help for command",
+          "options": [],
+          "args": [
+            {
+              "name": "command",
+              "variadic": false
+            }
+          ],
+          "commands": []
+        }
+      ]
+    },
+    {
+      "name": "doctor",
+      "description": "check, on a live tenant, every API behaviour the tool relies on (read-only calls)",
+      "options": [
+        {
+          "names": [
+            "-y",
+            "--yes"
+          ],
+          "value": "none",
+          "description": "do not ask before making the calls"
+        },
+        {
+          "names": [
+            "--record"
+          ],
+          "value": "required",
+          "description": "also write the raw answers, with every id, name, serial, MAC and token replaced"
+        },
+        {
+          "names": [
+            "-h",
+            "--help"
+          ],
+          "value": "none",
+          "description": "show help"
+        }
+      ],
+      "args": [],
       "commands": []
     },
     {
@@ -770,6 +1130,20 @@ export const COMPLETION_SPEC: CommandSpec = {
           ],
           "value": "none",
           "description": "also serve the documented v2 services path"
+        },
+        {
+          "names": [
+            "--variant"
+          ],
+          "value": "required",
+          "description": "how to answer where Central is not known: tenant-stats=scoped|ignored, stats-filter=service|license_type, msp-in-wide=yes|no, services-v2=ok|404|401|403|405|500, job-conflict=N (comma list; repeatable)"
+        },
+        {
+          "names": [
+            "--replay"
+          ],
+          "value": "required",
+          "description": "serve the answers recorded by `doctor --record` instead of a simulated estate"
         },
         {
           "names": [

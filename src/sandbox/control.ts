@@ -25,6 +25,39 @@ export function handleControl(ctx: Ctx): Reply {
     case 'POST /__sandbox/revoke-refresh':
       world.auth.revokeRefresh();
       return json(200, { revoked: true });
+    case 'POST /__sandbox/customers': {
+      // A tenant created now: it inherits the MSP's auto-licensing setting.
+      const body = (ctx.body.ok ? ctx.body.value : undefined) as
+        | { name?: unknown; group?: unknown }
+        | undefined;
+      if (typeof body?.name !== 'string' || body.name === '')
+        return json(400, { message: 'name is required' });
+      const customer = world.estate.newCustomer(
+        body.name,
+        typeof body.group === 'string' ? body.group : undefined,
+      );
+      world.autolicense.inherit(customer.customer_id);
+      return json(200, customer);
+    }
+    case 'POST /__sandbox/devices': {
+      // Devices that appear now in a customer's inventory (auto-licensed if it has that on).
+      const body = (ctx.body.ok ? ctx.body.value : undefined) as
+        | { customer_id?: unknown; count?: unknown; device_type?: unknown }
+        | undefined;
+      const id = body?.customer_id;
+      if (typeof id !== 'string' || !world.estate.devicesByCustomer.has(id)) {
+        return json(400, { message: 'customer_id must name a customer (or the MSP)' });
+      }
+      const count = typeof body?.count === 'number' && body.count > 0 ? Math.min(body.count, 10_000) : 1;
+      const type =
+        body?.device_type === 'SWITCH' || body?.device_type === 'CONTROLLER' ? body.device_type : 'IAP';
+      const devices = Array.from({ length: count }, () => {
+        const device = world.estate.newDevice(id, type);
+        world.autolicense.deviceAdded(device);
+        return { serial: device.serial, services: device.services };
+      });
+      return json(200, { devices });
+    }
     case 'POST /__sandbox/tokens': {
       const { access_token, refresh_token, expires_in } = world.auth.mint();
       return json(200, { access_token, refresh_token, expires_in });
@@ -56,6 +89,12 @@ function state(ctx: Ctx, perCustomer: boolean): unknown {
     mspDevices: estate.mspDevices.length,
     mspId: estate.mspId,
     services,
+    autolicense: {
+      mspDefault: [...ctx.world.autolicense.mspDefault].sort(),
+      customers: Object.fromEntries(
+        estate.customers.map((c) => [c.customer_id, ctx.world.autolicense.servicesOf(c.customer_id)]),
+      ),
+    },
     jobs: jobs.list(),
   };
   if (perCustomer) {

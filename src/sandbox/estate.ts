@@ -44,14 +44,17 @@ export interface Pool {
   used: number;
 }
 
+/**
+ * The answer of `subscriptions/stats`, exactly the fields public clients read (Central Automation
+ * Studio's licensing page; see docs/central-contract.md): `total`/`available`/`used` count
+ * **licenses** of the pool, `non_subscribed_devices` counts devices without one.
+ */
 export interface ServiceStats {
-  service: string;
   total: number;
-  subscribed_devices: number;
+  available: number;
+  used: number;
   non_subscribed_devices: number;
   expiring: number;
-  license_quantity: number;
-  license_available: number;
 }
 
 export interface EstateOptions {
@@ -95,6 +98,49 @@ export class Estate {
       this.tenantTotals.set(s, { eligible: 0, licensed: 0 });
       this.allTotals.set(s, { eligible: 0, licensed: 0 });
     }
+  }
+
+  private appeared = 0;
+
+  /** A device that appears now (a sandbox control): a new serial and MAC, no license. */
+  newDevice(customerId: string, deviceType: DeviceType = 'IAP'): Device {
+    const n = ++this.appeared;
+    const customer = this.customerById.get(customerId);
+    const model = deviceType === 'IAP' ? 'AP-515' : deviceType === 'SWITCH' ? '6300M' : '7210';
+    const device: Device = {
+      serial: `NEW${String(n).padStart(7, '0')}`,
+      macaddr: `20:4d:00:${HEX[(n >> 16) & 255]}:${HEX[(n >> 8) & 255]}:${HEX[n & 255]}`,
+      device_type: deviceType,
+      model,
+      customer_id: customerId,
+      customer_name: customer?.customer_name ?? MSP_CUSTOMER_NAME,
+      services: EMPTY,
+      tier_type: '',
+    };
+    this.addDevice(device);
+    return device;
+  }
+
+  /** A tenant created now. */
+  newCustomer(name: string, group = 'default'): Customer {
+    let id = '';
+    do {
+      id = Array.from({ length: 32 }, () => '0123456789abcdef'[Math.floor(Math.random() * 16)]).join('');
+    } while (this.devicesByCustomer.has(id));
+    const now = Math.floor(Date.now() / 1000);
+    const customer: Customer = {
+      customer_id: id,
+      customer_name: name,
+      msp_id: this.mspId,
+      account_type: 'CUSTOMER',
+      provision_status: 'PROVISIONED',
+      created_at: now,
+      updated_at: now,
+      description: `Managed network for ${name}`,
+      group: { name: group, id: 1000 },
+    };
+    this.addCustomer(customer);
+    return customer;
   }
 
   get tenantDeviceCount(): number {
@@ -165,18 +211,28 @@ export class Estate {
     return this.perCustomer.get(customerId);
   }
 
-  stats(service: string, customerId?: string): ServiceStats {
-    const c = this.counter(service, customerId);
-    const pool = this.pools.get(service) ?? { quantity: 0, used: 0 };
-    return {
-      service,
-      total: c.eligible,
-      subscribed_devices: c.licensed,
-      non_subscribed_devices: Math.max(0, c.eligible - c.licensed),
-      expiring: 0,
-      license_quantity: pool.quantity,
-      license_available: Math.max(0, pool.quantity - pool.used),
-    };
+  /**
+   * Stats for one service (all services without one), over one customer's devices, or MSP-wide
+   * without an id: tenants' devices, plus the MSP's own when `includeMsp` (a variant). `used` is
+   * the licenses consumed: by that customer's devices, or MSP-wide by every device.
+   */
+  stats(service: string | undefined, customerId: string | undefined, includeMsp: boolean): ServiceStats {
+    const names = service === undefined ? [...this.pools.keys()] : [service];
+    const out: ServiceStats = { total: 0, available: 0, used: 0, non_subscribed_devices: 0, expiring: 0 };
+    for (const name of names) {
+      const pool = this.pools.get(name) ?? { quantity: 0, used: 0 };
+      const c =
+        customerId !== undefined
+          ? this.counter(name, customerId)
+          : includeMsp
+            ? this.totalCounter(name)
+            : this.counter(name);
+      out.total += pool.quantity;
+      out.available += Math.max(0, pool.quantity - pool.used);
+      out.used += customerId !== undefined ? c.licensed : pool.used;
+      out.non_subscribed_devices += Math.max(0, c.eligible - c.licensed);
+    }
+    return out;
   }
 
   private bump(customerId: string, service: string, field: keyof Counter, by: number): void {

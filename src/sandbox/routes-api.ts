@@ -13,9 +13,21 @@ const routes: Array<[string, RegExp, Handler]> = [
   ['GET', /^\/msp_api\/v1\/customers$/, customers],
   ['GET', /^\/msp_api\/v1\/customers\/([^/]+)\/devices$/, customerDevices],
   ['GET', /^\/msp_api\/v1\/devices$/, mspDevices],
+  ['GET', /^\/platform\/device_inventory\/v1\/devices$/, inventoryDevices],
   ['GET', /^\/platform\/licensing\/v1\/subscriptions\/stats$/, stats],
+  ['GET', /^\/platform\/licensing\/v1\/msp\/customer\/settings\/autolicense$/, autolicenseGet],
+  [
+    'POST',
+    /^\/platform\/licensing\/v1\/msp\/customer\/settings\/autolicense$/,
+    (c) => autolicenseSettings(c, true),
+  ],
+  [
+    'DELETE',
+    /^\/platform\/licensing\/v1\/msp\/customer\/settings\/autolicense$/,
+    (c) => autolicenseSettings(c, false),
+  ],
+  ['GET', /^\/platform\/licensing\/v1\/autolicensing\/services\/([^/]+)\/status$/, autolicenseStatus],
   ['GET', /^\/platform\/licensing\/v1\/subscriptions$/, subscriptions],
-  ['GET', /^\/platform\/licensing\/v1\/autolicensing\/services\/([^/]+)\/status$/, autolicensing],
   ['POST', /^\/platform\/licensing\/v1\/msp\/subscriptions\/devices\/all$/, (c) => licenseJob(c, 'assign')],
   [
     'DELETE',
@@ -51,7 +63,15 @@ function page(ctx: Ctx, defaultLimit = 10): { offset: number; limit: number } | 
 
 function servicesConfig(ctx: Ctx, version: 'v1' | 'v2'): Reply {
   const { settings, estate } = ctx.world;
-  if (version === 'v2' && !settings.servicesV2) return centralError(404, 'Not found');
+  if (version === 'v2') {
+    // What the documented v2 path answers on a real gateway is not known: each answer a variant.
+    const v2 = settings.variants.servicesV2;
+    if (v2 === 404) return centralError(404, 'Not found');
+    if (v2 === 401) return json(401, { error: 'invalid_token', error_description: 'Invalid access token' });
+    if (v2 === 403) return json(403, { message: 'Forbidden' });
+    if (v2 === 405) return json(405, { message: 'Method not allowed' });
+    if (v2 === 500) return json(500, { message: 'An unexpected error occurred' });
+  }
   const category = ctx.query.get('service_category')?.toLowerCase();
   const deviceType = ctx.query.get('device_type')?.toLowerCase();
   const out: Record<string, unknown> = {};
@@ -88,6 +108,21 @@ function deviceTypeFilter(ctx: Ctx): Device['device_type'] | undefined | null {
   return DEVICE_TYPES[raw.toLowerCase()] ?? null;
 }
 
+/**
+ * A device as the /msp_api device lists show it. No public client reads a license field there
+ * (the license a device holds is in the device inventory's `services`), so none is served.
+ */
+function listed(d: Device) {
+  return {
+    serial: d.serial,
+    macaddr: d.macaddr,
+    device_type: d.device_type,
+    model: d.model,
+    customer_id: d.customer_id,
+    customer_name: d.customer_name,
+  };
+}
+
 function customerDevices(ctx: Ctx, [id]: string[]): Reply {
   const list = ctx.world.estate.devicesByCustomer.get(id as string);
   if (!list) return centralError(404, `Customer not found: ${id}`, 'msp');
@@ -98,7 +133,10 @@ function customerDevices(ctx: Ctx, [id]: string[]): Reply {
   const devices = type ? list.filter((d) => d.device_type === type) : list;
   return json(200, {
     status: 'success',
-    deviceList: { devices: devices.slice(p.offset, p.offset + p.limit), total_devices: devices.length },
+    deviceList: {
+      devices: devices.slice(p.offset, p.offset + p.limit).map(listed),
+      total_devices: devices.length,
+    },
   });
 }
 
@@ -123,7 +161,30 @@ function mspDevices(ctx: Ctx): Reply {
         (allocation === '0' || (allocation === '1') === estate.isTenant(d.customer_id)),
     );
   }
-  return json(200, { devices: list.slice(p.offset, p.offset + p.limit), total: list.length });
+  return json(200, {
+    status: 'success',
+    deviceList: { devices: list.slice(p.offset, p.offset + p.limit).map(listed), total_devices: list.length },
+  });
+}
+
+/**
+ * The device inventory with each device's licenses: `services` (a list of service names, as
+ * Central Automation Studio reads it to un-license a device), `tier_type`, `subscription_key`.
+ */
+function inventoryDevices(ctx: Ctx): Reply {
+  const { estate } = ctx.world;
+  const p = page(ctx, 50);
+  if ('status' in p) return p;
+  const devices = estate.devices.slice(p.offset, p.offset + p.limit).map((d) => ({
+    serial: d.serial,
+    macaddr: d.macaddr,
+    device_type: d.device_type,
+    model: d.model,
+    services: d.services,
+    tier_type: d.tier_type,
+    ...(d.services.length ? { subscription_key: `SBX${d.serial.slice(-6)}` } : {}),
+  }));
+  return json(200, { total: estate.devices.length, devices });
 }
 
 /** The TenantID header: `undefined` for all tenants, `null` for an unknown customer. */
@@ -133,13 +194,24 @@ function tenant(ctx: Ctx): string | undefined | null {
   return ctx.world.estate.devicesByCustomer.has(id) ? id : null;
 }
 
+/**
+ * Counts of licenses and unlicensed devices. Which parameter filters by service, whether TenantID
+ * scopes the answer and whether the MSP's own devices count MSP-wide are variants; a parameter
+ * that does not filter is ignored, and without a filter (or `license_type=all`, as Automation
+ * Studio asks) the answer sums every service.
+ */
 function stats(ctx: Ctx): Reply {
-  const service = ctx.query.get('service');
-  if (!service) return centralError(400, 'Missing required field: service');
-  if (!isService(service)) return centralError(400, `Invalid service name: ${service}`);
-  const t = tenant(ctx);
+  const { variants } = ctx.world.settings;
+  const param = variants.statsFilter;
+  const raw = ctx.query.get(param) ?? undefined;
+  const service = raw === undefined || raw === '' || raw.toLowerCase() === 'all' ? undefined : raw;
+  if (service !== undefined && !isService(service)) {
+    return centralError(400, `Invalid ${param}: ${service}`);
+  }
+  let t = tenant(ctx);
   if (t === null) return centralError(404, `Customer not found: ${header(ctx.req, 'tenantid')}`);
-  return json(200, ctx.world.estate.stats(service, t));
+  if (variants.tenantStats === 'ignored') t = undefined;
+  return json(200, ctx.world.estate.stats(service, t, variants.mspInWide));
 }
 
 function subscriptions(ctx: Ctx): Reply {
@@ -165,29 +237,21 @@ function subscriptions(ctx: Ctx): Reply {
   return json(200, { total: all.length, subscriptions: all.slice(p.offset, p.offset + p.limit) });
 }
 
-function autolicensing(ctx: Ctx, [service]: string[]): Reply {
-  const s = service as string;
-  if (!isService(s)) return centralError(400, `Invalid service name: ${s}`);
-  const { estate } = ctx.world;
-  const c = estate.counter(s);
-  const unlicensed = Math.max(0, c.eligible - c.licensed);
-  const available = estate.available(s);
-  return json(200, {
-    service: s,
-    licenses_available: available,
-    devices_unlicensed: unlicensed,
-    sufficient: available >= unlicensed,
-  });
-}
-
 function stringList(v: unknown): string[] | null {
   if (v === undefined || v === null) return [];
   if (!Array.isArray(v) || v.some((x) => typeof x !== 'string')) return null;
   return v as string[];
 }
 
-function licenseJob(ctx: Ctx, verb: 'assign' | 'unassign'): Reply {
-  const { estate, jobs, settings } = ctx.world;
+interface JobBody {
+  services: string[];
+  include: string[];
+  exclude: string[];
+}
+
+/** The body both the license job and the auto-licensing settings take, validated as Central does. */
+function jobBody(ctx: Ctx): JobBody | Reply {
+  const { estate, settings } = ctx.world;
   if (!ctx.body.ok) return centralError(400, 'Invalid JSON body');
   const body = (ctx.body.value && typeof ctx.body.value === 'object' ? ctx.body.value : {}) as Record<
     string,
@@ -209,7 +273,20 @@ function licenseJob(ctx: Ctx, verb: 'assign' | 'unassign'): Reply {
   }
   const bad = [...include, ...exclude].find((id) => !estate.devicesByCustomer.has(id));
   if (bad !== undefined) return centralError(400, `Invalid customer id: ${bad}`);
+  return { services, include, exclude };
+}
 
+function licenseJob(ctx: Ctx, verb: 'assign' | 'unassign'): Reply {
+  const { estate, jobs, settings } = ctx.world;
+  if (settings.conflictsServed < settings.variants.jobConflict) {
+    // 409 is a documented answer of the job ("request unsuccessful"); that it means another
+    // license job is still running is our reading (inferred).
+    settings.conflictsServed++;
+    return centralError(409, 'Another license operation is in progress, try again later');
+  }
+  const body = jobBody(ctx);
+  if ('status' in body) return body;
+  const { services, include, exclude } = body;
   // Assignment never touches the MSP's own devices; un-assignment's default scope includes them.
   const universe = estate.customers.map((c) => c.customer_id);
   if (verb === 'unassign') universe.push(estate.mspId);
@@ -223,4 +300,54 @@ function licenseJob(ctx: Ctx, verb: 'assign' | 'unassign'): Reply {
   }
   jobs.start(verb, services, scope);
   return json(200, { response: 'success' });
+}
+
+/** POST enables (and assigns now), DELETE disables; the documented 200 bodies are texts. */
+function autolicenseSettings(ctx: Ctx, enable: boolean): Reply {
+  const body = jobBody(ctx);
+  if ('status' in body) return body;
+  const { autolicense } = ctx.world;
+  if (enable) autolicense.enable(body.services, body.include, body.exclude);
+  else autolicense.disable(body.services, body.include, body.exclude);
+  return json(200, {
+    message: enable
+      ? 'Successfully assigned licenses and enabled auto licensing for given services.'
+      : 'Successfully disabled auto licensing for given services.',
+  });
+}
+
+/**
+ * The services auto-enabled for one customer (the MSP's own id: what new tenants inherit). No
+ * public client parses this answer: its shape is a variant.
+ */
+function autolicenseGet(ctx: Ctx): Reply {
+  const { estate, autolicense, settings } = ctx.world;
+  const id = ctx.query.get('customer_id');
+  if (!id) return centralError(400, 'Missing required field: customer_id');
+  if (!estate.devicesByCustomer.has(id)) return centralError(404, `Customer not found: ${id}`);
+  const services = autolicense.servicesOf(id);
+  switch (settings.variants.autolicenseShape) {
+    case 'list':
+      return json(200, services);
+    case 'data':
+      return json(200, { data: { services } });
+    default:
+      return json(200, { services });
+  }
+}
+
+/** "True if license tokens are more than device count": a boolean whose wrapping is a variant. */
+function autolicenseStatus(ctx: Ctx, [service]: string[]): Reply {
+  const s = service as string;
+  if (!isService(s)) return centralError(400, `Invalid service name: ${s}`);
+  const { autolicense, settings } = ctx.world;
+  const ok = autolicense.sufficient(s);
+  switch (settings.variants.licenseStatusShape) {
+    case 'keyed':
+      return json(200, { [s]: ok });
+    case 'bare':
+      return json(200, ok);
+    default:
+      return json(200, { status: ok });
+  }
 }

@@ -4,7 +4,8 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AuthStore } from './auth.js';
-import type { Ctx, World } from './context.js';
+import { AutoLicensing } from './autolicense.js';
+import type { Ctx, ReplayFile, World } from './context.js';
 import { handleControl } from './control.js';
 import { type Estate, generateEstate } from './estate.js';
 import { type FaultSpec, Faults } from './faults.js';
@@ -14,12 +15,15 @@ import { type LogEntry, RequestLog } from './log.js';
 import { RateLimiter } from './rate-limit.js';
 import { handleApi } from './routes-api.js';
 import { handleOAuth, isOAuthPath } from './routes-oauth.js';
+import { DEFAULT_VARIANTS, type Variants } from './variants.js';
 
+export type { ReplayFile } from './context.js';
 export type { Customer, Device, Estate } from './estate.js';
 export type { FaultSpec } from './faults.js';
 export type { JobInfo } from './jobs.js';
 export type { LogEntry } from './log.js';
 export { eligible } from './services.js';
+export type { Variants } from './variants.js';
 
 export interface SandboxOptions {
   host?: string;
@@ -37,8 +41,13 @@ export interface SandboxOptions {
   rateLimit?: { perSecond?: number; perDay?: number; enforce?: boolean };
   maxPageSize?: number;
   maxIdsPerRequest?: number;
+  /** Shorthand for `variants.servicesV2: 'ok'` (the documented v2 services path answers). */
   servicesV2?: boolean;
   servicesWrapped?: boolean;
+  /** The switches for what Central is not known to do one way or the other. */
+  variants?: Partial<Variants>;
+  /** Serve these recorded answers (from `doctor --record`) for the API; OAuth stays simulated. */
+  replay?: ReplayFile;
   faults?: FaultSpec;
   /** Default true. With `quiet: false`, one line per API call goes to stderr. */
   quiet?: boolean;
@@ -77,19 +86,27 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     customerId: estate.mspId,
     tokenTtlSeconds,
   });
+  const jobs = new JobEngine(estate, options.jobSpeed ?? 500);
   const world: World = {
     estate,
     auth,
-    jobs: new JobEngine(estate, options.jobSpeed ?? 500),
+    jobs,
+    autolicense: new AutoLicensing(estate, jobs),
     limiter: new RateLimiter(options.rateLimit),
     faults: new Faults(options.faults),
     log: new RequestLog(),
     settings: {
       maxPageSize: options.maxPageSize ?? 100,
       maxIdsPerRequest: options.maxIdsPerRequest ?? 500,
-      servicesV2: options.servicesV2 ?? false,
       servicesWrapped: options.servicesWrapped ?? false,
+      variants: {
+        ...DEFAULT_VARIANTS,
+        ...(options.servicesV2 ? { servicesV2: 'ok' as const } : {}),
+        ...options.variants,
+      },
+      conflictsServed: 0,
     },
+    ...(options.replay ? { replay: options.replay } : {}),
   };
   const quiet = options.quiet ?? true;
   const pair = auth.mint();
@@ -204,5 +221,29 @@ function route(ctx: Ctx): Reply {
   const authz = header(ctx.req, 'authorization') ?? '';
   const m = /^Bearer\s+(\S+)$/i.exec(authz.trim());
   if (!m || !ctx.world.auth.isValidAccess(m[1] as string)) return invalidToken();
-  return handleApi(ctx);
+  return ctx.world.replay ? replayed(ctx, ctx.world.replay) : handleApi(ctx);
+}
+
+/**
+ * A recorded answer for this request: the same method, path, TenantID and query; else the same
+ * method and path (the first recorded); else a 404 in Central's shape.
+ */
+function replayed(ctx: Ctx, replay: ReplayFile): Reply {
+  const tenant = header(ctx.req, 'tenantid');
+  const query = JSON.stringify(Object.fromEntries([...ctx.query.entries()].sort()));
+  const samePath = replay.exchanges.filter((e) => e.method === ctx.method && e.path === ctx.path);
+  const exact =
+    samePath.find(
+      (e) =>
+        (e.tenant ?? undefined) === tenant &&
+        JSON.stringify(Object.fromEntries(Object.entries(e.query).sort())) === query,
+    ) ?? samePath.find((e) => (e.tenant ?? undefined) === tenant);
+  const hit = exact ?? samePath[0];
+  if (!hit)
+    return json(404, {
+      description: 'Not found (not in the recording)',
+      error_code: '0404',
+      service_name: 'replay',
+    });
+  return json(hit.status, hit.body);
 }

@@ -206,10 +206,13 @@ describe('bug 6: --json keeps its contract on usage errors', () => {
     const { dir } = scratch();
     const human = await runCli(dir, ['assign', '--all-customers']);
     expect(human.code).toBe(2);
-    expect(human.stderr).toMatch(/assign needs --services/);
+    expect(human.stderr).toMatch(/^Error: --services is required\./);
     expect(human.stderr).toMatch(/--services foundation_ap/);
     const json = await runCli(dir, ['--json', 'unassign', '--all-customers', '--yes']);
-    expect(jsonError(json)).toMatchObject({ code: 'usage', message: expect.stringMatching(/--services/) });
+    expect(jsonError(json)).toMatchObject({
+      code: 'missing_services',
+      message: expect.stringMatching(/--services/),
+    });
   });
 });
 

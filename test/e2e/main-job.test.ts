@@ -276,7 +276,7 @@ describe('--dry-run', () => {
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toMatch(/foundation_ap\s+\d+\s+0\s+\d+\s+3\n/);
     expect(result.stderr).toMatch(
-      /warning: foundation_ap: \d+ devices need a license but only 3 are available/,
+      /warning: foundation_ap: \d+ devices need a license but only 3 licenses are available/,
     );
     expect(await mutatingCalls(w.sandbox)).toEqual([]);
   });

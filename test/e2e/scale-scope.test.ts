@@ -161,7 +161,8 @@ describe('--dry-run: the plan', () => {
           eligible,
           licensed: 0,
           toChange: eligible,
-          licenseAvailable: 4,
+          exact: true,
+          licensesAvailable: 4,
           shortfall: eligible - 4,
         },
       ],
@@ -170,7 +171,7 @@ describe('--dry-run: the plan', () => {
     expect(plan.warnings).toEqual([
       expect.stringMatching(
         new RegExp(
-          `foundation_ap: ${eligible} devices need a license but only 4 are available; ${eligible - 4} will stay unlicensed`,
+          `foundation_ap: ${eligible} devices need a license but only 4 licenses are available; ${eligible - 4} devices will stay unlicensed`,
         ),
       ),
     ]);
@@ -180,7 +181,7 @@ describe('--dry-run: the plan', () => {
     expect(human.stdout).toMatch(/scope +3 customers: /);
     expect(human.stdout).toMatch(new RegExp(`foundation_ap +${eligible} +0 +${eligible} +4`));
     expect(human.stderr).toMatch(
-      /warning: foundation_ap: \d+ devices need a license but only 4 are available/,
+      /warning: foundation_ap: \d+ devices need a license but only 4 licenses are available/,
     );
     expect(human.stderr).toMatch(/Dry run: nothing was sent/);
 

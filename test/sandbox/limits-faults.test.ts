@@ -128,7 +128,7 @@ describe('sandbox request log', () => {
     await get(sb, `${CUSTOMERS}?limit=5`);
     await get(sb, `/msp_api/v1/customers/${a}/devices`);
     await get(sb, `/msp_api/v1/customers/${b}/devices?offset=0&limit=10`);
-    await get(sb, '/platform/licensing/v1/autolicensing/services/foundation_ap/status');
+    await get(sb, '/platform/licensing/v1/subscriptions?limit=5');
     await get(sb, '/platform/licensing/v1/subscriptions/stats?service=foundation_ap', { TenantID: a });
     await call(sb, 'GET', '/__sandbox/state', { token: null });
     const l = await log(sb);
@@ -136,7 +136,7 @@ describe('sandbox request log', () => {
     expect(l.counts).toEqual({
       'GET /msp_api/v1/customers': 1,
       'GET /msp_api/v1/customers/{id}/devices': 2,
-      'GET /platform/licensing/v1/autolicensing/services/{service}/status': 1,
+      'GET /platform/licensing/v1/subscriptions': 1,
       'GET /platform/licensing/v1/subscriptions/stats': 1,
     });
     expect(l.requests[0]).toMatchObject({

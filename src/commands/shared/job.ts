@@ -1,8 +1,17 @@
 // assign / unassign: validate everything, plan, confirm, send (chunked), record, and optionally
 // wait for the background job by polling the tenant-wide stats (one call per service per poll).
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fetchStats, sendLicenseJob } from '../../central/api.js';
+import {
+  fetchLicenseStatus,
+  fetchStats,
+  type LicenseJobRequest,
+  type LicenseJobResult,
+  type ServiceStats,
+  sendAutoLicense,
+  sendLicenseJob,
+} from '../../central/api.js';
 import { redact } from '../../central/redact.js';
+import { writeCache } from '../../config/cache.js';
 import { appendHistory } from '../../config/history.js';
 import type { Context, Session } from '../../context.js';
 import type { CustomerRef } from '../../core/customers.js';
@@ -23,6 +32,7 @@ import {
   scopeMode,
 } from '../../core/scope.js';
 import {
+  ApiError,
   CancelledError,
   CliError,
   ExitCode,
@@ -34,11 +44,15 @@ import {
 } from '../../errors.js';
 import { confirm } from '../../ui/prompt.js';
 import { startProgress } from '../../ui/spinner.js';
-import { resolveScope, resolveServices, scopeReferences } from './data.js';
+import { cacheKey, resolveScope, resolveServices, scopeReferences } from './data.js';
+import { loadFacts } from './facts.js';
 import { measureScope, type ScopeMeasure } from './measure.js';
+import { findResumable, unsentRecord } from './resume.js';
 
 export interface JobOptions extends ScopeFlags {
-  services: string[];
+  services?: string[];
+  /** Send what an earlier run did not get accepted (true: the newest such run; a string: its id). */
+  resume?: boolean | string;
   dryRun?: boolean;
   yes?: boolean;
   wait?: boolean;
@@ -48,13 +62,19 @@ export interface JobOptions extends ScopeFlags {
   chunkSize?: string;
 }
 
+/** One service of the plan. Device counts are devices; license counts are licenses of the pool. */
 export interface PlanRow {
   service: string;
+  /** Devices in scope eligible for the service (licensed + unlicensed). */
   eligible?: number;
+  /** Devices in scope holding the service (from `used`). */
   licensed?: number;
-  /** Devices the job will change (assign: eligible not yet licensed; unassign: licensed). */
+  /** Devices the job will change (assign: unlicensed devices; unassign: licensed devices). */
   toChange?: number;
-  licenseAvailable?: number;
+  /** Whether `toChange` is exact, or an upper bound (MSP-wide figures may count the MSP's own devices). */
+  exact?: boolean;
+  /** Licenses of the pool not consumed (MSP-wide `available`). */
+  licensesAvailable?: number;
   /** Assign: devices that will stay unlicensed for want of licenses. */
   shortfall?: number;
 }
@@ -82,6 +102,8 @@ export type Outcome =
 
 export interface JobResult {
   verb: Verb;
+  /** Auto-licensing runs: `autolicense-enable` or `autolicense-disable` (verb is then assign / unassign). */
+  action?: string;
   dryRun: boolean;
   profile?: string;
   gateway: string;
@@ -96,14 +118,21 @@ export interface JobResult {
   strategy: string;
   plan: PlanRow[];
   countsKnown: boolean;
+  /** Whether the in-scope counts are exact (else upper bounds: see countsNote). */
+  countsExact: boolean;
+  /** Why the counts are unknown or upper bounds. */
+  countsNote?: string;
   warnings: string[];
   requests: RequestRecord[];
   accepted: boolean;
   alreadyDone: boolean;
   outcome: Outcome;
   wait?: {
+    /** Devices the job changed (the fall of the MSP-wide remainder, capped at `needed`). */
     done: number;
     needed?: number;
+    /** Whether `needed` is exact (else an upper bound). */
+    exact: boolean;
     percent?: number;
     polls: number;
     elapsedMs: number;
@@ -114,6 +143,10 @@ export interface JobResult {
 }
 
 const MEASURE_BUDGET = 200;
+/** Waits before re-sending a request refused with 409 (another license job running): ~45 s in all. */
+const CONFLICT_WAITS_MS = [3_000, 6_000, 12_000, 24_000];
+/** The first --wait poll comes this soon (a small job is often done within seconds). */
+const FIRST_POLL_MS = 2000;
 
 interface Validated {
   session: Session;
@@ -124,11 +157,55 @@ interface Validated {
   freshScope: () => Promise<{ scope: Scope; all: CustomerRef[] }>;
 }
 
+/** With --resume, the services and scope of the run to resume (from the history). */
+function resumeOptions(
+  ctx: Context,
+  verb: Verb,
+  options: JobOptions,
+  action: string,
+): { options: JobOptions; resumeOf?: string } {
+  if (options.resume === undefined || options.resume === false) {
+    if (!options.services?.length) {
+      throw new UsageError('--services is required.', {
+        code: 'missing_services',
+        hint: `Name the services to ${verb === 'assign' ? 'assign' : 'remove'}, e.g. --services foundation_ap ('msp-license services' lists them).`,
+      });
+    }
+    return { options };
+  }
+  const scoped =
+    options.include?.length || options.exclude?.length || options.includeFile || options.excludeFile;
+  if (options.services?.length || scoped || options.allCustomers) {
+    throw new UsageError('--resume takes its services and customers from the history.', {
+      hint: `Run 'msp-license ${verb} --resume' alone (with --wait, --yes or --dry-run if wanted).`,
+    });
+  }
+  const session = ctx.session();
+  const plan = findResumable(
+    ctx.dir,
+    action,
+    { profile: session.profileName, gateway: session.baseUrl },
+    typeof options.resume === 'string' ? options.resume : undefined,
+  );
+  ctx.io.info(`Resuming run ${plan.id}: what it did not get accepted is sent now.`);
+  const { resume: _resume, ...rest } = options;
+  return {
+    resumeOf: plan.id,
+    options: {
+      ...rest,
+      services: plan.services,
+      ...(plan.include ? { include: plan.include } : {}),
+      ...(plan.exclude ? { exclude: plan.exclude } : {}),
+      ...(plan.allCustomers ? { allCustomers: true } : {}),
+    },
+  };
+}
+
 async function validate(ctx: Context, options: JobOptions): Promise<Validated> {
   const references = scopeReferences(options); // bad flags and unreadable lists: before any call
   const session = ctx.session();
 
-  const matched = await resolveServices(ctx, session, options.services);
+  const matched = await resolveServices(ctx, session, options.services ?? []);
   let resolved = await resolveScope(ctx, session, references);
   // "All but these" sent as an explicit list of the others must name every customer that exists
   // now: a cached list would leave out customers created since (unlicensed, and exit 0).
@@ -144,13 +221,14 @@ function planRows(verb: Verb, services: string[], measure: ScopeMeasure | undefi
     const wide = measure?.mspWide[i];
     const counts = measure?.inScope?.[i];
     const row: PlanRow = { service };
-    if (wide?.licenseAvailable !== undefined) row.licenseAvailable = wide.licenseAvailable;
-    if (counts) {
-      row.eligible = counts.eligible;
-      row.licensed = counts.subscribed;
-      row.toChange = verb === 'assign' ? Math.max(0, counts.eligible - counts.subscribed) : counts.subscribed;
-      if (verb === 'assign' && row.licenseAvailable !== undefined) {
-        row.shortfall = Math.max(0, row.toChange - row.licenseAvailable);
+    if (wide?.licensesAvailable !== undefined) row.licensesAvailable = wide.licensesAvailable;
+    if (counts && measure) {
+      row.eligible = counts.licensed + counts.unlicensed;
+      row.licensed = counts.licensed;
+      row.toChange = verb === 'assign' ? counts.unlicensed : counts.licensed;
+      row.exact = verb === 'assign' ? measure.exact.unlicensed : measure.exact.licensed;
+      if (verb === 'assign' && row.licensesAvailable !== undefined) {
+        row.shortfall = Math.max(0, row.toChange - row.licensesAvailable);
       }
     }
     return row;
@@ -159,51 +237,73 @@ function planRows(verb: Verb, services: string[], measure: ScopeMeasure | undefi
 
 function planWarnings(verb: Verb, rows: PlanRow[], measure: ScopeMeasure | undefined): string[] {
   const warnings: string[] = [];
+  const n = (x: number | undefined) => (x ?? 0).toLocaleString('en-US');
   for (const row of rows) {
     if (verb === 'assign' && row.shortfall) {
       warnings.push(
-        `${row.service}: ${row.toChange} devices need a license but only ${row.licenseAvailable} are available; ` +
-          `${row.shortfall} will stay unlicensed.`,
+        `${row.service}: ${row.exact ? '' : 'up to '}${n(row.toChange)} devices need a license but only ${n(row.licensesAvailable)} licenses are available; ` +
+          `${row.exact ? '' : 'up to '}${n(row.shortfall)} devices will stay unlicensed.`,
       );
     }
   }
   if (measure?.method === 'unknown' && verb === 'assign') {
-    // The in-scope share is unknown: the tenant-wide shortfall is the most the job can run short by.
+    // The in-scope share is unknown: the MSP-wide shortfall is the most the job can run short by.
     for (const wide of measure.mspWide) {
-      const unlicensed = Math.max(0, wide.eligible - wide.subscribed);
-      if (wide.licenseAvailable !== undefined && unlicensed > wide.licenseAvailable) {
+      if (wide.licensesAvailable !== undefined && wide.unlicensedDevices > wide.licensesAvailable) {
         warnings.push(
-          `${wide.service}: ${unlicensed} devices of all customers lack a license and only ${wide.licenseAvailable} are available; licenses may run out for this scope.`,
+          `${wide.service}: ${n(wide.unlicensedDevices)} devices of all customers lack a license and only ${n(wide.licensesAvailable)} licenses are available; licenses may run out for this scope.`,
         );
       }
     }
   }
   if (measure?.method === 'unknown') {
     warnings.push(
-      'Device counts for this scope would cost too many API calls to know; showing tenant-wide figures only.',
+      `Device counts for this scope are unknown: ${measure.reason ?? 'knowing them would cost too many API calls'}; showing tenant-wide figures only.`,
     );
+  } else if (measure?.reason && rows.some((r) => r.exact === false)) {
+    warnings.push(`Device counts marked "≤" are upper bounds: ${measure.reason}.`);
   }
   return warnings;
 }
 
-export async function runJob(ctx: Context, verb: Verb, options: JobOptions): Promise<JobResult> {
+/**
+ * What a run sends: the license job (assign/unassign), or the auto-licensing settings (enable,
+ * which also assigns now and is measured like assign; disable, which changes no license).
+ */
+export type JobKind = 'license' | 'autolicense';
+
+/** The name a run goes by in the history and in --resume. */
+export function actionOf(verb: Verb, kind: JobKind): string {
+  if (kind === 'license') return verb;
+  return verb === 'assign' ? 'autolicense-enable' : 'autolicense-disable';
+}
+
+export async function runJob(
+  ctx: Context,
+  verb: Verb,
+  given: JobOptions,
+  kind: JobKind = 'license',
+): Promise<JobResult> {
   const { io } = ctx;
+  const action = actionOf(verb, kind);
+  const disabling = kind === 'autolicense' && verb === 'unassign';
   // A real run ends only with the job's true outcome, recorded: a closed output pipe (`| head`)
   // does not end it, before or after sending (see runtime.ts). A dry run just stops.
-  if (!options.dryRun) ctx.mustFinish = true;
+  if (!given.dryRun) ctx.mustFinish = true;
+  const { options, resumeOf } = resumeOptions(ctx, verb, given, action);
   // Everything that can be refused is refused before the first call.
-  if (!options.services?.length) {
-    throw new UsageError(
-      `${verb} needs --services: which licenses to ${verb === 'assign' ? 'assign' : 'remove'}.`,
-      {
-        hint: `Add e.g. --services foundation_ap ('msp-license services' lists them).`,
-      },
-    );
-  }
   scopeMode(options);
   const { timeoutMs, intervalMs, stallAfterMs, chunkSize } = jobNumbers(options);
+  if (disabling && options.wait) {
+    throw new UsageError('disable changes no license now: there is nothing to --wait for.', {
+      hint: "Drop --wait; 'msp-license autolicense status' shows the settings afterwards.",
+    });
+  }
   if (verb === 'unassign' && !options.yes && !options.dryRun && !io.interactive) {
-    throw new UsageError('unassign removes licenses from live devices: without a terminal it needs --yes.', {
+    const what = disabling
+      ? 'disable stops new devices of live tenants from being licensed'
+      : 'unassign removes licenses from live devices';
+    throw new UsageError(`${what}: without a terminal it needs --yes.`, {
       code: 'confirmation_required',
       hint: 'Add --yes to confirm (or --dry-run to see the plan first).',
     });
@@ -211,7 +311,9 @@ export async function runJob(ctx: Context, verb: Verb, options: JobOptions): Pro
 
   const validated = await validate(ctx, options);
   const { session, services, freshScope } = validated;
-  const explicitOnly = verb === 'unassign';
+  // unassign never uses the API's implicit scopes (they reach the MSP's own devices); the
+  // auto-licensing settings do: with neither list they are the MSP default new tenants inherit.
+  const explicitOnly = verb === 'unassign' && kind === 'license';
   let { scope, allCustomers } = validated;
   let plan = planRequests(scope, chunkSize, { explicitOnly });
   if (plan.strategy === 'complement') {
@@ -227,16 +329,27 @@ export async function runJob(ctx: Context, verb: Verb, options: JobOptions): Pro
   }
   const confirming = io.interactive && !options.yes && !options.dryRun;
   const measure =
-    options.dryRun || options.wait || confirming
-      ? await measureScope(session, services, scope, allCustomers, {
+    !disabling && (options.dryRun || options.wait || confirming)
+      ? await measureScope(ctx, session, services, scope, allCustomers, {
           budget: MEASURE_BUDGET,
           signal: ctx.abort.signal,
         })
       : undefined;
   const rows = planRows(verb, services, measure);
   const countsKnown = Boolean(measure?.inScope);
+  const countsExact = countsKnown && rows.every((r) => r.exact);
+  const warnings = planWarnings(verb, rows, measure);
+  if (kind === 'autolicense' && verb === 'assign') warnings.push(...(await pauseWarnings(session, services)));
+  if (kind === 'autolicense' && scope.mode === 'all' && plan.strategy === 'all') {
+    warnings.push(
+      verb === 'assign'
+        ? 'Every customer, the MSP itself, and every tenant created from now on (new tenants inherit the MSP setting).'
+        : 'Every customer and the MSP setting: tenants created from now on will not inherit it.',
+    );
+  }
   const result: JobResult = {
     verb,
+    ...(kind === 'autolicense' ? { action } : {}),
     dryRun: Boolean(options.dryRun),
     ...(session.profileName ? { profile: session.profileName } : {}),
     gateway: session.baseUrl,
@@ -245,10 +358,12 @@ export async function runJob(ctx: Context, verb: Verb, options: JobOptions): Pro
     strategy: plan.strategy,
     plan: rows,
     countsKnown,
-    warnings: planWarnings(verb, rows, measure),
+    countsExact,
+    ...(measure?.reason ? { countsNote: measure.reason } : {}),
+    warnings,
     requests: [],
     accepted: false,
-    alreadyDone: countsKnown && rows.every((r) => r.toChange === 0),
+    alreadyDone: kind === 'license' && countsKnown && rows.every((r) => r.toChange === 0),
     outcome: 'dry-run',
     apiCalls: 0,
   };
@@ -280,7 +395,11 @@ export async function runJob(ctx: Context, verb: Verb, options: JobOptions): Pro
   }
   if (confirming) {
     renderPlan(result, ctx, 'stderr', plan.requests.length);
-    const yes = await confirm(io, `${verb === 'assign' ? 'Assign' : 'Remove'} these licenses now?`);
+    const question =
+      kind === 'autolicense'
+        ? `${verb === 'assign' ? 'Enable' : 'Disable'} auto-licensing now?`
+        : `${verb === 'assign' ? 'Assign' : 'Remove'} these licenses now?`;
+    const yes = await confirm(io, question);
     if (!yes) throw new CancelledError();
   }
 
@@ -290,7 +409,7 @@ export async function runJob(ctx: Context, verb: Verb, options: JobOptions): Pro
     id: historyId,
     profile: session.profileName ?? null,
     gateway: session.baseUrl,
-    verb,
+    verb: action,
     services,
   };
   const record = (event: string, extra: Record<string, unknown>) =>
@@ -304,16 +423,27 @@ export async function runJob(ctx: Context, verb: Verb, options: JobOptions): Pro
     },
     strategy: plan.strategy,
     plannedRequests: plan.requests.length,
+    ...(resumeOf ? { resumeOf } : {}),
   });
+  const unsent: JobRequest[] = [];
 
   let progress: Progress | undefined;
   let failure: string | undefined;
   let polls = 0;
   const started = Date.now();
   try {
-    await sendAll(ctx, session, verb, services, freshScope, plan.requests, result);
+    await sendAll(ctx, session, verb, services, freshScope, plan.requests, result, unsent, (job) =>
+      kind === 'autolicense'
+        ? sendAutoLicense(session.client, verb === 'assign' ? 'enable' : 'disable', job)
+        : sendLicenseJob(session.client, verb, job),
+    );
     result.accepted = true;
     result.outcome = 'accepted';
+    if (kind === 'autolicense') {
+      // The cached settings (autolicense status, status) no longer hold: ask again next time.
+      for (const name of ['autolicense', 'autolicense-paused'])
+        writeCache(ctx.dir, cacheKey(session), name, session.baseUrl, {});
+    }
     if (result.alreadyDone) {
       io.info(
         verb === 'assign'
@@ -322,11 +452,7 @@ export async function runJob(ctx: Context, verb: Verb, options: JobOptions): Pro
       );
     }
     if (options.wait) {
-      const targets: ServiceTarget[] = services.map((service, i) => ({
-        service,
-        needed: rows[i]?.toChange,
-        startSubscribed: measure?.mspWide[i]?.subscribed ?? 0,
-      }));
+      const targets = jobTargets(verb, rows, measure);
       const waited = await waitForJob(ctx, session, verb, targets, { timeoutMs, intervalMs, stallAfterMs });
       progress = waited.progress;
       polls = waited.polls;
@@ -351,6 +477,7 @@ export async function runJob(ctx: Context, verb: Verb, options: JobOptions): Pro
       result.wait = {
         done: progress.done,
         ...(progress.needed === undefined ? {} : { needed: progress.needed, percent: progress.percent }),
+        exact: progress.exact,
         polls,
         elapsedMs: Date.now() - started,
         services: progress.services,
@@ -364,6 +491,7 @@ export async function runJob(ctx: Context, verb: Verb, options: JobOptions): Pro
       ...(result.wait ? { counts: { done: result.wait.done, needed: result.wait.needed ?? null } } : {}),
       apiCalls: result.apiCalls,
       ...(failure ? { error: failure } : {}),
+      ...(unsent.length ? { unsent: unsent.map(unsentRecord) } : {}),
     });
   }
   if (result.outcome === 'stalled') {
@@ -403,6 +531,46 @@ export function jobNumbers(options: JobOptions): WaitSettings & { chunkSize: num
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
+
+/**
+ * Enable: a service whose licenses do not outnumber the devices (MSP and tenants counted) is
+ * paused by Central (API reference: "License assignment will be in paused state..."). One status
+ * call per service; an answer whose shape cannot be read says so instead.
+ */
+async function pauseWarnings(session: Session, services: string[]): Promise<string[]> {
+  const out: string[] = [];
+  for (const service of services) {
+    const sufficient = await fetchLicenseStatus(session.client, service);
+    if (sufficient === false) {
+      out.push(
+        `${service}: fewer licenses than devices (MSP and tenants counted): Central pauses auto-licensing of it until licenses are added.`,
+      );
+    } else if (sufficient === undefined) {
+      out.push(
+        `${service}: whether auto-licensing would pause is unknown (the status answer could not be read).`,
+      );
+    }
+  }
+  return out;
+}
+
+/** What --wait watches per service: the MSP-wide remainder at the start, and the in-scope need. */
+function jobTargets(verb: Verb, rows: PlanRow[], measure: ScopeMeasure | undefined): ServiceTarget[] {
+  return rows.map((row, i) => {
+    const wide = measure?.mspWide[i];
+    return {
+      service: row.service,
+      needed: row.toChange,
+      neededExact: row.exact === true,
+      startRemaining: wide ? remainingOf(verb, wide) : 0,
+    };
+  });
+}
+
+/** What is left to do MSP-wide: devices without the license (assign), licenses consumed (unassign). */
+function remainingOf(verb: Verb, stats: ServiceStats): number {
+  return verb === 'assign' ? stats.unlicensedDevices : stats.licensesUsed;
+}
 
 /**
  * The worst case of `--wait` in API calls (every request sent, then one stats call per service per
@@ -499,15 +667,18 @@ async function sendAll(
   freshScope: Validated['freshScope'],
   requests: JobRequest[],
   result: JobResult,
+  unsent: JobRequest[],
+  send: (job: LicenseJobRequest) => Promise<LicenseJobResult>,
 ): Promise<void> {
   const queue = [...requests];
   let index = 0;
+  let conflicts = 0;
   try {
     while (queue.length) {
       if (ctx.interrupted) throw new InterruptedError('Interrupted before every request was sent.');
       const request = queue[0]!;
       try {
-        const answer = await sendLicenseJob(session.client, verb, {
+        const answer = await send({
           services,
           ...(request.include ? { includeCustomers: request.include } : {}),
           ...(request.exclude ? { excludeCustomers: request.exclude } : {}),
@@ -520,6 +691,20 @@ async function sendAll(
         if (queue.length || index > 1) ctx.io.info(`request ${index} accepted (${describeRequest(request)})`);
       } catch (error) {
         const status = error instanceof CliError ? error.httpStatus : undefined;
+        if (status === 409 && conflicts < CONFLICT_WAITS_MS.length) {
+          // 409 is a documented answer of the job; that it means "another license job is still
+          // running" is our reading (docs/central-contract.md). Nothing was accepted: wait, retry.
+          const ms = CONFLICT_WAITS_MS[conflicts++]!;
+          ctx.io.info(
+            `Central refused the request (HTTP 409): probably another license job is still running; trying again in ${formatDuration(ms)}`,
+          );
+          try {
+            await sleep(ms, undefined, { signal: ctx.abort.signal });
+          } catch {
+            throw new InterruptedError('Interrupted while waiting for another license job to finish.');
+          }
+          continue;
+        }
         if (status === 413 || status === 417) {
           queue.shift();
           result.requests.push(requestRecord(index++, request, 'split', status));
@@ -546,12 +731,27 @@ async function sendAll(
           continue;
         }
         result.requests.push(requestRecord(index++, request, 'failed', status));
+        unsent.push(request);
         queue.shift();
+        if (status === 409 && error instanceof CliError) {
+          throw new ApiError(
+            `${error.message}: another license job seems to be running (refused ${conflicts + 1} times)`,
+            {
+              httpStatus: 409,
+              retryable: true,
+              cause: error,
+              hint: `Wait for it to finish, then send what was not accepted with 'msp-license ${verb} --resume'.`,
+            },
+          );
+        }
         throw error;
       }
     }
   } finally {
-    for (const request of queue) result.requests.push(requestRecord(index++, request, 'not-sent'));
+    for (const request of queue) {
+      result.requests.push(requestRecord(index++, request, 'not-sent'));
+      unsent.push(request);
+    }
   }
 }
 
@@ -575,6 +775,7 @@ async function waitForJob(
   settings: WaitSettings,
 ): Promise<{ outcome: Outcome; progress: Progress; polls: number }> {
   const started = Date.now();
+  const { statsFilter } = loadFacts(ctx, session);
   let progress = evaluateProgress(verb, targets, []);
   if (progress.complete) return { outcome: 'done', progress, polls: 0 };
   const spinner = await startProgress(ctx.io, `waiting for the job: ${formatProgress(progress)}`);
@@ -589,18 +790,20 @@ async function waitForJob(
         spinner.fail(`timed out: ${formatProgress(progress)}`);
         return { outcome: 'timeout', progress, polls };
       }
+      // The first look comes soon (a small job is often done within seconds), then every interval.
+      const pause = polls === 0 ? Math.min(FIRST_POLL_MS, settings.intervalMs) : settings.intervalMs;
       try {
-        await sleep(Math.min(settings.intervalMs, remaining), undefined, { signal: ctx.abort.signal });
+        await sleep(Math.min(pause, remaining), undefined, { signal: ctx.abort.signal });
       } catch {
         throw new InterruptedError('Interrupted while waiting; the job goes on in Central.');
       }
       const samples = await Promise.all(
         targets.map(async (t) => {
-          const stats = await fetchStats(session.client, t.service);
+          const stats = await fetchStats(session.client, t.service, { filter: statsFilter });
           return {
             service: t.service,
-            subscribed: stats.subscribed,
-            licenseAvailable: stats.licenseAvailable,
+            remaining: remainingOf(verb, stats),
+            licensesAvailable: stats.licensesAvailable,
           };
         }),
       );
@@ -620,16 +823,19 @@ async function waitForJob(
         return { outcome: 'stalled', progress, polls };
       }
       if (Date.now() - lastChange >= settings.stallAfterMs) {
-        if (progress.needed === undefined) {
-          spinner.succeed(
-            `settled: ${formatProgress(progress)}; no change for ${formatDuration(settings.stallAfterMs)}`,
-          );
-          return { outcome: 'settled', progress, polls };
+        const quiet = `no change for ${formatDuration(settings.stallAfterMs)}`;
+        if (progress.exact && !progress.outOfLicenses) {
+          spinner.fail(`stalled: ${formatProgress(progress)}; ${quiet}`);
+          return { outcome: 'stalled', progress, polls };
         }
-        spinner.fail(
-          `stalled: ${formatProgress(progress)}; no change for ${formatDuration(settings.stallAfterMs)}`,
-        );
-        return { outcome: 'stalled', progress, polls };
+        if (progress.outOfLicenses) {
+          // The need is not known exactly, but licenses ran out with devices left unlicensed
+          // somewhere: say so with the stalled exit code rather than claim success.
+          spinner.fail(`stalled: ${formatProgress(progress)}; ${quiet} and no licenses left`);
+          return { outcome: 'stalled', progress, polls };
+        }
+        spinner.succeed(`settled: ${formatProgress(progress)}; ${quiet} (exact counts unknown)`);
+        return { outcome: 'settled', progress, polls };
       }
       spinner.update(`${formatProgress(progress)} (${elapsed})`);
     }
@@ -660,19 +866,31 @@ export function renderPlan(
       : result.scope.mode === 'include'
         ? `${n(result.scope.customersInScope)} customer${result.scope.customersInScope === 1 ? '' : 's'}: ${names(result.scope.listed)}`
         : `${n(result.scope.customersInScope)} customers (all but ${names(result.scope.listed)})`;
-  lines.push(`${s('bold', result.verb === 'assign' ? 'Assign' : 'Unassign')} ${result.services.join(', ')}`);
+  lines.push(`${s('bold', titleOf(result))} ${result.services.join(', ')}`);
+  if (result.action === 'autolicense-enable') {
+    lines.push(
+      '  now       assigns them to every eligible device of the customers in scope; new devices later too',
+    );
+  } else if (result.action === 'autolicense-disable') {
+    lines.push('  now       new devices are no longer licensed; current licenses stay as they are');
+  }
   lines.push(`  gateway   ${result.gateway}${result.profile ? ` (profile ${result.profile})` : ''}`);
   lines.push(`  scope     ${scopeText}`);
   lines.push(
     `  requests  ${result.requests.length || plannedRequests || '?'} (${result.strategy === 'complement' ? 'exclude list sent as the complement include list' : result.strategy})`,
   );
-  if (result.plan.some((r) => r.eligible !== undefined || r.licenseAvailable !== undefined)) {
+  if (result.plan.some((r) => r.eligible !== undefined || r.licensesAvailable !== undefined)) {
+    const count = (row: PlanRow, x: number | undefined) =>
+      `${row.exact === false && x !== undefined ? '≤' : ''}${n(x)}`;
     lines.push('');
     lines.push(
-      `  ${'service'.padEnd(26)} ${'eligible'.padStart(9)} ${'licensed'.padStart(9)} ${(result.verb === 'assign' ? 'to assign' : 'to remove').padStart(9)} ${'available'.padStart(10)}`,
+      `  ${'service'.padEnd(26)} ${'eligible'.padStart(9)} ${'licensed'.padStart(9)} ${(result.verb === 'assign' ? 'to assign' : 'to remove').padStart(9)} ${'licenses'.padStart(10)}`,
+    );
+    lines.push(
+      `  ${''.padEnd(26)} ${'devices'.padStart(9)} ${'devices'.padStart(9)} ${'devices'.padStart(9)} ${'available'.padStart(10)}`,
     );
     for (const row of result.plan) {
-      const line = `  ${row.service.padEnd(26)} ${n(row.eligible).padStart(9)} ${n(row.licensed).padStart(9)} ${n(row.toChange).padStart(9)} ${n(row.licenseAvailable).padStart(10)}`;
+      const line = `  ${row.service.padEnd(26)} ${count(row, row.eligible).padStart(9)} ${count(row, row.licensed).padStart(9)} ${count(row, row.toChange).padStart(9)} ${n(row.licensesAvailable).padStart(10)}`;
       lines.push(row.shortfall ? s('yellow', line) : line);
     }
   }
@@ -690,6 +908,12 @@ function names(listed: CustomerRef[]): string {
   return listed.length > 5 ? `${shown.join(', ')} and ${listed.length - 5} more` : shown.join(', ');
 }
 
+function titleOf(result: JobResult): string {
+  if (result.action === 'autolicense-enable') return 'Enable auto-licensing of';
+  if (result.action === 'autolicense-disable') return 'Disable auto-licensing of';
+  return result.verb === 'assign' ? 'Assign' : 'Unassign';
+}
+
 export function renderJob(result: JobResult, ctx: Context): void {
   const { io } = ctx;
   if (result.dryRun) {
@@ -697,13 +921,24 @@ export function renderJob(result: JobResult, ctx: Context): void {
     io.info('Dry run: nothing was sent.');
     return;
   }
-  const verbText = result.verb === 'assign' ? 'Assignment' : 'Removal';
+  const verbText =
+    result.action === 'autolicense-enable'
+      ? 'Auto-licensing'
+      : result.action === 'autolicense-disable'
+        ? 'Disabling auto-licensing'
+        : result.verb === 'assign'
+          ? 'Assignment'
+          : 'Removal';
   const sent = result.requests.filter((r) => r.status === 'accepted').length;
   const tail = result.wait
-    ? `${result.outcome}: ${formatProgress({ ...result.wait, complete: false, blocked: false })}`
-    : result.alreadyDone
-      ? 'nothing to change: it was already done'
-      : 'the job runs in the background in Central (add --wait to follow it)';
+    ? `${result.outcome}: ${formatProgress(result.wait)}`
+    : result.action === 'autolicense-disable'
+      ? 'current licenses stay as they are'
+      : result.action === 'autolicense-enable'
+        ? 'devices in scope are licensed in the background (add --wait to follow it), new ones as they appear'
+        : result.alreadyDone
+          ? 'nothing to change: it was already done'
+          : 'the job runs in the background in Central (add --wait to follow it)';
   io.out(
     `${verbText} of ${result.services.join(', ')} accepted for ${result.scope.customersInScope.toLocaleString('en-US')} customer${result.scope.customersInScope === 1 ? '' : 's'} in ${sent} request${sent === 1 ? '' : 's'}; ${tail}.`,
   );

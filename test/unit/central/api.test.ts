@@ -1,11 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import {
-  fetchAllDevices,
-  fetchCustomerDevices,
+  countCustomerDevices,
   fetchCustomers,
   fetchServices,
   fetchStats,
-  fetchSubscriptions,
   passwordLogin,
   refreshTokens,
   sendLicenseJob,
@@ -109,51 +107,14 @@ describe('fetchCustomers', () => {
 });
 
 describe('devices', () => {
-  const devices = Array.from({ length: 55 }, (_, i) => ({
-    serial: `SN${i}`,
-    macaddr: `00:00:00:00:00:${i}`,
-    device_type: 'IAP',
-    model: 'AP-505',
-    customer_id: 'c1',
-    customer_name: 'One',
-    services: i % 2 ? ['foundation_ap'] : [],
-  }));
-
-  it('reads the per-customer deviceList shape', async () => {
-    server = await startServer((req, res) => {
-      const { offset, limit } = offsetLimit(req.query);
-      json(res, 200, {
-        status: 'success',
-        deviceList: { devices: devices.slice(offset, offset + Math.min(limit, 20)), total_devices: 55 },
-      });
-    });
-    const got = await fetchCustomerDevices(testClient(server.url), 'c 1', { deviceType: 'iap' });
-    expect(got).toHaveLength(55);
-    expect(got[1]).toEqual({
-      serial: 'SN1',
-      mac: '00:00:00:00:00:1',
-      deviceType: 'IAP',
-      model: 'AP-505',
-      customerId: 'c1',
-      customerName: 'One',
-      services: ['foundation_ap'],
-    });
+  it("counts a customer's devices with one call: deviceList.total_devices (pycentral reads it)", async () => {
+    server = await startServer((_req, res) =>
+      json(res, 200, { status: 'success', deviceList: { devices: [{ serial: 'SN1' }], total_devices: 55 } }),
+    );
+    expect(await countCustomerDevices(testClient(server.url), 'c 1')).toBe(55);
+    expect(server.requests).toHaveLength(1);
     expect(server.requests[0]?.path).toBe('/msp_api/v1/customers/c%201/devices');
-    expect(server.requests[0]?.query.get('device_type')).toBe('iap');
-  });
-
-  it('reads the MSP-wide shape and reports pages', async () => {
-    server = await startServer((req, res) => {
-      const { offset, limit } = offsetLimit(req.query);
-      json(res, 200, { devices: devices.slice(offset, offset + limit), total: 55 });
-    });
-    const progress: number[] = [];
-    const got = await fetchAllDevices(testClient(server.url), {
-      pageSize: 25,
-      onPage: (p) => progress.push(p.fetched),
-    });
-    expect(got).toHaveLength(55);
-    expect(progress.at(-1)).toBe(55);
+    expect(server.requests[0]?.query.get('limit')).toBe('1');
   });
 });
 
@@ -190,45 +151,28 @@ describe('fetchServices', () => {
 });
 
 describe('stats, subscriptions, license job', () => {
-  it('parses stats and sends TenantID', async () => {
+  it('parses stats, sends TenantID, and filters by both parameters unless told which one works', async () => {
     server = await startServer((_req, res) =>
-      json(res, 200, {
-        service: 'foundation_ap',
-        total: 1200,
-        subscribed_devices: 200,
-        non_subscribed_devices: 1000,
-        expiring: 0,
-        license_quantity: 5000,
-        license_available: 4800,
-      }),
+      json(res, 200, { total: 5000, available: 4800, used: 200, non_subscribed_devices: 1000, expiring: 0 }),
     );
-    const got = await fetchStats(testClient(server.url), 'foundation_ap', { tenantId: 'c7' });
+    const client = testClient(server.url);
+    const got = await fetchStats(client, 'foundation_ap', { tenantId: 'c7' });
     expect(got).toEqual({
       service: 'foundation_ap',
-      eligible: 1200,
-      subscribed: 200,
-      unsubscribed: 1000,
+      licensesTotal: 5000,
+      licensesAvailable: 4800,
+      licensesUsed: 200,
+      unlicensedDevices: 1000,
       expiring: 0,
-      licenseQuantity: 5000,
-      licenseAvailable: 4800,
     });
     expect(server.requests[0]?.headers.tenantid).toBe('c7');
     expect(server.requests[0]?.query.get('service')).toBe('foundation_ap');
-  });
-
-  it('pages subscriptions', async () => {
-    const subs = Array.from({ length: 7 }, (_, i) => ({
-      subscription_key: `K${i}`,
-      sku: 'S',
-      quantity: '10',
-    }));
-    server = await startServer((req, res) => {
-      const { offset } = offsetLimit(req.query);
-      json(res, 200, { total: 7, subscriptions: subs.slice(offset, offset + 3) });
-    });
-    const got = await fetchSubscriptions(testClient(server.url));
-    expect(got).toHaveLength(7);
-    expect(got[0]).toEqual({ key: 'K0', sku: 'S', quantity: 10 });
+    expect(server.requests[0]?.query.get('license_type')).toBe('foundation_ap');
+    await fetchStats(client, 'foundation_ap', { filter: 'license_type' });
+    expect(server.requests[1]?.query.has('service')).toBe(false);
+    expect(server.requests[1]?.query.get('license_type')).toBe('foundation_ap');
+    await fetchStats(client, 'foundation_ap', { filter: 'service' });
+    expect(server.requests[2]?.query.has('license_type')).toBe(false);
   });
 
   it('POSTs assign and DELETEs unassign with the JSON body, omitting empty lists', async () => {

@@ -66,8 +66,19 @@ describe('toCliError', () => {
     expect(e401.exitCode).toBe(ExitCode.auth);
     const e403 = toCliError({ status: 403, text: '{"message":"Permission denied"}' }, ctx);
     expect(e403).toBeInstanceOf(AuthError);
-    expect(e403.message).toContain('Permission denied: the token must belong to the MSP account');
+    expect(e403.message).toContain("either the token is not the MSP account's, or its role lacks");
     expect(e403.httpStatus).toBe(403);
+    // The body names the cause: the MSP account, or the role.
+    const msp = toCliError({ status: 403, text: '{"message":"Only an MSP token can call this API"}' }, ctx);
+    expect(msp.message).toContain('the token must belong to the MSP account');
+    expect(msp.hint).toMatch(/MSP account/);
+    const role = toCliError(
+      { status: 403, text: '{"description":"User role has insufficient privileges","error_code":"0001"}' },
+      ctx,
+    );
+    expect(role.message).toContain("the API client's role lacks the permission");
+    expect(role.hint).toMatch(/role/);
+    expect(role.exitCode).toBe(ExitCode.auth);
   });
   it('maps 429 to RateLimitError (exit 5)', () => {
     const e = toCliError(

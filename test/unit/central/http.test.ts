@@ -157,7 +157,9 @@ describe('CentralClient', () => {
     const client = testClient(server.url, { auth: new FakeAuth() });
     const err = await client.request('GET', '/x').catch((e) => e);
     expect(err).toBeInstanceOf(AuthError);
-    expect(err.message).toContain('the token must belong to the MSP account');
+    expect(err.message).toContain(
+      "either the token is not the MSP account's, or its role lacks the permission",
+    );
     expect(server.requests).toHaveLength(1);
   });
 

@@ -147,3 +147,17 @@ describe('formatCompletion', () => {
     expect(formatCompletion({ candidates: [{ value: 'a\nb' }], directive: 6 })).toBe('a b\n:6\n');
   });
 });
+
+describe('autolicense and doctor', () => {
+  it('completes the autolicense subcommands, and services and customers after their flags', () => {
+    expect(values('autolicense ')).toEqual(expect.arrayContaining(['status', 'enable', 'disable']));
+    expect(values('autolicense enable --services found')).toEqual([
+      'foundation_ap',
+      'foundation_switch_6200',
+    ]);
+    expect(values('autolicense disable --include Acme')).toEqual(['Acme Dental', 'Acme Logistics']);
+    expect(values('autolicense status --')).toEqual(expect.arrayContaining(['--refresh', '--all-customers']));
+    expect(values('autolicense disable --')).not.toContain('--wait');
+    expect(values('doctor --')).toEqual(expect.arrayContaining(['--record', '--yes']));
+  });
+});

@@ -1,0 +1,77 @@
+// `assign|unassign --resume [ID]`: send again only what a run that stopped part-way did not get
+// accepted (a 409 that outlasted its retries, a network failure, Ctrl-C between chunks). The
+// history's `result` record keeps those requests' customer ids (`unsent`); the resumed run takes
+// its services and scope from there and goes through the same plan, confirmation and --wait.
+import { type HistoryRecord, readHistory } from '../../config/history.js';
+import type { JobRequest } from '../../core/scope.js';
+import { UsageError } from '../../errors.js';
+
+/** A request not accepted, as the history keeps it. */
+export interface UnsentRequest {
+  include?: string[];
+  exclude?: string[];
+  all?: true;
+}
+
+export function unsentRecord(request: JobRequest): UnsentRequest {
+  if (request.include) return { include: request.include };
+  if (request.exclude) return { exclude: request.exclude };
+  return { all: true };
+}
+
+export interface ResumePlan {
+  id: string;
+  services: string[];
+  include?: string[];
+  exclude?: string[];
+  allCustomers?: boolean;
+}
+
+/**
+ * The run to resume: `id`, or the newest one of this verb, profile and gateway with requests left
+ * unsent that no later run has resumed. UsageError (exit 2) when there is none.
+ */
+export function findResumable(
+  dir: string,
+  verb: string,
+  where: { profile: string | undefined; gateway: string },
+  id: string | undefined,
+): ResumePlan {
+  const { records } = readHistory(dir);
+  const resumed = new Set(
+    records
+      .filter((r) => r.event === 'sent' && typeof r.resumeOf === 'string')
+      .map((r) => r.resumeOf as string),
+  );
+  const fits = (r: HistoryRecord) =>
+    r.event === 'result' &&
+    r.verb === verb &&
+    (id !== undefined
+      ? r.id === id
+      : (r.profile ?? undefined) === where.profile && r.gateway === where.gateway) &&
+    Array.isArray(r.unsent) &&
+    r.unsent.length > 0;
+  const target = [...records].reverse().find((r) => fits(r) && (id !== undefined || !resumed.has(r.id)));
+  if (!target) {
+    throw new UsageError(
+      id !== undefined
+        ? `No ${verb} run '${id}' with requests left to send in the history.`
+        : `No ${verb} run of this profile has requests left to send.`,
+      {
+        hint: "'msp-license history' lists the runs; a run whose requests were all accepted has nothing to resume.",
+      },
+    );
+  }
+  if (id !== undefined && resumed.has(target.id)) {
+    throw new UsageError(`Run '${id}' was resumed already.`, {
+      hint: "'msp-license history' shows the resumed run; resume that one if it stopped part-way too.",
+    });
+  }
+  const unsent = target.unsent as UnsentRequest[];
+  const services = Array.isArray(target.services) ? (target.services as string[]) : [];
+  if (unsent.some((u) => u.all)) return { id: target.id, services, allCustomers: true };
+  const exclude = unsent.find((u) => u.exclude)?.exclude;
+  if (exclude) return { id: target.id, services, exclude };
+  const include = [...new Set(unsent.flatMap((u) => u.include ?? []))];
+  return { id: target.id, services, include };
+}
