@@ -21,13 +21,26 @@ function prerenderedHelp() {
   }
 }
 
+/** A clone that was never built has no dist/: say how to build it, not a module-loader stack. */
+function built(file) {
+  if (require('node:fs').existsSync(`${__dirname}/../dist/${file}`)) return true;
+  if (args[0] !== '__complete') {
+    const root = require('node:path').resolve(__dirname, '..');
+    process.stderr.write(
+      `Error: msp-license is not built (${root}/dist/${file} is missing).\n  Run 'npm ci && npm run build' in ${root} first.\n`,
+    );
+  }
+  process.exitCode = 1;
+  return false;
+}
+
 const help = prerenderedHelp();
 if (args[0] === '__complete') {
-  require('../dist/complete.cjs');
+  if (built('complete.cjs')) require('../dist/complete.cjs');
 } else if (only === '--version' || only === '-V') {
   process.stdout.write(`${require('../package.json').version}\n`);
 } else if (help !== undefined) {
   process.stdout.write(help);
-} else {
+} else if (built('main.js')) {
   import('../dist/main.js');
 }

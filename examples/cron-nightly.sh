@@ -83,7 +83,7 @@ case $rc in
   4) alert "credentials rejected or expired: run 'msp-license auth status', then 'msp-license login' if revoked" ;;
   5 | 6) note "rate limit or network trouble (exit $rc): usually transient, the next run retries" ;;
   2) alert "the command line is wrong (unknown service or customer?): fix this script's settings. See $log" ;;
-  130 | 143) alert "interrupted (exit $rc); 'msp-license history' keeps what was sent" ;;
+  129 | 130 | 143) alert "interrupted (exit $rc); 'msp-license history' keeps what was sent" ;;
   *) alert "failed (exit $rc): see $log" ;;
 esac
 exit "$rc"

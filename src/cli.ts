@@ -1,6 +1,7 @@
 // The commander tree and nothing else: every action import()s its command, so --help, --version
 // and completion load commander alone (undici, zod, ora and conf live in lazily loaded chunks).
 import { Command, CommanderError, Option } from 'commander';
+import { CLUSTERS } from './central/clusters.js';
 import { CliError, ExitCode } from './errors.js';
 import type { GlobalOptions } from './globals.js';
 
@@ -15,6 +16,10 @@ const collect = (value: string, previous: string[] = []): string[] => [
     .filter(Boolean),
 ];
 
+/** Customer references are kept as typed: a name may hold a comma, so they are split once resolved. */
+const collectRaw = (value: string, previous: string[] = []): string[] =>
+  value.trim() ? [...previous, value.trim()] : previous;
+
 type Loader = () => Promise<{ run: (ctx: never, options: never, ...args: never[]) => Promise<unknown> }>;
 
 export type Dispatcher = (load: Loader, command: Command, args: unknown[]) => Promise<void>;
@@ -22,7 +27,11 @@ export type Dispatcher = (load: Loader, command: Command, args: unknown[]) => Pr
 /** Runs one command: builds its context from the global options, then hands over. */
 let dispatcher: Dispatcher = async (load, command, args) => {
   const { runCommand } = await import('./runtime.js');
-  await runCommand(load, command.optsWithGlobals() as GlobalOptions & Record<string, unknown>, args);
+  const options = command.optsWithGlobals() as GlobalOptions & Record<string, unknown>;
+  // A bad value is reported under the name it was given by: the flag or the variable.
+  if (command.getOptionValueSourceWithGlobals('requestTimeout') === 'env')
+    options.requestTimeoutFrom = 'MSP_LICENSE_REQUEST_TIMEOUT';
+  await runCommand(load, options, args);
 };
 
 /** The wiring test replaces how actions run, to see what argv turns into. */
@@ -41,9 +50,13 @@ function scopeOptions(command: Command): Command {
     .option(
       '--include <customers>',
       'only these customers (ids or exact names, comma list; repeatable)',
-      collect,
+      collectRaw,
     )
-    .option('--exclude <customers>', 'every customer but these (ids or exact names; repeatable)', collect)
+    .option(
+      '--exclude <customers>',
+      'every customer but these (ids or exact names, comma list; repeatable)',
+      collectRaw,
+    )
     .option(
       '--include-file <file>',
       "read customers to include from FILE ('-' = stdin), one per line, # comments",
@@ -63,6 +76,8 @@ function jobCommand(program: Command, verb: 'assign' | 'unassign'): Command {
         ? 'assign service licenses to all devices of the chosen customers'
         : 'remove service licenses from all devices of the chosen customers',
     )
+    // Checked by the command, not by commander: an unknown flag must be reported before a missing
+    // one (and --resume takes the services from the history).
     .option(
       '-s, --services <names>',
       verb === 'assign'
@@ -74,18 +89,22 @@ function jobCommand(program: Command, verb: 'assign' | 'unassign'): Command {
     .option('--dry-run', 'resolve and validate, print the plan, send nothing')
     .option('-y, --yes', 'do not ask for confirmation')
     .option('-w, --wait', 'wait until every eligible device in scope is done')
-    .option('--timeout <duration>', 'with --wait: give up after this long (e.g. 30m, 2h)', '30m')
+    .option('--timeout <duration>', 'with --wait: give up after this long (1s to 7d, e.g. 30m, 2h)', '30m')
     .option(
       '--interval <duration>',
-      'with --wait: time between progress polls (min 1s; each poll costs one call per service)',
+      'with --wait: time between progress polls (1s to 1h; each poll costs one call per service)',
       '15s',
     )
     .option(
       '--stall-after <duration>',
-      'with --wait: give up (exit 7) after this long without progress',
+      'with --wait: give up (exit 7) after this long without progress (1s to 1d)',
       '10m',
     )
-    .addOption(new Option('--chunk-size <n>', 'customer ids per request (halved on 413/417)').default('200'))
+    .addOption(
+      new Option('--chunk-size <n>', 'customer ids per request, 1 to 10000 (halved on 413/417)').default(
+        '200',
+      ),
+    )
     .option('--resume [run-id]', 'send only what an earlier run did not get accepted (from the history)')
     .addHelpText(
       'after',
@@ -114,9 +133,12 @@ export function buildProgram(): Command {
     .description('Assign Aruba Central service licenses to the devices of an MSP’s tenant customers.')
     .version(VERSION, '-V, --version', 'print the version')
     .helpOption('-h, --help', 'show help')
+    // Wrap descriptions on narrow terminals too (commander gives up below 40 columns of them);
+    // set before the subcommands are added, which inherit it.
+    .configureHelp({ minWidthToWrap: 16 })
     .addOption(new Option('-p, --profile <name>', 'profile to use').env('MSP_LICENSE_PROFILE'))
     .option('--json', 'machine-readable output: one JSON document on stdout')
-    .option('-q, --quiet', 'print only errors')
+    .option('-q, --quiet', 'print only errors and answers (no status lines, no confirmations)')
     .option('-v, --verbose', 'trace HTTP calls on stderr (secrets redacted)')
     .option('--no-color', 'no colour (also NO_COLOR)')
     .option('--no-input', 'never prompt (scripts, cron)')
@@ -126,7 +148,7 @@ export function buildProgram(): Command {
     .addOption(
       new Option(
         '--request-timeout <duration>',
-        'give up on one HTTP request after this long (default 30s)',
+        'give up on one HTTP request after this long (1s to 10m, default 30s)',
       ).env('MSP_LICENSE_REQUEST_TIMEOUT'),
     )
     .showSuggestionAfterError(true)
@@ -142,7 +164,7 @@ export function buildProgram(): Command {
   program
     .command('login')
     .description('store credentials in a profile (interactive on a terminal)')
-    .option('--cluster <name>', 'regional gateway (see: msp-license login --help)')
+    .option('--cluster <name>', `regional gateway: ${Object.keys(CLUSTERS).join(', ')}`)
     .option('--client-id <id>', 'API client id (Central: API Gateway → System Apps & Tokens)')
     .option('--client-secret-stdin', 'read the client secret from stdin (or set MSP_LICENSE_CLIENT_SECRET)')
     .option('--token-file <file>', "Central's “Download Token” JSON file ('-' = stdin)")
@@ -259,13 +281,14 @@ ${examples([
     .command('history')
     .description('the local audit log of every assign/unassign this machine sent')
     .option('--since <when>', 'only entries since a date (2026-11-01) or a duration ago (7d, 12h)')
-    .option('--limit <n>', 'at most N entries, newest last', '20')
+    .option('--limit <n>', 'at most N entries, newest last (1 to 1000000)', '20')
     .addHelpText(
       'after',
       `
 Filters: --since, --limit, and --profile (or MSP_LICENSE_PROFILE): only that profile's entries.
-Outcomes: done, settled, accepted (sent without --wait), stalled, timeout, interrupted, failed;
-unknown = no result recorded (still running, or the process was killed).
+Outcomes: done, settled, accepted (sent without --wait, or sent but the wait failed: see its
+error line), stalled, timeout, interrupted, failed (a request failed; its requests say which were
+accepted); unknown = no result recorded (still running, or the process was killed).
 ${examples([
   'msp-license history --since 7d',
   'msp-license history --profile prod --since 2026-11-01',
@@ -392,7 +415,7 @@ ${examples(['msp-license autolicense status -s foundation_ap --all-customers', '
   program
     .command('sandbox')
     .description('run a local simulated Central (for trying the tool and rehearsing cron scripts)')
-    .option('--port <n>', 'port to listen on (0 = any free one)', '0')
+    .option('--port <n>', 'port to listen on, 0 to 65535 (0 = any free one)', '0')
     .option('--host <addr>', 'loopback address to bind', '127.0.0.1')
     .option('--customers <n>', 'tenant customers', '20')
     .option('--devices <n>', 'tenant devices in all', '500')
@@ -473,33 +496,60 @@ function exitCodeOf(error: CommanderError): number {
   return ExitCode.usage;
 }
 
+/** `msp-license auth status`: the words that name a command. */
+function commandPath(command: Command): string {
+  const words: string[] = [];
+  for (let c: Command | null = command; c; c = c.parent) words.unshift(c.name());
+  return words.join(' ');
+}
+
+/**
+ * Commander's usage error (`error: unknown option '--bogus'\n(Did you mean --base-url?)`) as one of
+ * ours: a sentence, the suggestion and the help of the command it concerns as the hint.
+ */
+export function usageErrorOf(error: CommanderError, command: Command): CliError {
+  const [first = '', ...rest] = error.message
+    .replace(/^error: /, '')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean);
+  const sentence = `${first.charAt(0).toUpperCase()}${first.slice(1)}${/[.?!]$/.test(first) ? '' : '.'}`;
+  const suggestion = rest.map((line) => line.replace(/^\((.*)\)$/, '$1')).join(' ');
+  const help = `Run '${commandPath(command)} --help' for usage.`;
+  return new CliError(sentence, ExitCode.usage, {
+    code: 'usage',
+    hint: suggestion ? `${suggestion} ${help}` : help,
+  });
+}
+
 export async function main(argv: string[] = process.argv): Promise<number> {
   const program = buildProgram();
-  program.exitOverride();
-  program.configureOutput({
-    outputError: (text, write) => write(text.replace(/^error: /, 'Error: ')),
-  });
-  for (const command of program.commands) applyToTree(command);
+  // Commander reports usage errors itself, as plain text; we only note which command failed and
+  // report it below in our own format (and as {"error":{…}} under --json).
+  let failed: Command = program;
+  const configure = (command: Command) => {
+    command.exitOverride();
+    command.showSuggestionAfterError(true);
+    command.configureOutput({
+      outputError: () => {
+        failed = command;
+      },
+    });
+    for (const child of command.commands) configure(child);
+  };
+  configure(program);
   try {
     await program.parseAsync(argv);
     return Number(process.exitCode ?? 0);
   } catch (error) {
+    const { reportError } = await import('./ui/report-error.js');
     if (error instanceof CommanderError) {
       const code = exitCodeOf(error);
-      if (code === ExitCode.usage && !/--help/.test(error.message)) {
-        process.stderr.write("Run 'msp-license --help' for usage.\n");
-      }
-      return code;
+      if (code !== ExitCode.usage) return code;
+      return reportError(usageErrorOf(error, failed), argv);
     }
-    const { reportError } = await import('./ui/report-error.js');
     return reportError(error, argv);
   }
-}
-
-function applyToTree(command: Command): void {
-  command.exitOverride();
-  command.showSuggestionAfterError(true);
-  for (const child of command.commands) applyToTree(child);
 }
 
 export function start(): void {

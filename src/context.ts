@@ -7,7 +7,7 @@ import { checkBaseUrl } from './central/url.js';
 import { configDir } from './config/paths.js';
 import { ConfigStore, type Profile, resolveProfileName } from './config/store.js';
 import { parseDuration } from './core/duration.js';
-import { AuthError, InterruptedError, UsageError } from './errors.js';
+import { AuthError, InterruptedError, SIGNAL_EXIT } from './errors.js';
 import type { GlobalOptions } from './globals.js';
 import type { IO } from './ui/io.js';
 
@@ -24,6 +24,13 @@ export interface Session {
 export class Context {
   readonly dir: string;
   interrupted = false;
+  /** The signal that interrupted the run (its exit code is 128 + its number). */
+  signal: NodeJS.Signals = 'SIGINT';
+  /**
+   * Set by a real assign/unassign run: a closed output (EPIPE) must not end it; it goes on to the
+   * job's true outcome, records it, and exits with its code.
+   */
+  mustFinish = false;
   private interruptedAt = 0;
   readonly abort = new AbortController();
   private storeInstance?: ConfigStore;
@@ -56,10 +63,10 @@ export class Context {
     const trace = this.io.verbose ? (line: string) => this.io.trace(line) : undefined;
     const raw = this.globals.requestTimeout;
     if (raw === undefined || raw === '') return { trace };
-    const timeoutMs = parseDuration(raw, '--request-timeout');
-    if (timeoutMs < 100) {
-      throw new UsageError(`--request-timeout: '${raw}' is too short.`, { hint: 'Use e.g. 10s or 2m.' });
-    }
+    const timeoutMs = parseDuration(raw, this.globals.requestTimeoutFrom ?? '--request-timeout', {
+      min: 1000,
+      max: 600_000,
+    });
     return { trace, timeoutMs };
   }
 
@@ -150,7 +157,8 @@ export class Context {
 
   private onRetry(info: { reason?: string; attempt?: number; max?: number; delayMs?: number }): void {
     const delay = info.delayMs === undefined ? '' : ` in ${(info.delayMs / 1000).toFixed(1)}s`;
-    this.io.info(
+    // A progress line: timestamped in logs (cron), like the wait's poll lines.
+    this.io.progress(
       `retrying after ${info.reason ?? 'an error'} (${info.attempt ?? '?'}/${info.max ?? '?'})${delay}`,
     );
   }
@@ -162,15 +170,19 @@ export class Context {
     return values.filter((value): value is string => Boolean(value));
   }
 
-  /** Ctrl-C: the running command sees `abort.signal` and `interrupted`; a second Ctrl-C exits at once. */
-  interrupt(): void {
+  /**
+   * Ctrl-C, SIGTERM or SIGHUP (an SSH session dropping): the running command sees `abort.signal`
+   * and `interrupted`, ends cleanly and records how; a second signal exits at once.
+   */
+  interrupt(signal: NodeJS.Signals = 'SIGINT'): void {
     // conf's temp-file cleanup re-raises the same signal once, so one Ctrl-C can arrive twice:
     // only a second press a moment later means "quit now".
     if (this.interrupted) {
       if (Date.now() - this.interruptedAt < 1000) return;
       this.cleanup();
-      process.exit(130);
+      process.exit(SIGNAL_EXIT[this.signal] ?? 130);
     }
+    this.signal = signal;
     this.interrupted = true;
     this.interruptedAt = Date.now();
     this.abort.abort(new InterruptedError());

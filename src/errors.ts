@@ -108,9 +108,17 @@ export class WaitTimeoutError extends CliError {
   }
 }
 
+/** 128 + the signal's number, the shell's convention: SIGHUP 129, SIGINT 130, SIGTERM 143. */
+export const SIGNAL_EXIT: Record<string, number> = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 };
+
 export class InterruptedError extends CliError {
-  constructor(message = 'Interrupted.', options: CliErrorOptions = {}) {
-    super(message, ExitCode.interrupted, { code: 'interrupted', ...options });
+  /** Exit 130 for Ctrl-C; a stop by another signal exits with that signal's code (SIGNAL_EXIT). */
+  constructor(
+    message = 'Interrupted.',
+    options: CliErrorOptions = {},
+    exitCode: number = ExitCode.interrupted,
+  ) {
+    super(message, exitCode, { code: 'interrupted', ...options });
     this.name = 'InterruptedError';
   }
 }

@@ -9,4 +9,6 @@ export interface GlobalOptions {
   baseUrl?: string;
   /** Per-request timeout (a duration); env MSP_LICENSE_REQUEST_TIMEOUT. */
   requestTimeout?: string;
+  /** Where requestTimeout came from when not the flag (`MSP_LICENSE_REQUEST_TIMEOUT`). */
+  requestTimeoutFrom?: string;
 }

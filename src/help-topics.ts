@@ -13,6 +13,7 @@ const EXIT_CODES = `Exit codes
   7    the wait ended with devices left unlicensed (stalled, e.g. not enough licenses)
   8    still pending when --timeout passed
   130  interrupted (Ctrl-C); the history keeps what was sent
+  129  stopped by SIGHUP (terminal or SSH session gone), 143 by SIGTERM: as Ctrl-C
 
 For alerting from cron: 0 is fine; 7 means buy or free licenses; 8 means the job is still
 running (check 'msp-license status' later); 4 means credentials need attention
@@ -48,7 +49,8 @@ const CRON = `Running from cron
   Without a terminal msp-license never prompts, never shows a spinner and never colours.
   Data goes to stdout; progress, warnings and errors go to stderr, progress as lines that start
   with an ISO timestamp (2026-11-26T02:15:04Z waiting for the job: 1,200 / 5,000 devices, 24%).
-  --quiet prints only errors; --json prints one JSON document on stdout (and on failure one
+  --quiet prints only errors (and lists or reports you asked for, never status lines or
+  confirmations); --json prints one JSON document on stdout (and on failure one
   {"error":{...}} line on stderr). 'assign' goes ahead with its explicit scope flag;
   'unassign' needs --yes.
 
@@ -83,7 +85,8 @@ const CRON = `Running from cron
     5, 6      rate limit or network: usually transient, the next run retries
     1         API error or unexpected answer: read the log
     2         the command line is wrong (unknown service or customer, missing scope)
-    3, 130    cancelled or interrupted (a person, or a kill: the history keeps the job)
+    3, 130    cancelled or interrupted (a person; 129/143: SIGHUP/SIGTERM; the history
+              keeps the job)
   With flock -n, a run skipped because the previous one still holds the lock exits 1 from
   flock itself; 'flock -n -E 75' gives it a code of its own.
 `;

@@ -1,7 +1,7 @@
 // Runs one command: IO from the global options, a context, the command, its output, its errors.
 // Loaded lazily by every action, so nothing here weighs on --help, --version or completion.
 import { Context } from './context.js';
-import { CliError, ExitCode, InterruptedError } from './errors.js';
+import { CliError, InterruptedError, SIGNAL_EXIT } from './errors.js';
 import type { GlobalOptions } from './globals.js';
 import { createIO } from './ui/io.js';
 import { writeError } from './ui/report-error.js';
@@ -11,6 +11,12 @@ export interface CommandModule {
   run: (ctx: Context, options: any, ...args: any[]) => Promise<unknown>;
   // biome-ignore lint/suspicious/noExplicitAny: result type is the command's own
   render?: (result: any, ctx: Context) => void;
+  /**
+   * Whether the rendered result is the answer the user asked for (a list, a report, a dry run's
+   * plan): --quiet silences status lines and confirmations, never answers.
+   */
+  // biome-ignore lint/suspicious/noExplicitAny: result type is the command's own
+  answers?: (result: any) => boolean;
 }
 
 export async function runCommand(
@@ -18,11 +24,16 @@ export async function runCommand(
   options: GlobalOptions & Record<string, unknown>,
   args: unknown[],
 ): Promise<void> {
-  // A closed pipe (`| head`) ends the output, not the program with a stack trace.
+  let ctx: Context | undefined;
+  // A closed pipe (`| head`) ends the output, not the program with a stack trace — unless a
+  // license job has been sent: then the run goes on (silently) to its true outcome and exit code.
+  // EIO: the terminal went away (SSH dropped; SIGHUP follows).
   for (const stream of [process.stdout, process.stderr]) {
     stream.on('error', (error: NodeJS.ErrnoException) => {
-      if (error.code === 'EPIPE') process.exit(Number(process.exitCode ?? 0));
-      throw error;
+      if (error.code !== 'EPIPE' && error.code !== 'EIO' && error.code !== 'ERR_STREAM_DESTROYED')
+        throw error;
+      if (ctx?.mustFinish) return;
+      process.exit(Number(process.exitCode ?? 0));
     });
   }
   const io = createIO(options, {
@@ -31,20 +42,20 @@ export async function runCommand(
     stdin: process.stdin,
     env: process.env,
   });
-  const ctx = new Context(io, options, process.env);
-  const onSigint = () => ctx.interrupt();
-  process.on('SIGINT', onSigint);
-  process.on('SIGTERM', onSigint);
+  ctx = new Context(io, options, process.env);
+  const context = ctx;
+  const onSignal = (signal: NodeJS.Signals) => context.interrupt(signal);
+  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+  for (const signal of signals) process.on(signal, onSignal);
   try {
     const command = (await load()) as CommandModule;
     const result = await command.run(ctx, options, ...args);
     if (result === undefined) return;
     if (io.json) io.out(JSON.stringify(result, null, 2));
-    else if (!io.quiet && command.render) command.render(result, ctx);
+    else if (command.render && (!io.quiet || command.answers?.(result))) command.render(result, ctx);
   } catch (error) {
-    const interrupted =
-      ctx.interrupted && !(error instanceof CliError && error.exitCode !== ExitCode.interrupted);
-    const final = interrupted && !(error instanceof InterruptedError) ? new InterruptedError() : error;
+    const interrupted = ctx.interrupted && !(error instanceof CliError && error.code !== 'interrupted');
+    const final = interrupted ? bySignal(error, ctx.signal) : error;
     process.exitCode = writeError(final, {
       json: io.json,
       color: io.color,
@@ -53,7 +64,18 @@ export async function runCommand(
     });
   } finally {
     ctx.cleanup();
-    process.off('SIGINT', onSigint);
-    process.off('SIGTERM', onSigint);
+    for (const signal of signals) process.off(signal, onSignal);
   }
+}
+
+/** The interruption as the signal that caused it: its exit code (143 for SIGTERM), its name. */
+function bySignal(error: unknown, signal: NodeJS.Signals): InterruptedError {
+  const message = error instanceof InterruptedError ? error.message : 'Interrupted.';
+  const hint = error instanceof InterruptedError ? error.hint : undefined;
+  if (signal === 'SIGINT') return error instanceof InterruptedError ? error : new InterruptedError();
+  return new InterruptedError(
+    `${message.replace(/\.$/, '')} (${signal}).`,
+    hint ? { hint } : {},
+    SIGNAL_EXIT[signal],
+  );
 }

@@ -182,6 +182,15 @@ export function httpError(failure: HttpFailure, ctx: RequestContext): CliError {
         : 'Central allows 7 calls per second and a daily budget; wait a little and run the command again.',
     });
   }
+  if (status === 404) {
+    // Central answers 404 for paths it does not have: most often a gateway URL that is not a
+    // Central API gateway (the UI's address, a proxy, a typo).
+    const detail = message === `HTTP ${status}` ? '' : `: ${message}`;
+    return new ApiError(`Not found: ${ctx.method} ${path} (HTTP 404${detail})`, {
+      httpStatus: status,
+      hint: `Is the gateway URL right? ${hostOf(ctx.url).host} has no such API path; 'msp-license auth status' shows the gateway in use (a cluster name picks the right one: login --cluster).`,
+    });
+  }
   return new ApiError(`${message} (HTTP ${status})`, { httpStatus: status, retryable: status >= 500 });
 }
 
@@ -260,6 +269,14 @@ export function classifyNetworkError(err: unknown): {
   }
 }
 
+/** A TLS failure that means the peer speaks no TLS at all (OpenSSL's "wrong version number"). */
+function plainHttpPeer(err: unknown, code: string | undefined): boolean {
+  if (code === 'ERR_SSL_WRONG_VERSION_NUMBER' || code === 'ERR_SSL_HTTP_REQUEST') return true;
+  const text =
+    err instanceof Error ? `${err.message} ${String((err as { cause?: unknown }).cause ?? '')}` : '';
+  return code === 'EPROTO' && /wrong version number|http request|packet length too long/i.test(text);
+}
+
 /** Map a thrown network error to a NetworkError with a specific, friendly message. */
 export function networkError(err: unknown, ctx: RequestContext): CliError {
   const { host, hostPort } = hostOf(ctx.url);
@@ -298,15 +315,23 @@ export function networkError(err: unknown, ctx: RequestContext): CliError {
       hint = 'Central may be slow or unreachable; try again, or check HTTPS_PROXY / NO_PROXY.';
       break;
     case 'tls':
+      if (plainHttpPeer(err, code)) {
+        // https:// to a port that answers in plain HTTP (the sandbox, a wrong port): no certificate
+        // was ever seen, so saying it is untrusted would send the user after the wrong problem.
+        message = `TLS handshake with ${hostPort} failed: it does not answer in TLS (${code}); is it a plain http:// port?`;
+        hint =
+          'Check the gateway URL: https:// needs a TLS port (Central uses 443); the local sandbox speaks http://.';
+        retryable = false;
+        break;
+      }
       message =
         code === 'CERT_HAS_EXPIRED'
           ? `TLS certificate of ${host} not trusted: it has expired (${code})`
           : code === 'ERR_TLS_CERT_ALTNAME_INVALID'
             ? `TLS certificate of ${host} not trusted: it does not match the host name (${code})`
             : `TLS certificate of ${host} not trusted (${code})`;
-      message += '; set NODE_EXTRA_CA_CERTS to your CA bundle if a proxy re-signs traffic';
       hint =
-        'Certificates are always verified. NODE_EXTRA_CA_CERTS=/path/to/ca-bundle.pem adds a trusted CA.';
+        'Certificates are always verified; if a proxy re-signs traffic, trust its CA with NODE_EXTRA_CA_CERTS=/path/to/ca-bundle.pem.';
       retryable = false;
       break;
     default: {

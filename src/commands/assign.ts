@@ -6,3 +6,6 @@ export function run(ctx: Context, options: JobOptions): Promise<JobResult> {
 }
 
 export const render = renderJob;
+
+/** A dry run's plan is the answer: printed under --quiet too. */
+export const answers = (result: JobResult): boolean => result.dryRun;

@@ -4,7 +4,8 @@
 import { type Customer, countCustomerDevices } from '../central/api.js';
 import { readCache, writeCache } from '../config/cache.js';
 import type { Context, Session } from '../context.js';
-import { CliError, ExitCode } from '../errors.js';
+import { CliError } from '../errors.js';
+import { cutColumns, displayWidth, padColumns } from '../ui/width.js';
 import { CUSTOMERS_TTL_MS, cacheKey, loadCustomers } from './shared/data.js';
 
 /** Most rows that get a device count (one API call each, unless cached). */
@@ -56,7 +57,7 @@ async function addDeviceCounts(
     });
     if (missing.length) writeCache(ctx.dir, key, COUNTS_CACHE, session.baseUrl, cached);
   } catch (error) {
-    if (error instanceof CliError && error.exitCode === ExitCode.interrupted) throw error;
+    if (error instanceof CliError && error.code === 'interrupted') throw error;
     note = `Device counts left out: ${error instanceof Error ? error.message : String(error)}`;
   }
   for (const r of rows) {
@@ -104,10 +105,10 @@ export function render(result: CustomersResult, ctx: Context): void {
   const n = (x: number) => x.toLocaleString('en-US');
   if (rows.length) {
     const idWidth = Math.max(11, ...rows.map((c) => c.id.length));
-    const nameWidth = Math.min(40, Math.max(4, ...rows.map((c) => c.name.length)));
-    const groupWidth = Math.min(24, Math.max(5, ...rows.map((c) => (c.groupName ?? '-').length)));
-    const cut = (text: string, width: number) =>
-      text.length > width ? `${text.slice(0, width - 1)}…` : text;
+    // Columns, not code units: a wide (CJK) or decomposed name must not shift the table.
+    const nameWidth = Math.min(40, Math.max(4, ...rows.map((c) => displayWidth(c.name))));
+    const groupWidth = Math.min(24, Math.max(5, ...rows.map((c) => displayWidth(c.groupName ?? '-'))));
+    const cut = (text: string, width: number) => padColumns(cutColumns(text, width), width);
     const devices = result.deviceCounts;
     io.out(
       `${'CUSTOMER ID'.padEnd(idWidth)}  ${'NAME'.padEnd(nameWidth)}  ${'GROUP'.padEnd(groupWidth)}  ${'STATUS'.padEnd(11)}${devices ? '  DEVICES' : ''}`.trimEnd(),
@@ -115,7 +116,7 @@ export function render(result: CustomersResult, ctx: Context): void {
     for (const c of rows) {
       const count = devices ? `  ${(c.devices === undefined ? '?' : n(c.devices)).padStart(7)}` : '';
       io.out(
-        `${c.id.padEnd(idWidth)}  ${cut(c.name, nameWidth).padEnd(nameWidth)}  ${cut(c.groupName ?? '-', groupWidth).padEnd(groupWidth)}  ${(c.provisionStatus ?? '-').padEnd(11)}${count}`.trimEnd(),
+        `${c.id.padEnd(idWidth)}  ${cut(c.name, nameWidth)}  ${cut(c.groupName ?? '-', groupWidth)}  ${(c.provisionStatus ?? '-').padEnd(11)}${count}`.trimEnd(),
       );
     }
   }
@@ -127,3 +128,6 @@ export function render(result: CustomersResult, ctx: Context): void {
   io.info(io.style('dim', `${of}${age}`));
   if (result.note) io.info(io.style('dim', result.note));
 }
+
+/** A list or report: printed under --quiet too (quiet silences noise, not answers). */
+export const answers = (): boolean => true;

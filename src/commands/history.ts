@@ -2,8 +2,7 @@
 // (a `sent` line before the first request goes out, a `result` line when the run ends).
 import { readHistory } from '../config/history.js';
 import type { Context } from '../context.js';
-import { parseSince } from '../core/duration.js';
-import { UsageError } from '../errors.js';
+import { parseInteger, parseSince } from '../core/duration.js';
 
 export interface HistoryEntry {
   id: string;
@@ -35,15 +34,15 @@ export interface HistoryEntry {
 export interface HistoryResult {
   entries: HistoryEntry[];
   skippedLines: number;
+  /** Entries in the log before --since / --profile / --limit narrowed them. */
+  total: number;
 }
 
 export async function run(
   ctx: Context,
   options: { since?: string; limit?: string; profile?: string },
 ): Promise<HistoryResult> {
-  const limit = Number(options.limit ?? 20);
-  if (!Number.isInteger(limit) || limit < 1)
-    throw new UsageError(`--limit: '${options.limit}' is not a positive whole number.`);
+  const limit = parseInteger(options.limit ?? '20', '--limit', { min: 1, max: 1_000_000 });
   const since = options.since ? parseSince(options.since) : undefined;
   const { records, skipped } = readHistory(ctx.dir);
   const byId = new Map<string, HistoryEntry>();
@@ -76,13 +75,14 @@ export async function run(
       if (typeof rec.error === 'string') entry.error = rec.error;
     }
   }
+  const total = byId.size;
   let entries = [...byId.values()].sort((a, b) => a.time.localeCompare(b.time));
   if (since !== undefined) entries = entries.filter((e) => Date.parse(e.time) >= since);
   // --profile (or MSP_LICENSE_PROFILE) narrows the log to that profile; without one, every profile.
   if (options.profile) entries = entries.filter((e) => e.profile === options.profile);
   if (skipped)
     ctx.io.warn(`warning: ${skipped} unreadable line${skipped > 1 ? 's' : ''} in the history file skipped`);
-  return { entries: entries.slice(-limit), skippedLines: skipped };
+  return { entries: entries.slice(-limit), skippedLines: skipped, total };
 }
 
 const GOOD = new Set(['done', 'accepted', 'settled']);
@@ -92,7 +92,11 @@ export function render(result: HistoryResult, ctx: Context): void {
   // Colour only when stdout itself is a terminal: `history > audit.txt` stays plain.
   const paint: typeof io.style = io.stdoutTTY ? io.style : (_kind, text) => text;
   if (!result.entries.length) {
-    io.info('No history yet.');
+    io.info(
+      result.total
+        ? `No entry matches (${result.total} in the history; widen --since or drop --profile).`
+        : 'No history yet.',
+    );
     return;
   }
   for (const e of result.entries) {
@@ -125,3 +129,6 @@ export function render(result: HistoryResult, ctx: Context): void {
     if (e.error) io.out(`    ${e.error}`);
   }
 }
+
+/** A list or report: printed under --quiet too (quiet silences noise, not answers). */
+export const answers = (): boolean => true;

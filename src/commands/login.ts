@@ -2,6 +2,7 @@
 // Secrets come from stdin, files, the environment or hidden prompts: never from flag values.
 import { readFileSync } from 'node:fs';
 import { type OAuthOptions, passwordLogin, refreshTokens } from '../central/api.js';
+import { ProfileAuth } from '../central/auth.js';
 import { CLUSTERS } from '../central/clusters.js';
 import { parseDownloadToken } from '../central/schemas.js';
 import { checkBaseUrl } from '../central/url.js';
@@ -33,7 +34,10 @@ export interface LoginResult {
   accessTokenExpiresAt?: string;
   default: boolean;
   verified: boolean;
+  /** Every service the gateway lists. */
   services: number;
+  /** Of those, the Central ones: what `msp-license services` lists without --all. */
+  centralServices: number;
 }
 
 interface Tokens {
@@ -87,16 +91,35 @@ async function interactiveAnswers(ctx: Context, options: LoginOptions, existing:
   if (!baseUrl) {
     const names = Object.keys(CLUSTERS);
     io.streams.stderr.write(`Clusters: ${names.join(', ')}\n`);
-    const answer = (await ask(io, 'Cluster name or gateway URL: ')).trim();
-    baseUrl = /^https?:\/\//.test(answer) ? answer : clusterUrl(answer);
+    // A typo asks again (three tries): nothing has been typed that would be lost.
+    for (let attempt = 1; !baseUrl; attempt++) {
+      const answer = (await ask(io, 'Cluster name or gateway URL: ')).trim();
+      try {
+        baseUrl = /^https?:\/\//.test(answer) ? checkBaseUrl(answer) : clusterUrl(answer);
+      } catch (error) {
+        if (attempt >= 3 || !(error instanceof CliError)) throw error;
+        io.streams.stderr.write(`${error.message} ${error.hint ?? ''}\n`);
+      }
+    }
   }
   const clientId =
     options.clientId ??
     ctx.env.MSP_LICENSE_CLIENT_ID ??
     (existing?.clientId || (await ask(io, 'Client id: ')).trim());
-  const clientSecret =
-    ctx.env.MSP_LICENSE_CLIENT_SECRET ??
-    ((await askHidden(io, 'Client secret (hidden): ')).trim() || existing?.clientSecret);
+  let clientSecret = ctx.env.MSP_LICENSE_CLIENT_SECRET;
+  // An empty answer keeps the stored secret; with none stored it asks again (three tries).
+  for (let attempt = 1; !clientSecret; attempt++) {
+    const prompt = existing?.clientSecret
+      ? 'Client secret (hidden; Enter keeps the stored one): '
+      : 'Client secret (hidden): ';
+    clientSecret = (await askHidden(io, prompt)).trim() || existing?.clientSecret;
+    if (clientSecret) break;
+    if (attempt >= 3)
+      throw new UsageError('No client secret given.', {
+        hint: "Central's API Gateway → System Apps & Tokens shows it.",
+      });
+    io.streams.stderr.write('The client secret is required (the tokens cannot be refreshed without it).\n');
+  }
   io.streams.stderr.write(
     "Paste the token JSON from Central's Download Token dialog and press Enter twice,\nor just press Enter to log in with username and password (non-SSO accounts).\n",
   );
@@ -140,7 +163,14 @@ async function loginWithPassword(
   customerId: string | undefined,
   http: OAuthOptions = {},
 ): Promise<Tokens> {
-  if (!clientSecret) throw new UsageError('Username/password login needs the client secret.');
+  if (!clientSecret) {
+    throw new UsageError('Username/password login needs the client secret.', {
+      hint:
+        'Give it on stdin before the password (line 1 the secret, line 2 the password):\n' +
+        `printf '%s\\n%s\\n' "$CLIENT_SECRET" "$PASSWORD" | msp-license login --client-id ID --client-secret-stdin --username EMAIL --password-stdin --customer-id MSP_ID\n` +
+        'or set MSP_LICENSE_CLIENT_SECRET.',
+    });
+  }
   if (!customerId) throw new UsageError('Username/password login needs --customer-id (the MSP customer id).');
   const t = await passwordLogin(baseUrl, { clientId, clientSecret, username, password, customerId }, http);
   return {
@@ -233,8 +263,10 @@ export async function run(ctx: Context, options: LoginOptions): Promise<LoginRes
   }
 
   const now = new Date().toISOString();
+  // A login makes the profile the user's own: the sandbox may no longer replace it.
+  const { sandbox: _wasSandbox, ...kept } = existing ?? ({} as Partial<Profile>);
   const profile: Profile = {
-    ...(existing ?? {}),
+    ...kept,
     name,
     baseUrl,
     ...(options.cluster ? { cluster: options.cluster.toLowerCase() } : {}),
@@ -259,9 +291,23 @@ export async function run(ctx: Context, options: LoginOptions): Promise<LoginRes
   // (never MSP_LICENSE_ACCESS_TOKEN). On failure put back what was there — unless a refresh has
   // rotated the tokens by then: the old refresh token is dead, so the new pair must be kept.
   let services = 0;
+  let centralServices = 0;
   const session = ctx.session(name, { ignoreEnvToken: true });
   try {
-    services = (await loadServices(ctx, session, true)).data.length;
+    // The access token proves nothing about the client secret, which only a refresh uses: a
+    // mistyped one would pass here and fail hours later in cron. So refresh now (unless a refresh
+    // already did): a rejected secret fails the login; the rotated pair is what gets stored.
+    if (!rotated && profile.refreshToken && session.auth instanceof ProfileAuth) {
+      if (!clientSecret && !ctx.env.MSP_LICENSE_CLIENT_SECRET) {
+        throw new AuthError('No client secret: the tokens could never be refreshed.', {
+          hint: 'Give it with --client-secret-stdin (or MSP_LICENSE_CLIENT_SECRET).',
+        });
+      }
+      await session.auth.refreshNow();
+    }
+    const list = (await loadServices(ctx, session, true)).data;
+    services = list.length;
+    centralServices = list.filter((service) => service.central).length;
   } catch (error) {
     if (rotated || (session.auth.refreshes ?? 0) > 0) {
       const reason = error instanceof CliError ? error.message : String(error);
@@ -292,11 +338,17 @@ export async function run(ctx: Context, options: LoginOptions): Promise<LoginRes
     default: store.defaultProfileName() === name,
     verified: true,
     services,
+    centralServices,
   };
 }
 
 export function render(result: LoginResult, ctx: Context): void {
   ctx.io.out(
-    `Logged in: profile '${result.profile}' → ${result.gateway} (client ${result.clientId})${result.default ? ', the default profile' : ''}; ${result.services} services visible.`,
+    `Logged in: profile '${result.profile}' → ${result.gateway} (client ${result.clientId})${result.default ? ', the default profile' : ''}; ${servicesText(result)}.`,
   );
+}
+
+function servicesText(result: LoginResult): string {
+  if (result.centralServices === result.services) return `${result.services} services visible`;
+  return `${result.services} services visible: ${result.centralServices} Central ones ('msp-license services'), the rest with --all`;
 }

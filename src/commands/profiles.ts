@@ -70,3 +70,6 @@ export function render(result: { profiles?: ProfileRow[]; default?: string }, ct
     io.out(`${r.default ? '*' : ' '} ${r.name.padEnd(width)}  ${age.padEnd(16)}  ${r.gateway}`);
   }
 }
+
+/** The list is an answer (printed under --quiet too); `profiles use`'s confirmation is not. */
+export const answers = (result: { default?: string }): boolean => !result.default;

@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import type { Profile } from '../config/store.js';
 import type { Context } from '../context.js';
+import { parseInteger } from '../core/duration.js';
 import { UsageError } from '../errors.js';
 import { type ReplayFile, type SandboxOptions, startSandbox } from '../sandbox/server.js';
 import { parseVariants } from '../sandbox/variants.js';
@@ -47,12 +48,19 @@ export interface SandboxCommandOptions {
   writeProfile?: string | boolean;
 }
 
-function int(text: string | undefined, flag: string, min = 0): number | undefined {
+const MAX = 10_000_000;
+
+function int(text: string | undefined, flag: string, min = 0, max = MAX): number | undefined {
   if (text === undefined) return undefined;
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < min)
-    throw new UsageError(`${flag}: '${text}' is not a whole number ≥ ${min}.`);
-  return n;
+  return parseInteger(text, flag, { min, max });
+}
+
+/**
+ * A profile this command wrote: marked so, or (written by an older build) pointing at a plain
+ * http:// gateway, which only a loopback sandbox can be.
+ */
+export function isSandboxProfile(profile: Profile): boolean {
+  return profile.sandbox === true || profile.baseUrl.startsWith('http://');
 }
 
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|::1)$/;
@@ -76,28 +84,63 @@ export async function run(ctx: Context, options: SandboxCommandOptions): Promise
     ...(variants ? { variants } : {}),
     ...(replay ? { replay } : {}),
     host: options.host,
-    port: int(options.port, '--port'),
+    port: int(options.port, '--port', 0, 65_535),
     customers: int(options.customers, '--customers', 1),
     devices: int(options.devices, '--devices'),
     licenses: int(options.licenses, '--licenses'),
     jobSpeed: int(options.jobSpeed, '--job-speed', 1),
-    tokenTtlSeconds: int(options.tokenTtl, '--token-ttl', 1),
+    tokenTtlSeconds: int(options.tokenTtl, '--token-ttl', 1, 30 * 86_400),
     maxPageSize: int(options.pageSize, '--page-size', 1),
     maxIdsPerRequest: int(options.maxIds, '--max-ids', 1),
-    seed: int(options.seed, '--seed'),
+    seed: int(options.seed, '--seed', 0, 2 ** 32 - 1),
     rateLimit: { enforce: options.rateLimit !== false, perDay: int(options.dailyLimit, '--daily-limit', 1) },
     servicesV2: Boolean(options.servicesV2),
     faults: {
       ...(options.fault429 ? { status429: int(options.fault429, '--fault-429') } : {}),
       ...(options.fault5xx ? { status5xx: int(options.fault5xx, '--fault-5xx') } : {}),
-      ...(options.latency ? { latencyMs: int(options.latency, '--latency') } : {}),
+      ...(options.latency ? { latencyMs: int(options.latency, '--latency', 0, 60_000) } : {}),
     },
   };
-  const sandbox = await startSandbox(sandboxOptions);
+  const profileName =
+    options.writeProfile === undefined || options.writeProfile === false
+      ? undefined
+      : typeof options.writeProfile === 'string'
+        ? options.writeProfile
+        : 'sandbox';
+  // Before the sandbox starts: a profile it did not write (a real gateway's, whose refresh token
+  // is the only live one) is never replaced.
+  if (profileName) {
+    const existing = ctx.store().getProfile(profileName);
+    if (existing && !isSandboxProfile(existing)) {
+      throw new UsageError(
+        `Profile '${profileName}' exists and was not written by the sandbox (gateway ${existing.baseUrl}): not replacing it.`,
+        {
+          code: 'profile_exists',
+          hint: `Give the sandbox's profile another name (--write-profile sandbox), or remove that one first: msp-license logout --profile ${profileName} --remove`,
+        },
+      );
+    }
+  }
+  let sandbox: Awaited<ReturnType<typeof startSandbox>>;
+  try {
+    sandbox = await startSandbox(sandboxOptions);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
+      const why =
+        code === 'EADDRINUSE'
+          ? 'is already in use'
+          : code === 'EACCES'
+            ? 'needs root privileges'
+            : 'is not available';
+      throw new UsageError(`--port ${options.port}: ${options.host}:${options.port} ${why} (${code}).`, {
+        hint: 'Pick another port, or --port 0 for any free one.',
+      });
+    }
+    throw error;
+  }
   const c = sandbox.credentials;
-  let profileName: string | undefined;
-  if (options.writeProfile) {
-    profileName = typeof options.writeProfile === 'string' ? options.writeProfile : 'sandbox';
+  if (profileName) {
     const store = ctx.store();
     const now = new Date().toISOString();
     const profile: Profile = {
@@ -111,7 +154,9 @@ export async function run(ctx: Context, options: SandboxCommandOptions): Promise
       refreshTokenIssuedAt: now,
       createdAt: store.getProfile(profileName)?.createdAt ?? now,
       updatedAt: now,
+      sandbox: true,
     };
+    // Written before anything is printed: whoever waits for the first line can use it at once.
     store.saveProfile(profile, { makeDefault: !store.defaultProfileName() });
   }
   const customers = sandbox.estate.customers.length;

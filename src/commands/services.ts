@@ -31,3 +31,6 @@ export function render(result: ServicesResult, ctx: Context): void {
     ),
   );
 }
+
+/** A list or report: printed under --quiet too (quiet silences noise, not answers). */
+export const answers = (): boolean => true;

@@ -248,8 +248,11 @@ export function render(result: StatusResult, ctx: Context): void {
   const line = (label: string, r: CoverageRow) =>
     `${label.padEnd(width)}  ${`${n(r.licensed)} / ${n(r.eligible)}`.padStart(countWidth)}  ${paint(r.percent, `${useBar ? `${bar(r.percent)} ` : ''}${String(r.percent).padStart(3)}%`)}${r.missing ? `  (${n(r.missing)} devices unlicensed)` : ''}`;
 
-  const scopeText =
-    result.scope.mode === 'all'
+  // One customer in scope: the summary is that customer's table; it is not repeated below.
+  const only = customers.length === 1 && result.scope.customersInScope === 1 ? customers[0] : undefined;
+  const scopeText = only
+    ? `${only.name} (${only.id})`
+    : result.scope.mode === 'all'
       ? `all ${n(result.scope.customersInScope)} customers`
       : `${n(result.scope.customersInScope)} customer${result.scope.customersInScope === 1 ? '' : 's'}${result.scope.mode === 'exclude' ? ` (all but ${n(result.scope.listed.length)})` : ''}`;
   io.out(
@@ -267,11 +270,11 @@ export function render(result: StatusResult, ctx: Context): void {
   const withDevices = customers.filter((c) => c.services.some((s) => s.eligible > 0));
   const incomplete = withDevices.filter((c) => c.services.some((s) => s.missing > 0));
   const complete = withDevices.length - incomplete.length;
-  for (const customer of incomplete) {
+  for (const customer of only ? [] : incomplete) {
     io.out(`\n${customer.name} (${customer.id})`);
     for (const r of customer.services.filter((s) => s.eligible > 0)) io.out(line(`  ${r.service}`, r));
   }
-  if (result.customers) {
+  if (result.customers && !only) {
     io.out(
       `\n${n(complete)} of ${n(withDevices.length)} customers with eligible devices fully licensed${incomplete.length ? `; ${n(incomplete.length)} not (above)` : ''}.`,
     );
@@ -293,3 +296,6 @@ export function render(result: StatusResult, ctx: Context): void {
   }
   if (result.note) io.info(io.style('dim', result.note));
 }
+
+/** A list or report: printed under --quiet too (quiet silences noise, not answers). */
+export const answers = (): boolean => true;

@@ -36,7 +36,7 @@ export const COMPLETION_SPEC: CommandSpec = {
         "--quiet"
       ],
       "value": "none",
-      "description": "print only errors"
+      "description": "print only errors and answers (no status lines, no confirmations)"
     },
     {
       "names": [
@@ -72,7 +72,7 @@ export const COMPLETION_SPEC: CommandSpec = {
         "--request-timeout"
       ],
       "value": "required",
-      "description": "give up on one HTTP request after this long (default 30s)"
+      "description": "give up on one HTTP request after this long (1s to 10m, default 30s)"
     },
     {
       "names": [
@@ -94,7 +94,7 @@ export const COMPLETION_SPEC: CommandSpec = {
             "--cluster"
           ],
           "value": "required",
-          "description": "regional gateway (see: msp-license login --help)"
+          "description": "regional gateway: us-1, us-2, us-east-1, us-west-4, us-west-5, eu-1, eu-central-2, eu-central-3, ca-1, cn-1, apac-1, apac-east-1, apac-south-1, uae-north-1"
         },
         {
           "names": [
@@ -377,7 +377,7 @@ export const COMPLETION_SPEC: CommandSpec = {
             "--exclude"
           ],
           "value": "required",
-          "description": "every customer but these (ids or exact names; repeatable)"
+          "description": "every customer but these (ids or exact names, comma list; repeatable)"
         },
         {
           "names": [
@@ -428,28 +428,28 @@ export const COMPLETION_SPEC: CommandSpec = {
             "--timeout"
           ],
           "value": "required",
-          "description": "with --wait: give up after this long (e.g. 30m, 2h)"
+          "description": "with --wait: give up after this long (1s to 7d, e.g. 30m, 2h)"
         },
         {
           "names": [
             "--interval"
           ],
           "value": "required",
-          "description": "with --wait: time between progress polls (min 1s; each poll costs one call per service)"
+          "description": "with --wait: time between progress polls (1s to 1h; each poll costs one call per service)"
         },
         {
           "names": [
             "--stall-after"
           ],
           "value": "required",
-          "description": "with --wait: give up (exit 7) after this long without progress"
+          "description": "with --wait: give up (exit 7) after this long without progress (1s to 1d)"
         },
         {
           "names": [
             "--chunk-size"
           ],
           "value": "required",
-          "description": "customer ids per request (halved on 413/417)"
+          "description": "customer ids per request, 1 to 10000 (halved on 413/417)"
         },
         {
           "names": [
@@ -494,7 +494,7 @@ export const COMPLETION_SPEC: CommandSpec = {
             "--exclude"
           ],
           "value": "required",
-          "description": "every customer but these (ids or exact names; repeatable)"
+          "description": "every customer but these (ids or exact names, comma list; repeatable)"
         },
         {
           "names": [
@@ -545,28 +545,28 @@ export const COMPLETION_SPEC: CommandSpec = {
             "--timeout"
           ],
           "value": "required",
-          "description": "with --wait: give up after this long (e.g. 30m, 2h)"
+          "description": "with --wait: give up after this long (1s to 7d, e.g. 30m, 2h)"
         },
         {
           "names": [
             "--interval"
           ],
           "value": "required",
-          "description": "with --wait: time between progress polls (min 1s; each poll costs one call per service)"
+          "description": "with --wait: time between progress polls (1s to 1h; each poll costs one call per service)"
         },
         {
           "names": [
             "--stall-after"
           ],
           "value": "required",
-          "description": "with --wait: give up (exit 7) after this long without progress"
+          "description": "with --wait: give up (exit 7) after this long without progress (1s to 1d)"
         },
         {
           "names": [
             "--chunk-size"
           ],
           "value": "required",
-          "description": "customer ids per request (halved on 413/417)"
+          "description": "customer ids per request, 1 to 10000 (halved on 413/417)"
         },
         {
           "names": [
@@ -611,7 +611,7 @@ export const COMPLETION_SPEC: CommandSpec = {
             "--exclude"
           ],
           "value": "required",
-          "description": "every customer but these (ids or exact names; repeatable)"
+          "description": "every customer but these (ids or exact names, comma list; repeatable)"
         },
         {
           "names": [
@@ -669,7 +669,7 @@ export const COMPLETION_SPEC: CommandSpec = {
             "--limit"
           ],
           "value": "required",
-          "description": "at most N entries, newest last"
+          "description": "at most N entries, newest last (1 to 1000000)"
         },
         {
           "names": [
@@ -743,7 +743,7 @@ export const COMPLETION_SPEC: CommandSpec = {
                 "--exclude"
               ],
               "value": "required",
-              "description": "every customer but these (ids or exact names; repeatable)"
+              "description": "every customer but these (ids or exact names, comma list; repeatable)"
             },
             {
               "names": [
@@ -817,7 +817,7 @@ export const COMPLETION_SPEC: CommandSpec = {
                 "--exclude"
               ],
               "value": "required",
-              "description": "every customer but these (ids or exact names; repeatable)"
+              "description": "every customer but these (ids or exact names, comma list; repeatable)"
             },
             {
               "names": [
@@ -934,7 +934,7 @@ export const COMPLETION_SPEC: CommandSpec = {
                 "--exclude"
               ],
               "value": "required",
-              "description": "every customer but these (ids or exact names; repeatable)"
+              "description": "every customer but these (ids or exact names, comma list; repeatable)"
             },
             {
               "names": [
@@ -1052,7 +1052,7 @@ export const COMPLETION_SPEC: CommandSpec = {
             "--port"
           ],
           "value": "required",
-          "description": "port to listen on (0 = any free one)"
+          "description": "port to listen on, 0 to 65535 (0 = any free one)"
         },
         {
           "names": [

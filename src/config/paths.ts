@@ -49,10 +49,11 @@ export function configPaths(dir: string): ConfigPaths {
   };
 }
 
-const PROFILE_NAME = /^[A-Za-z0-9_.-]{1,64}$/;
+// Not starting with '-': `-p -x` or `profiles use -x` would read as a flag.
+const PROFILE_NAME = /^[A-Za-z0-9_.][A-Za-z0-9_.-]{0,63}$/;
 
 /**
- * A profile name is `[A-Za-z0-9_.-]{1,64}`, and not `.` or `..` (it names a folder under cache/
+ * A profile name is `[A-Za-z0-9_.-]{1,64}` not starting with `-`, and not `.` or `..` (it names a folder under cache/
  * and must never climb out of it) nor `__proto__` (it is a key of a JSON object).
  */
 export function isValidProfileName(name: string): boolean {

@@ -22,6 +22,8 @@ export interface Profile {
   refreshTokenIssuedAt?: string;
   createdAt: string;
   updatedAt: string;
+  /** Written by `msp-license sandbox --write-profile`: the only kind it may replace. */
+  sandbox?: boolean;
 }
 
 /** The config file format this build reads and writes. */
@@ -272,7 +274,7 @@ export function resolveProfileName(
 function checkName(name: string, source = 'Profile name'): string {
   if (!isValidProfileName(name)) {
     throw new UsageError(`${source}: invalid profile name ${JSON.stringify(name)}`, {
-      hint: 'A profile name is 1 to 64 of A-Z a-z 0-9 _ . - (not "." or "..").',
+      hint: 'A profile name is 1 to 64 of A-Z a-z 0-9 _ . - (not starting with "-", not "." or "..").',
     });
   }
   return name;

@@ -7,7 +7,11 @@ export interface CustomerRef {
   name: string;
 }
 
-const fold = (s: string) => s.trim().toLowerCase();
+/**
+ * How names and ids are compared: Unicode-normalised (a name pasted in decomposed form, NFD,
+ * matches its composed twin), trimmed, case-insensitive.
+ */
+export const fold = (s: string) => s.normalize('NFC').trim().toLowerCase();
 
 /** Lines of a list file: one reference per line, `#` starts a comment, blank lines ignored. */
 export function parseList(text: string): string[] {
@@ -18,7 +22,8 @@ export function parseList(text: string): string[] {
 }
 
 /**
- * Resolves every reference, or throws one UsageError naming all unknown and ambiguous ones with
+ * Resolves every reference (an id or an exact name; a flag value that is neither is taken as a
+ * comma list of them, so a name holding a comma can be named as it is), or throws one UsageError naming all unknown and ambiguous ones with
  * the nearest matches. Duplicates (the same customer named twice, by id or name) collapse.
  */
 export function resolveCustomers(references: string[], customers: CustomerRef[]): CustomerRef[] {
@@ -33,24 +38,13 @@ export function resolveCustomers(references: string[], customers: CustomerRef[])
   }
   const resolved = new Map<string, CustomerRef>();
   const problems: string[] = [];
-  for (const reference of references) {
-    const key = fold(reference);
-    if (!key) continue;
+  const exact = (key: string): CustomerRef[] | undefined => {
     const viaId = byId.get(key);
-    if (viaId) {
-      resolved.set(viaId.id, viaId);
-      continue;
-    }
-    const viaName = byName.get(key);
-    if (viaName && viaName.length === 1) {
-      resolved.set(viaName[0]!.id, viaName[0]!);
-      continue;
-    }
-    if (viaName && viaName.length > 1) {
-      problems.push(
-        `'${reference}' names ${viaName.length} customers (${viaName.map((c) => c.id).join(', ')}): use an id`,
-      );
-      continue;
+    return viaId ? [viaId] : byName.get(key);
+  };
+  const problem = (reference: string, matches: CustomerRef[] | undefined): string => {
+    if (matches && matches.length > 1) {
+      return `'${reference}' names ${matches.length} customers (${matches.map((c) => c.id).join(', ')}): use an id`;
     }
     const close = nearest(
       reference,
@@ -65,11 +59,39 @@ export function resolveCustomers(references: string[], customers: CustomerRef[])
       fold,
     );
     const hints = [...close.map((n) => `"${n}"`), ...closeIds];
-    problems.push(
-      hints.length
-        ? `'${reference}' is not a customer id or name (nearest: ${hints.join(', ')})`
-        : `'${reference}' is not a customer id or name`,
-    );
+    return hints.length
+      ? `'${reference}' is not a customer id or name (nearest: ${hints.join(', ')})`
+      : `'${reference}' is not a customer id or name`;
+  };
+  for (const reference of references) {
+    // A whole value that is an exact id or name wins ("Comma, Inc."); else it is a comma list.
+    const whole = exact(fold(reference));
+    if (whole?.length === 1) {
+      resolved.set(whole[0]!.id, whole[0]!);
+      continue;
+    }
+    if (whole && whole.length > 1) {
+      problems.push(problem(reference.trim(), whole));
+      continue;
+    }
+    const parts = reference.includes(',')
+      ? reference
+          .split(',')
+          .map((part) => part.trim())
+          .filter(Boolean)
+      : [reference.trim()].filter(Boolean);
+    const partProblems: string[] = [];
+    let anyResolved = false;
+    for (const part of parts) {
+      const matches = exact(fold(part));
+      if (matches?.length === 1) {
+        resolved.set(matches[0]!.id, matches[0]!);
+        anyResolved = true;
+      } else partProblems.push(problem(part, matches));
+    }
+    // No part is a customer either: report the value as typed, not its pieces.
+    if (!anyResolved && parts.length > 1) problems.push(problem(reference.trim(), whole));
+    else problems.push(...partProblems);
   }
   if (problems.length) {
     throw new UsageError(

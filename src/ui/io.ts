@@ -70,6 +70,7 @@ export function createIO(globals: GlobalOptions, streams: Streams): IO {
   // chalk decides nothing here (it ignores NO_COLOR on a terminal): we pick the level ourselves.
   const chalk = new Chalk({ level: color ? 1 : 0 });
   const write = (stream: Writable, text: string) => {
+    if (stream.destroyed) return; // a closed pipe (EPIPE): a running job goes on silently
     stream.write(text.endsWith('\n') ? text : `${text}\n`);
   };
   return {

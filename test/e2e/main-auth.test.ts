@@ -52,7 +52,7 @@ describe('login (non-interactive)', () => {
     );
   }
 
-  test('stores a 0600 config in a fresh 0700 dir, verifies with one call, prints no secret', async () => {
+  test('stores a 0600 config in a fresh 0700 dir, verifies secret and token, prints no secret', async () => {
     const sandbox = await sandboxOnly();
     const { root, dir } = scratch();
     const result = await login(sandbox, root, dir);
@@ -64,9 +64,11 @@ describe('login (non-interactive)', () => {
     expectNoSecret(result.stdout + result.stderr, secretsOf(sandbox));
     const profile = profileOf(dir, 'default');
     expect(profile).toMatchObject({ baseUrl: sandbox.url, clientId: sandbox.credentials.clientId });
-    // The verification call: the services list (v2 answers 404 here, then v1).
+    // The verification: a refresh (only it proves the client secret), then the services list
+    // (v2 answers 404 here, then v1). The rotated pair is what is stored.
     const log = await requestLog(sandbox);
-    expect(statusLines(log.requests)).toEqual([`GET ${V2} 404`, `GET ${V1} 200`]);
+    expect(statusLines(log.requests)).toEqual([`${TOKEN_PATH} 200`, `GET ${V2} 404`, `GET ${V1} 200`]);
+    expect(profile.refreshToken).not.toBe(sandbox.credentials.refreshToken);
   });
 
   test('verifies the credentials it was given, not an exported MSP_LICENSE_ACCESS_TOKEN', async () => {
@@ -76,7 +78,7 @@ describe('login (non-interactive)', () => {
       MSP_LICENSE_ACCESS_TOKEN: 'stale-token-from-the-shell',
     });
     expect(result.code, result.stderr).toBe(0);
-    expect(profileOf(dir, 'default')).toMatchObject({ accessToken: sandbox.credentials.accessToken });
+    expect(profileOf(dir, 'default').accessToken).not.toBe('stale-token-from-the-shell');
     const log = await requestLog(sandbox);
     expect(log.requests.every((r) => r.status !== 401)).toBe(true);
   });
@@ -133,9 +135,9 @@ describe('login (non-interactive)', () => {
 describe('services', () => {
   test('v2 404 falls back to v1; the next --refresh goes straight to the remembered path', async () => {
     const w = await world();
-    // login fetched the list: v2 (404) then v1.
+    // login refreshed (to verify the client secret), then fetched the list: v2 (404) then v1.
     const first = statusLines((await requestLog(w.sandbox)).requests);
-    expect(first).toEqual([`GET ${V2} 404`, `GET ${V1} 200`]);
+    expect(first).toEqual([`${TOKEN_PATH} 200`, `GET ${V2} 404`, `GET ${V1} 200`]);
     await clearLog(w.sandbox);
     const result = await w.cli(['services', '--refresh']);
     expect(result.code, result.stderr).toBe(0);
@@ -147,7 +149,7 @@ describe('services', () => {
   test('a gateway that serves v2 is asked v2 only', async () => {
     const w = await world({ servicesV2: true });
     const log = statusLines((await requestLog(w.sandbox)).requests);
-    expect(log).toEqual([`GET ${V2} 200`]);
+    expect(log).toEqual([`${TOKEN_PATH} 200`, `GET ${V2} 200`]);
   });
 
   test.each([
@@ -180,9 +182,12 @@ describe('services', () => {
 
 describe('token refresh', () => {
   test('an expired access token is refreshed once; the rotated pair is persisted for the next run', async () => {
-    const w = await world();
+    // No 7 calls/s limit here: login (3 calls) and two runs (3 each) can fall within one second,
+    // and a 429 retried would blur the exact call sequence this test is about.
+    const w = await world({ rateLimit: { enforce: false } });
+    // login already rotated the downloaded pair once (its refresh proved the client secret).
     const original = profileOf(w.dir).refreshToken;
-    expect(original).toBe(w.sandbox.credentials.refreshToken);
+    expect(original).not.toBe(w.sandbox.credentials.refreshToken);
 
     for (let run = 1; run <= 2; run++) {
       const previous = profileOf(w.dir).refreshToken;
@@ -194,7 +199,7 @@ describe('token refresh', () => {
       expect(log.counts[TOKEN_PATH], `run ${run}`).toBe(1);
       expect(log.requests.filter((r) => r.path === '/oauth2/token').map((r) => r.status)).toEqual([200]);
       // The first call met the expired token (401); after the refresh the job went through once.
-      expect(log.requests[0]?.status).toBe(401);
+      expect(log.requests[0]?.status, `run ${run}`).toBe(401);
       expect((await mutatingCalls(w.sandbox)).filter((c) => c.status !== 401).map((c) => c.status)).toEqual([
         200,
       ]);

@@ -135,7 +135,8 @@ describe('auth status', () => {
     const w = await world();
     const { dir } = scratch(); // no profile at all, as in CI
     const env = {
-      MSP_LICENSE_ACCESS_TOKEN: w.sandbox.credentials.accessToken,
+      // The live access token: the one login's verifying refresh stored.
+      MSP_LICENSE_ACCESS_TOKEN: profileOf(w.dir).accessToken as string,
       MSP_LICENSE_BASE_URL: w.sandbox.url,
     };
     const ok = await w.cli(['auth', 'status'], { env: { ...env, MSP_LICENSE_CONFIG_DIR: dir } });
@@ -410,7 +411,7 @@ describe('without a terminal (cron)', () => {
     expect(runs[7]?.stderr).toMatch(/^Error: Unknown service/m);
   });
 
-  test('--quiet prints only errors', async () => {
+  test('--quiet prints only errors (and the answers asked for)', async () => {
     const w = await world({ preLicensed: 0 });
     const ok = await w.cli([
       '--quiet',
@@ -423,8 +424,10 @@ describe('without a terminal (cron)', () => {
       '1s',
     ]);
     expect(ok).toMatchObject({ code: 0, stdout: '', stderr: '' });
+    // A list is the answer asked for: quiet silences noise, not answers (issue 10).
     const listing = await w.cli(['customers', '-q']);
-    expect(listing).toMatchObject({ code: 0, stdout: '', stderr: '' });
+    expect(listing).toMatchObject({ code: 0, stderr: '' });
+    expect(listing.stdout).toMatch(/^CUSTOMER ID/);
     const failed = await w.cli(['-q', 'assign', '-s', 'foundation_zz', '--all-customers']);
     expect(failed.code).toBe(2);
     expect(failed.stdout).toBe('');

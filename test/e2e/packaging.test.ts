@@ -2,7 +2,7 @@
 // never tests or sources; installing the tarball into an empty prefix (offline: everything is
 // bundled, there are no runtime dependencies) gives a working `msp-license` on PATH.
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, test } from 'vitest';
@@ -29,7 +29,12 @@ function npmEnv(): NodeJS.ProcessEnv {
 
 describe('npm pack', () => {
   test('the package holds the built CLI, README, LICENSE and examples, and no tests or sources', async () => {
-    const { stdout } = await run('npm', ['pack', '--dry-run', '--json'], { cwd: ROOT, env: npmEnv() });
+    // --ignore-scripts: `npm test` built dist/ already; a prepack rebuild would swap it under the
+    // other test files running meanwhile.
+    const { stdout } = await run('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
+      cwd: ROOT,
+      env: npmEnv(),
+    });
     const files: string[] = JSON.parse(stdout)[0].files.map((f: { path: string }) => f.path);
     for (const required of [
       'package.json',
@@ -55,7 +60,7 @@ describe('npm pack', () => {
     const prefix = join(scratch.dir, 'prefix');
     mkdirSync(dest);
     mkdirSync(prefix);
-    await run('npm', ['pack', '--pack-destination', dest], { cwd: ROOT, env: npmEnv() });
+    await run('npm', ['pack', '--ignore-scripts', '--pack-destination', dest], { cwd: ROOT, env: npmEnv() });
     const tarballs = readdirSync(dest).filter((f) => f.endsWith('.tgz'));
     expect(tarballs).toEqual([`msp-license-${pkg.version}.tgz`]);
     await run('npm', ['install', '-g', '--offline', '--prefix', prefix, join(dest, tarballs[0] as string)], {
@@ -75,5 +80,60 @@ describe('npm pack', () => {
     const installed = join(prefix, 'lib', 'node_modules', 'msp-license');
     expect(existsSync(join(installed, 'node_modules'))).toBe(false); // nothing to install: all bundled
     expect(existsSync(join(installed, 'test'))).toBe(false);
+  });
+});
+
+/** A clone as `git clone` + `npm ci` leaves it: sources and node_modules, no dist/. */
+function unbuiltClone(name: string): string {
+  const clone = join(scratch.dir, name);
+  mkdirSync(clone);
+  for (const entry of [
+    'package.json',
+    'package-lock.json',
+    'tsconfig.json',
+    'README.md',
+    'LICENSE',
+    'bin',
+    'src',
+    'scripts',
+    'docs',
+    'examples',
+  ]) {
+    cpSync(join(ROOT, entry), join(clone, entry), { recursive: true });
+  }
+  symlinkSync(join(ROOT, 'node_modules'), join(clone, 'node_modules'));
+  expect(existsSync(join(clone, 'dist'))).toBe(false);
+  return clone;
+}
+
+describe('from a clone that was never built (issue 10, bug 3)', () => {
+  test('npm pack builds first (prepack): the tarball holds dist/ and its CLI runs', async () => {
+    const clone = unbuiltClone('clone-pack');
+    const dest = join(scratch.dir, 'clone-dest');
+    mkdirSync(dest);
+    await run('npm', ['pack', '--pack-destination', dest], { cwd: clone, env: npmEnv() });
+    const unpacked = join(scratch.dir, 'clone-unpacked');
+    mkdirSync(unpacked);
+    await run('tar', ['-xzf', join(dest, `msp-license-${pkg.version}.tgz`), '-C', unpacked]);
+    const bin = join(unpacked, 'package', 'bin', 'msp-license.js');
+    expect(existsSync(join(unpacked, 'package', 'dist', 'main.js'))).toBe(true);
+    // A real command (not only --version, which the launcher answers without dist/).
+    const topic = await run(process.execPath, [bin, 'help', 'exit-codes'], { cwd: scratch.dir });
+    expect(topic.stdout).toMatch(/^Exit codes/);
+  });
+
+  test('node bin/msp-license.js says to build, not ERR_MODULE_NOT_FOUND', async () => {
+    const clone = unbuiltClone('clone-bare');
+    const failed = await run(process.execPath, [join(clone, 'bin', 'msp-license.js'), 'customers'], {
+      cwd: clone,
+    }).then(
+      () => undefined,
+      (error: { code: number; stderr: string; stdout: string }) => error,
+    );
+    expect(failed?.code).toBe(1);
+    expect(failed?.stdout).toBe('');
+    expect(failed?.stderr).toBe(
+      `Error: msp-license is not built (${clone}/dist/main.js is missing).\n  Run 'npm ci && npm run build' in ${clone} first.\n`,
+    );
   });
 });

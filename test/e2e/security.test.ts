@@ -151,7 +151,7 @@ describe('transport', () => {
       expect(result.code, result.stderr).toBe(2);
       expect(result.stderr).toMatch(/uses plain http:\/\/, which would send tokens unencrypted/);
     }
-    expect((await requestLog(w.sandbox)).total).toBeLessThanOrEqual(2); // the login's own calls only
+    expect((await requestLog(w.sandbox)).total).toBeLessThanOrEqual(3); // the login's own calls only (refresh, services v2, v1)
   });
 
   test.skipIf(!hasOpenssl())(

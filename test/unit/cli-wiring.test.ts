@@ -28,7 +28,7 @@ const cases: Array<[string[], string, Record<string, unknown>, unknown[]?]> = [
   [
     ['assign', '--services', 'foundation_ap', '--exclude', 'c1,c2'],
     'assign',
-    { services: ['foundation_ap'], exclude: ['c1', 'c2'], timeout: '30m', interval: '15s', chunkSize: '200' },
+    { services: ['foundation_ap'], exclude: ['c1,c2'], timeout: '30m', interval: '15s', chunkSize: '200' },
   ],
   [
     [

@@ -133,12 +133,14 @@ export function scopeReferences(flags: ScopeFlags): ScopeReferences {
       : mode === 'exclude'
         ? [...(flags.exclude ?? []), ...(flags.excludeFile ? readCustomerList(flags.excludeFile, stdin) : [])]
         : [];
-  if (mode === 'include' && references.length === 0) {
+  // A flag value of only commas names nobody.
+  const named = references.some((r) => r.split(',').some((part) => part.trim()));
+  if (mode === 'include' && !named) {
     throw new UsageError('The include list is empty.', {
       hint: 'Name at least one customer, or use --all-customers.',
     });
   }
-  if (mode === 'exclude' && references.length === 0) {
+  if (mode === 'exclude' && !named) {
     // An empty exclude list is the API's "every customer": that scope needs its own flag.
     throw new UsageError('The exclude list is empty: that would license every customer.', {
       code: 'missing_scope',

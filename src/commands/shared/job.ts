@@ -15,7 +15,7 @@ import { writeCache } from '../../config/cache.js';
 import { appendHistory } from '../../config/history.js';
 import type { Context, Session } from '../../context.js';
 import type { CustomerRef } from '../../core/customers.js';
-import { formatDuration, parseDuration } from '../../core/duration.js';
+import { formatDuration, parseDuration, parseInteger } from '../../core/duration.js';
 import {
   evaluateProgress,
   formatProgress,
@@ -148,14 +148,6 @@ const MEASURE_BUDGET = 200;
 const CONFLICT_WAITS_MS = [3_000, 6_000, 12_000, 24_000];
 /** The first --wait poll comes this soon (a small job is often done within seconds). */
 const FIRST_POLL_MS = 2000;
-
-function positiveInt(text: string | undefined, flag: string, fallback: number): number {
-  if (text === undefined) return fallback;
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 1)
-    throw new UsageError(`${flag}: '${text}' is not a positive whole number.`);
-  return n;
-}
 
 interface Validated {
   session: Session;
@@ -296,14 +288,13 @@ export async function runJob(
   const { io } = ctx;
   const action = actionOf(verb, kind);
   const disabling = kind === 'autolicense' && verb === 'unassign';
+  // A real run ends only with the job's true outcome, recorded: a closed output pipe (`| head`)
+  // does not end it, before or after sending (see runtime.ts). A dry run just stops.
+  if (!given.dryRun) ctx.mustFinish = true;
   const { options, resumeOf } = resumeOptions(ctx, verb, given, action);
   // Everything that can be refused is refused before the first call.
   scopeMode(options);
-  const timeoutMs = parseDuration(options.timeout ?? '30m', '--timeout');
-  const intervalMs = parseDuration(options.interval ?? '15s', '--interval');
-  if (intervalMs < 1000) throw new UsageError('--interval must be at least 1s.');
-  const stallAfterMs = parseDuration(options.stallAfter ?? '10m', '--stall-after');
-  const chunkSize = positiveInt(options.chunkSize, '--chunk-size', 200);
+  const { timeoutMs, intervalMs, stallAfterMs, chunkSize } = jobNumbers(options);
   if (disabling && options.wait) {
     throw new UsageError('disable changes no license now: there is nothing to --wait for.', {
       hint: "Drop --wait; 'msp-license autolicense status' shows the settings afterwards.",
@@ -330,6 +321,12 @@ export async function runJob(
     // The others are named one by one: take them from a customers list fetched now.
     ({ scope, all: allCustomers } = await freshScope());
     plan = planRequests(scope, chunkSize, { explicitOnly });
+  }
+  // The same refusal for a dry run as for the real run: a plan that cannot be sent is no plan.
+  if (scope.inScope.length === 0) {
+    throw new UsageError('No customer is left in scope: nothing to send.', {
+      hint: 'The exclude list names every customer; use --include to name customers, or exclude fewer.',
+    });
   }
   const confirming = io.interactive && !options.yes && !options.dryRun;
   const measure =
@@ -399,7 +396,7 @@ export async function runJob(
     return result;
   }
   if (confirming) {
-    renderPlan(result, ctx);
+    renderPlan(result, ctx, 'stderr', plan.requests.length);
     const question =
       kind === 'autolicense'
         ? `${verb === 'assign' ? 'Enable' : 'Disable'} auto-licensing now?`
@@ -409,11 +406,6 @@ export async function runJob(
   } else {
     // No plan shown (--yes, no terminal): its warnings still come before anything is sent.
     for (const warning of result.warnings) io.warn(io.style('yellow', `warning: ${warning}`));
-  }
-  if (scope.inScope.length === 0) {
-    throw new UsageError('No customer is left in scope: nothing to send.', {
-      hint: 'The exclude list names every customer.',
-    });
   }
 
   const historyId = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
@@ -498,9 +490,22 @@ export async function runJob(
       result.outcome = waited.outcome;
     }
   } catch (error) {
-    result.outcome = ctx.interrupted || error instanceof InterruptedError ? 'interrupted' : outcomeOf(error);
+    const interrupted = ctx.interrupted || outcomeOf(error) === 'interrupted';
     // The history keeps why a job ended badly; secrets never reach the file.
     failure = redact(error instanceof Error ? error.message : String(error), ctx.secrets());
+    if (interrupted) result.outcome = 'interrupted';
+    else if (error instanceof StalledError) {
+      // Known before waiting (auto-licensing paused): the wait's own verdict, not a lost job.
+      result.outcome = 'stalled';
+      throw error;
+    } else if (result.accepted) {
+      // Central accepted the job and runs it whatever happens here: only following it failed.
+      result.outcome = 'accepted';
+      failure = `following the job failed: ${failure}`;
+      throw acceptedButLost(error, result);
+    } else result.outcome = 'failed';
+    // Some requests went through before one failed: those customers' job goes on in Central.
+    if (!interrupted && result.requests.some((r) => r.status === 'accepted')) throw partlySent(error, result);
     throw error;
   } finally {
     if (kind === 'autolicense' && result.requests.some((r) => r.status === 'accepted')) {
@@ -532,7 +537,10 @@ export async function runJob(
   }
   if (result.outcome === 'stalled') {
     throw new StalledError(stalledMessage(progress), {
-      hint: 'Add licenses (or free some) and run the same command again: devices already licensed are skipped.',
+      hint:
+        verb === 'assign'
+          ? 'Add licenses (or free some) and run the same command again: devices already licensed are skipped.'
+          : "Central stopped removing licenses; run the same command again (devices already without the license are skipped), and check 'msp-license status' with the same scope flags.",
     });
   }
   if (result.outcome === 'timeout') {
@@ -543,6 +551,27 @@ export async function runJob(
   }
   return result;
 }
+
+/** The numeric flags, each checked against its range (exit 2 naming the range). */
+export function jobNumbers(options: JobOptions): WaitSettings & { chunkSize: number } {
+  const timeoutMs = parseDuration(options.timeout ?? '30m', '--timeout', { min: 1000, max: 7 * DAY });
+  const intervalMs = parseDuration(options.interval ?? '15s', '--interval', { min: 1000, max: HOUR });
+  const stallAfterMs = parseDuration(options.stallAfter ?? '10m', '--stall-after', {
+    min: 1000,
+    max: DAY,
+  });
+  if (options.wait && stallAfterMs < intervalMs) {
+    throw new UsageError(
+      `--stall-after (${formatDuration(stallAfterMs)}) is shorter than --interval (${formatDuration(intervalMs)}): the wait would stall at the first poll.`,
+      { hint: 'Make --stall-after at least as long as --interval.' },
+    );
+  }
+  const chunkSize = parseInteger(options.chunkSize ?? '200', '--chunk-size', { min: 1, max: 10_000 });
+  return { timeoutMs, intervalMs, stallAfterMs, chunkSize };
+}
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
 
 /**
  * Enable: a service whose licenses do not outnumber the devices (MSP and tenants counted) is
@@ -617,9 +646,48 @@ function dayBudgetShortfall(
 }
 
 function outcomeOf(error: unknown): Outcome {
-  if (error instanceof CliError && error.exitCode === ExitCode.interrupted) return 'interrupted';
+  if (error instanceof InterruptedError || (error instanceof CliError && error.code === 'interrupted'))
+    return 'interrupted';
   if (error instanceof StalledError) return 'stalled';
   return 'failed';
+}
+
+/**
+ * A failure while following a job Central already accepted: the same error (and exit code), but
+ * saying the job was accepted and goes on, so nobody re-runs it believing nothing happened.
+ */
+function acceptedButLost(error: unknown, result: JobResult): CliError {
+  const sent = result.requests.filter((r) => r.status === 'accepted').length;
+  const reason = error instanceof Error ? error.message : String(error);
+  const cli = error instanceof CliError ? error : undefined;
+  const message = `The job was accepted by Central (${sent} request${sent === 1 ? '' : 's'}) and goes on there, but following it failed: ${reason}`;
+  const hint = `Check its progress later with 'msp-license status' (same scope flags); running the same command again is safe.${cli?.hint ? `\n${cli.hint}` : ''}`;
+  return new CliError(message, cli?.exitCode ?? ExitCode.failure, {
+    code: cli?.code ?? 'failure',
+    hint,
+    ...(cli?.httpStatus === undefined ? {} : { httpStatus: cli.httpStatus }),
+    retryable: cli?.retryable ?? false,
+    cause: error,
+  });
+}
+
+/** A request failed after others were accepted: say which part of the scope is under way. */
+function partlySent(error: unknown, result: JobResult): CliError {
+  const sent = result.requests.filter((r) => r.status === 'accepted');
+  const customers = sent.reduce((sum, r) => sum + r.customers, 0);
+  const reason = error instanceof Error ? error.message : String(error);
+  const cli = error instanceof CliError ? error : undefined;
+  return new CliError(
+    `${sent.length} of ${result.requests.filter((r) => r.status !== 'split').length} requests were accepted (${customers.toLocaleString('en-US')} customer${customers === 1 ? '' : 's'}: their job goes on in Central), then one failed: ${reason}`,
+    cli?.exitCode ?? ExitCode.failure,
+    {
+      code: cli?.code ?? 'failure',
+      hint: `Run the same command again: it sends every request again, and the accepted ones change nothing twice.${cli?.hint ? `\n${cli.hint}` : ''}`,
+      ...(cli?.httpStatus === undefined ? {} : { httpStatus: cli.httpStatus }),
+      retryable: cli?.retryable ?? false,
+      cause: error,
+    },
+  );
 }
 
 function stalledMessage(progress: Progress | undefined): string {
@@ -909,7 +977,13 @@ async function waitForJob(
  * The plan. Before a confirmation it is a status message (stderr); for a dry run it is the
  * command's output (stdout, so `--dry-run > plan.txt` keeps it), with the warnings on stderr.
  */
-export function renderPlan(result: JobResult, ctx: Context, target: 'stderr' | 'stdout' = 'stderr'): void {
+export function renderPlan(
+  result: JobResult,
+  ctx: Context,
+  target: 'stderr' | 'stdout' = 'stderr',
+  /** Before the confirmation nothing is sent yet: the number of requests planned. */
+  plannedRequests?: number,
+): void {
   const { io } = ctx;
   const toStdout = target === 'stdout';
   const s: typeof io.style = toStdout && !io.stdoutTTY ? (_kind, text) => text : io.style;
@@ -932,7 +1006,7 @@ export function renderPlan(result: JobResult, ctx: Context, target: 'stderr' | '
   lines.push(`  gateway   ${result.gateway}${result.profile ? ` (profile ${result.profile})` : ''}`);
   lines.push(`  scope     ${scopeText}`);
   lines.push(
-    `  requests  ${result.requests.length || '?'} (${result.strategy === 'complement' ? 'exclude list sent as the complement include list' : result.strategy})`,
+    `  requests  ${result.requests.length || plannedRequests || '?'} (${result.strategy === 'complement' ? 'exclude list sent as the complement include list' : result.strategy})`,
   );
   if (result.plan.some((r) => r.eligible !== undefined || r.licensesAvailable !== undefined)) {
     const count = (row: PlanRow, x: number | undefined) =>
@@ -991,7 +1065,9 @@ export function renderJob(result: JobResult, ctx: Context): void {
       ? 'current licenses stay as they are'
       : result.action === 'autolicense-enable'
         ? 'devices in scope are licensed in the background (add --wait to follow it), new ones as they appear'
-        : 'the job runs in the background in Central (add --wait to follow it)';
+        : result.alreadyDone
+          ? 'nothing to change: it was already done'
+          : 'the job runs in the background in Central (add --wait to follow it)';
   io.out(
     `${verbText} of ${result.services.join(', ')} accepted for ${result.scope.customersInScope.toLocaleString('en-US')} customer${result.scope.customersInScope === 1 ? '' : 's'} in ${sent} request${sent === 1 ? '' : 's'}; ${tail}.`,
   );

@@ -125,7 +125,18 @@ describe('toCliError', () => {
     const e = toCliError(net(code), ctx);
     expect(e).toBeInstanceOf(NetworkError);
     expect(e.exitCode).toBe(ExitCode.network);
-    expect(e.message).toContain(text);
+    expect(`${e.message} ${e.hint}`).toContain(text);
+  });
+  it('says the CA hint once: in the hint, not in the message too', () => {
+    const e = toCliError(net('SELF_SIGNED_CERT_IN_CHAIN'), ctx);
+    expect(e.message).not.toContain('NODE_EXTRA_CA_CERTS');
+    expect(e.hint).toContain('NODE_EXTRA_CA_CERTS');
+  });
+  it('https:// to a plain-HTTP port is not an untrusted certificate', () => {
+    const e = toCliError(net('ERR_SSL_WRONG_VERSION_NUMBER'), ctx);
+    expect(e.message).toContain('does not answer in TLS');
+    expect(e.message).not.toMatch(/not trusted/);
+    expect(e.hint).toMatch(/http:\/\//);
   });
   it('finds the code inside an AggregateError or a cause', () => {
     const agg = new AggregateError([net('ECONNREFUSED'), net('ECONNREFUSED')], 'x');

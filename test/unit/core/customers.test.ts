@@ -57,3 +57,27 @@ describe('parseList', () => {
     ).toEqual(['aa11', 'Acme Dental', 'bb22#not-a-comment']));
   test('empty', () => expect(parseList('')).toEqual([]));
 });
+
+describe('resolveCustomers: commas and Unicode forms (issue 10, bug 7)', () => {
+  const WITH_COMMA = [...CUSTOMERS, { id: 'ee55', name: 'Comma, Inc.' }, { id: 'ff66', name: 'Café Zürich' }];
+  test('a whole value that is an exact name wins over splitting', () =>
+    expect(resolveCustomers(['Comma, Inc.'], WITH_COMMA)).toEqual([WITH_COMMA[4]]));
+  test('otherwise a value is a comma list of ids and names', () =>
+    expect(resolveCustomers(['aa11, Northwind Retail,,'], WITH_COMMA).map((c) => c.id)).toEqual([
+      'aa11',
+      'bb22',
+    ]));
+  test('an unknown comma value is reported as typed, with the near name', () =>
+    expect(usage(() => resolveCustomers(['Comma, Inc'], WITH_COMMA)).message).toContain(
+      `'Comma, Inc' is not a customer id or name (nearest: "Comma, Inc."`,
+    ));
+  test('a list with one unknown part names that part only', () =>
+    expect(usage(() => resolveCustomers(['aa11,zz99'], WITH_COMMA)).message).toMatch(
+      /^Unknown or ambiguous customer: 'zz99' is not/,
+    ));
+  test('NFD and NFC spellings of a name match', () => {
+    expect(resolveCustomers(['Café Zürich'.normalize('NFD')], WITH_COMMA)).toEqual([WITH_COMMA[5]]);
+    const decomposed = [{ id: 'gg77', name: 'Müller AG'.normalize('NFD') }];
+    expect(resolveCustomers(['müller ag'], decomposed)).toEqual(decomposed);
+  });
+});
