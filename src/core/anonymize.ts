@@ -14,7 +14,7 @@ export interface Exchange {
   body: unknown;
 }
 
-type Kind = 'id' | 'name' | 'serial' | 'mac' | 'key' | 'token' | 'user';
+type Kind = 'id' | 'name' | 'serial' | 'mac' | 'key' | 'token' | 'user' | 'text' | 'addr';
 
 const KEY_KINDS: Array<[RegExp, Kind]> = [
   [
@@ -25,8 +25,16 @@ const KEY_KINDS: Array<[RegExp, Kind]> = [
   [/^(macaddr|mac|mac_address|macaddress)$/i, 'mac'],
   [/^(subscription_key|key|license_key)$/i, 'key'],
   [/^(username|user|email|user_name|created_by|updated_by)$/i, 'user'],
+  [/^(imei|ip|ip_address|ipaddress|ipv4|ipv6|public_ip|ip_addr)$/i, 'addr'],
+  [
+    /^(notes?|address|street|city|zip|zipcode|postal_code|phone|phone_number|contact|contact_name|comments?)$/i,
+    'text',
+  ],
   [/^(customer_name|name|group_name|site_name|device_name|hostname|label_name)$/i, 'name'],
   [/^(id|customer_id|msp_id|tenant_id|cid|group_id|site_id|label_id|account_id|client_id)$/i, 'id'],
+  // Any other …_name / …Name and …_id / …Id, but the names of Central's own things.
+  [/^(?!service_name$|display_name$|license_name$|app_name$|acpapp_name$)\w+(_name|Name)$/, 'name'],
+  [/^\w+(_id|Id|ID)$/, 'id'],
 ];
 
 const hex2 = (n: number) => n.toString(16).padStart(2, '0');
@@ -42,6 +50,18 @@ export class Anonymizer {
   placeholder(value: string, kind: Kind): string {
     const known = this.map.get(value);
     if (known) return known;
+    if (kind === 'mac') {
+      // The same MAC written otherwise (upper case, '-', no separators) is the same device.
+      const bare = value.replace(/[:-]/g, '').toLowerCase();
+      const same = [...this.map.keys()].find(
+        (k) => MAC.test(k) && k.replace(/[:-]/g, '').toLowerCase() === bare,
+      );
+      if (same) {
+        const placeholder = this.map.get(same) as string;
+        this.map.set(value, placeholder);
+        return placeholder;
+      }
+    }
     const n = (this.counts.get(kind) ?? 0) + 1;
     this.counts.set(kind, n);
     const out =
@@ -66,18 +86,21 @@ export class Anonymizer {
     if (Array.isArray(value)) return value.map((v) => this.walk(v, key));
     if (value !== null && typeof value === 'object') {
       const out: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(value)) out[k] = this.walk(v, k);
+      // A description is free text (contacts, addresses) unless it is an error body's message.
+      const errorBody = 'error_code' in value || 'error' in value;
+      for (const [k, v] of Object.entries(value)) {
+        const kind = this.kindOfValue(k);
+        const outKey = kind ? this.placeholder(k, kind) : k;
+        out[outKey] =
+          k === 'description' && !errorBody && typeof v === 'string' && v !== ''
+            ? this.placeholder(v, 'text')
+            : this.walk(v, k);
+      }
       return out;
     }
-    if (
-      typeof value === 'number' &&
-      key &&
-      /^(id|customer_id|msp_id|group_id|site_id|account_id)$/i.test(key)
-    ) {
-      return this.placeholder(String(value), 'id');
-    }
-    if (typeof value !== 'string' || value === '') return value;
     const byKey = key ? KEY_KINDS.find(([pattern]) => pattern.test(key))?.[1] : undefined;
+    if (typeof value === 'number' && byKey && byKey !== 'text') return this.placeholder(String(value), byKey);
+    if (typeof value !== 'string' || value === '') return value;
     const kind = byKey ?? this.kindOfValue(value);
     return kind ? this.placeholder(value, kind) : value;
   }
@@ -87,7 +110,13 @@ export class Anonymizer {
     let out = text;
     const known = [...this.map.keys()].filter((k) => k.length >= 4).sort((a, b) => b.length - a.length);
     for (const original of known) {
-      if (out.includes(original)) out = out.split(original).join(this.map.get(original) as string);
+      const placeholder = this.map.get(original) as string;
+      if (out.includes(original)) out = out.split(original).join(placeholder);
+      if (MAC.test(original)) {
+        // Upper or lower case, ':' or '-' or nothing between the bytes.
+        const bytes = original.replace(/[:-]/g, '').match(/../g) ?? [];
+        out = out.replace(new RegExp(bytes.join('[:-]?'), 'gi'), placeholder);
+      }
     }
     return out;
   }

@@ -437,7 +437,7 @@ export async function runJob(
   let polls = 0;
   const started = Date.now();
   try {
-    await sendAll(ctx, session, verb, services, freshScope, plan.requests, result, unsent, (job) =>
+    await sendAll(ctx, verb, services, freshScope, plan.requests, result, unsent, (job) =>
       kind === 'autolicense'
         ? sendAutoLicense(session.client, verb === 'assign' ? 'enable' : 'disable', job)
         : sendLicenseJob(session.client, verb, job),
@@ -712,7 +712,6 @@ function requestRecord(
 
 async function sendAll(
   ctx: Context,
-  session: Session,
   verb: Verb,
   services: string[],
   freshScope: Validated['freshScope'],
