@@ -404,8 +404,9 @@ export async function runJob(
     const yes = await confirm(io, question);
     if (!yes) throw new CancelledError();
   } else {
-    // No plan shown (--yes, no terminal): its warnings still come before anything is sent.
-    for (const warning of result.warnings) io.warn(io.style('yellow', `warning: ${warning}`));
+    // No plan shown (--yes, no terminal): its warnings still come before anything is sent
+    // (with --json they are in the result, and stderr holds at most the one error object).
+    if (!io.json) for (const warning of result.warnings) io.warn(io.style('yellow', `warning: ${warning}`));
   }
 
   const historyId = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
