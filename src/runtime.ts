@@ -13,6 +13,9 @@ export interface CommandModule {
   render?: (result: any, ctx: Context) => void;
 }
 
+/** 128 + SIGTERM (15), what a shell reports for a process ended by SIGTERM. */
+const SIGTERM_EXIT = 143;
+
 export async function runCommand(
   load: () => Promise<unknown>,
   options: GlobalOptions & Record<string, unknown>,
@@ -33,8 +36,14 @@ export async function runCommand(
   });
   const ctx = new Context(io, options, process.env);
   const onSigint = () => ctx.interrupt();
+  // SIGTERM stops the run the same way; by convention it then exits 128 + 15.
+  let terminated = false;
+  const onSigterm = () => {
+    terminated = true;
+    ctx.interrupt();
+  };
   process.on('SIGINT', onSigint);
-  process.on('SIGTERM', onSigint);
+  process.on('SIGTERM', onSigterm);
   try {
     const command = (await load()) as CommandModule;
     const result = await command.run(ctx, options, ...args);
@@ -54,6 +63,7 @@ export async function runCommand(
   } finally {
     ctx.cleanup();
     process.off('SIGINT', onSigint);
-    process.off('SIGTERM', onSigint);
+    process.off('SIGTERM', onSigterm);
+    if (terminated && Number(process.exitCode) === ExitCode.interrupted) process.exitCode = SIGTERM_EXIT;
   }
 }

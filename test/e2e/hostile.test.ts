@@ -1,0 +1,105 @@
+// Issue 11: hostile input, hostile servers, hostile files. Each finding has a test here against a
+// server or file of the test's own; every run is bounded (300 MB, 30 s) by the harness.
+import { execFileSync } from 'node:child_process';
+import { lutimesSync, mkdirSync, symlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, test } from 'vitest';
+import { tempDir } from '../helpers/cli.js';
+import {
+  type BoundedResult,
+  type Hostile,
+  hostileServer,
+  json,
+  MAX_RSS_MB,
+  readText,
+  runBounded,
+  SECRET,
+  signalAfter,
+  writeProfile,
+} from '../helpers/hostile.js';
+
+const cleanups: Array<() => unknown> = [];
+afterEach(async () => {
+  while (cleanups.length) await cleanups.pop()?.();
+});
+
+function scratch(): { root: string; dir: string } {
+  const t = tempDir();
+  cleanups.push(t.cleanup);
+  return { root: t.dir, dir: join(t.dir, 'config') };
+}
+
+async function server(handler: Parameters<typeof hostileServer>[0]): Promise<Hostile> {
+  const s = await hostileServer(handler);
+  cleanups.push(() => s.close());
+  return s;
+}
+
+/** Within the issue's bounds, not killed by the harness. */
+function bounded(result: BoundedResult): void {
+  expect(result.killed, `killed for ${result.killed}: ${result.stderr.slice(0, 500)}`).toBeUndefined();
+  expect(result.peakRssMb).toBeLessThan(MAX_RSS_MB);
+}
+
+const tokenAnswer = {
+  access_token: 'at-fresh-0123456789abcdef0123',
+  refresh_token: 'rt-fresh-0123456789abcdef0123',
+  expires_in: 7200,
+  token_type: 'bearer',
+};
+
+describe('finding 1: a lock file that cannot be read is held, not gone', () => {
+  const kinds: Array<[string, (lock: string, root: string) => void]> = [
+    ['a dangling symlink', (lock, root) => symlinkSync(join(root, 'nowhere'), lock)],
+    ['a directory', (lock) => mkdirSync(lock)],
+    ['a FIFO', (lock) => execFileSync('mkfifo', [lock])],
+  ];
+  for (const [kind, make] of kinds) {
+    test(`config.lock as ${kind}: the run waits without spinning and Ctrl-C ends it with 130, store intact`, async () => {
+      const s = await server((_req, res) => json(res, 200, tokenAnswer));
+      const { root, dir } = scratch();
+      const before = writeProfile(dir, s.url, { expired: true });
+      const lock = join(dir, 'config.lock');
+      make(lock, root);
+      const result = await runBounded(dir, ['customers', '--refresh'], {
+        onSpawn: signalAfter('SIGINT', 1500),
+      });
+      bounded(result);
+      expect(result.code, result.stderr).toBe(130);
+      expect(result.stderr).toMatch(/Interrupted/);
+      expect(readText(join(dir, 'config.json'))).toBe(before);
+      expect(s.seen).toEqual([]);
+    });
+  }
+
+  test('SIGTERM during the lock wait ends the run with 143', async () => {
+    const s = await server((_req, res) => json(res, 200, tokenAnswer));
+    const { root, dir } = scratch();
+    const before = writeProfile(dir, s.url, { expired: true });
+    symlinkSync(join(root, 'nowhere'), join(dir, 'config.lock'));
+    const result = await runBounded(dir, ['customers', '--refresh'], {
+      onSpawn: signalAfter('SIGTERM', 1500),
+    });
+    bounded(result);
+    expect(result.code, result.stderr).toBe(143);
+    expect(readText(join(dir, 'config.json'))).toBe(before);
+  });
+
+  test('a stale dangling symlink (old lstat mtime) is broken, not followed, and the refresh goes ahead', async () => {
+    const s = await server((req, res) => {
+      if (req.url?.startsWith('/oauth2/token')) json(res, 200, tokenAnswer);
+      else json(res, 200, { total: 1, customers: [{ customer_id: 'c1', customer_name: 'One' }] });
+    });
+    const { root, dir } = scratch();
+    writeProfile(dir, s.url, { expired: true });
+    const lock = join(dir, 'config.lock');
+    symlinkSync(join(root, 'target-never-created'), lock);
+    const old = new Date(Date.now() - 3_600_000);
+    lutimesSync(lock, old, old);
+    const result = await runBounded(dir, ['--json', 'customers', '--refresh']);
+    bounded(result);
+    expect(result.code, result.stderr).toBe(0);
+    expect(s.seen[0]).toMatch(/^POST \/oauth2\/token/);
+    expect(() => readText(join(root, 'target-never-created'))).toThrow();
+  });
+});
