@@ -3,7 +3,7 @@
 // trace. Certificates are always verified (NODE_EXTRA_CA_CERTS is honoured by Node's TLS).
 
 import { Agent, type Dispatcher, EnvHttpProxyAgent, request as undiciRequest } from 'undici';
-import { ApiError, AuthError, InterruptedError } from '../errors.js';
+import { ApiError, AuthError, CliError, InterruptedError } from '../errors.js';
 import { classifyNetworkError, httpError, networkError, type RequestContext } from './errors.js';
 import { type RateGovernor, sharedGovernor } from './governor.js';
 import { redact } from './redact.js';
@@ -35,8 +35,13 @@ export interface RetryInfo {
 export interface ClientOptions {
   baseUrl: string;
   auth?: AuthProvider;
-  /** Per-request timeout for the headers and between body chunks (default 30 s). */
+  /**
+   * Per-attempt deadline (default 30 s): the whole exchange, headers and body, must be over by
+   * then, however the server drips it. A timed-out request is retried at most once.
+   */
   timeoutMs?: number;
+  /** Largest answer accepted (default 16 MiB): a longer body is cut off and refused. */
+  maxBodyBytes?: number;
   /** Retries after 429, 5xx and network failures (default 5). */
   maxRetries?: number;
   /** Total time a request may spend waiting between retries (default 60 s). */
@@ -100,6 +105,10 @@ const DEFAULT_TIMEOUT_MS = 30_000;
 const DEFAULT_MAX_RETRIES = 5;
 const DEFAULT_MAX_RETRY_MS = 60_000;
 const CONNECT_TIMEOUT_MS = 10_000;
+/** Central's largest pages are a few hundred kB; nothing it answers comes near this. */
+export const DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024;
+/** Retries after a timeout: each one costs a whole deadline. */
+const MAX_TIMEOUT_RETRIES = 1;
 
 let proxyDispatcher: Dispatcher | undefined;
 let directDispatcher: Dispatcher | undefined;
@@ -171,6 +180,46 @@ function anySignal(a?: AbortSignal, b?: AbortSignal): AbortSignal | undefined {
   return a ?? b;
 }
 
+/** The body as text, refused (and the connection dropped) once it passes `max` bytes. */
+async function readCapped(
+  body: Dispatcher.ResponseData['body'],
+  headers: Record<string, string>,
+  max: number,
+  refuse: () => Error,
+): Promise<string> {
+  const declared = Number(headers['content-length']);
+  if (Number.isFinite(declared) && declared > max) {
+    body.destroy();
+    throw refuse();
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    size += (chunk as Buffer).length;
+    if (size > max) {
+      body.destroy();
+      throw refuse();
+    }
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks, size).toString('utf8');
+}
+
+function tooLarge(verb: string, url: URL, max: number): ApiError {
+  return new ApiError(
+    `The answer to ${verb} ${url.pathname} is larger than ${Math.round(max / 1024 / 1024)} MiB; it was refused.`,
+    {
+      hint: 'Central never answers that much: the gateway URL may point at something else, or a proxy misbehaves. Check it with `msp-license auth status`.',
+    },
+  );
+}
+
+function deadlineError(timeoutMs: number): Error {
+  return Object.assign(new Error(`no complete answer within ${timeoutMs}ms`), {
+    code: 'UND_ERR_BODY_TIMEOUT',
+  });
+}
+
 function isTransientStatus(status: number): boolean {
   return (
     status === 500 || status === 502 || status === 503 || status === 504 || status === 408 || status > 504
@@ -221,7 +270,9 @@ export class CentralClient {
     const auth = init.noAuth ? undefined : this.options.auth;
     const started = Date.now();
     const signal = anySignal(this.options.signal, init.signal);
+    const maxBodyBytes = this.options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
     let retries = 0;
+    let timeouts = 0;
     let refreshed = false;
     let token = auth ? await auth.getAccessToken() : undefined;
     this.syncRefreshes(auth);
@@ -293,6 +344,15 @@ export class CentralClient {
       let status: number;
       let responseHeaders: Record<string, string>;
       let text: string;
+      // The attempt's deadline covers the headers and the whole body: a server dripping a byte
+      // at a time, or streaming without end, is cut off when it passes.
+      const deadline = new AbortController();
+      const deadlineTimer = setTimeout(() => deadline.abort(), timeoutMs);
+      let released = false;
+      const releaseOnce = () => {
+        if (!released) release();
+        released = true;
+      };
       try {
         const res = await undiciRequest(url, {
           method: verb as Dispatcher.HttpMethod,
@@ -302,22 +362,29 @@ export class CentralClient {
           headersTimeout: timeoutMs,
           bodyTimeout: timeoutMs,
           // Ctrl-C never cuts a mutating request in half: whether Central acted on it would be
-          // unknown. It runs to its answer (at most the timeout) and the caller stops after it.
-          signal: mutating ? undefined : signal,
+          // unknown. It runs to its answer (at most the deadline) and the caller stops after it.
+          signal: mutating || !signal ? deadline.signal : AbortSignal.any([signal, deadline.signal]),
         });
         status = res.statusCode;
         responseHeaders = flattenHeaders(res.headers);
         // Released when the headers are back: that bounds when the server saw the request.
-        release();
-        text = await res.body.text();
-      } catch (err) {
-        release();
+        releaseOnce();
+        text = await readCapped(res.body, responseHeaders, maxBodyBytes, () =>
+          tooLarge(verb, url, maxBodyBytes),
+        );
+      } catch (caught) {
+        releaseOnce();
         if (signal?.aborted) throw abortError(signal);
+        if (caught instanceof CliError) throw caught;
+        const err = deadline.signal.aborted ? deadlineError(timeoutMs) : caught;
         const { kind, code, notSent } = classifyNetworkError(err);
         this.trace(`✗ ${verb} ${url.pathname} ${code ?? kind} ${Date.now() - t0}ms`);
         const transient = kind !== 'tls' && !(kind === 'dns' && code !== 'EAI_AGAIN') && kind !== 'other';
-        if (transient && (idempotent || notSent) && (await backoff(code ?? kind))) continue;
+        const again = kind !== 'timeout' || timeouts++ < MAX_TIMEOUT_RETRIES;
+        if (transient && again && (idempotent || notSent) && (await backoff(code ?? kind))) continue;
         throw networkError(err, context());
+      } finally {
+        clearTimeout(deadlineTimer);
       }
 
       this.governor.observe(responseHeaders);

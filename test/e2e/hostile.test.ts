@@ -1,12 +1,13 @@
 // Issue 11: hostile input, hostile servers, hostile files. Each finding has a test here against a
 // server or file of the test's own; every run is bounded (300 MB, 30 s) by the harness.
 import { execFileSync } from 'node:child_process';
-import { lutimesSync, mkdirSync, symlinkSync } from 'node:fs';
+import { existsSync, lutimesSync, mkdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { tempDir } from '../helpers/cli.js';
 import {
   type BoundedResult,
+  drip,
   type Hostile,
   hostileServer,
   json,
@@ -15,6 +16,7 @@ import {
   runBounded,
   SECRET,
   signalAfter,
+  stream,
   writeProfile,
 } from '../helpers/hostile.js';
 
@@ -103,3 +105,87 @@ describe('finding 1: a lock file that cannot be read is held, not gone', () => {
     expect(() => readText(join(root, 'target-never-created'))).toThrow();
   });
 });
+
+/** The environment of a run against `url` with a bearer token from the environment (no config). */
+const envToken = (url: string) => ({
+  MSP_LICENSE_ACCESS_TOKEN: SECRET.accessToken,
+  MSP_LICENSE_BASE_URL: url,
+});
+
+describe('finding 4: a cap on every answer and a deadline on every request', () => {
+  test('a 2 GB body is refused past the cap, in bounded memory', async () => {
+    const s = await server((_req, res) => stream(res, Buffer.alloc(1 << 20, 0x20), 2 * 1024 ** 3));
+    const { dir } = scratch();
+    const result = await runBounded(dir, ['customers', '--refresh'], { env: envToken(s.url) });
+    bounded(result);
+    expect(result.code, result.stderr).toBe(1);
+    expect(result.stderr).toMatch(/larger than 16 MiB; it was refused/);
+  });
+
+  test('a 110 MB customers page announced by Content-Length is refused before it is read', async () => {
+    const size = 110 * 1024 * 1024;
+    const s = await server((_req, res) =>
+      stream(res, Buffer.alloc(1 << 20, 0x20), size, { 'content-length': size }),
+    );
+    const { dir } = scratch();
+    const result = await runBounded(dir, ['customers', '--refresh'], { env: envToken(s.url) });
+    bounded(result);
+    expect(result.code, result.stderr).toBe(1);
+    expect(result.stderr).toMatch(/larger than 16 MiB/);
+  });
+
+  test('a body dripping 1 byte/s is cut off by --request-timeout 2s (one retry), exit 6', async () => {
+    const s = await server((_req, res) => drip(res, ' ', 1000));
+    const { dir } = scratch();
+    const result = await runBounded(dir, ['--request-timeout', '2s', 'customers', '--refresh'], {
+      env: envToken(s.url),
+    });
+    bounded(result);
+    expect(result.code, result.stderr).toBe(6);
+    expect(result.stderr).toMatch(/within 2s/);
+    expect(s.seen.length).toBe(2);
+  });
+
+  test('an endless chunked stream (1 kB every 20 ms) is cut off by the deadline', async () => {
+    const s = await server((_req, res) => drip(res, `${' '.repeat(1023)},`, 20));
+    const { dir } = scratch();
+    const result = await runBounded(dir, ['--request-timeout', '2s', 'customers', '--refresh'], {
+      env: envToken(s.url),
+    });
+    bounded(result);
+    expect(result.code, result.stderr).toBe(6);
+  });
+
+  test('Ctrl-C while a body drips ends the run with 130', async () => {
+    const s = await server((_req, res) => drip(res, ' ', 1000));
+    const { dir } = scratch();
+    const result = await runBounded(dir, ['customers', '--refresh'], {
+      env: envToken(s.url),
+      onSpawn: signalAfter('SIGINT', 1500),
+    });
+    bounded(result);
+    expect(result.code, result.stderr).toBe(130);
+  });
+
+  test('a token endpoint that drips gives up by the deadline and releases the lock; the store is intact', async () => {
+    const s = await server((req, res) => {
+      if (req.url?.startsWith('/oauth2/token')) drip(res, ' ', 1000);
+      else json(res, 200, { total: 0, customers: [] });
+    });
+    const { dir } = scratch();
+    const before = writeProfile(dir, s.url, { expired: true });
+    const result = await runBounded(dir, ['--request-timeout', '2s', 'customers', '--refresh']);
+    bounded(result);
+    expect(result.code, result.stderr).toBe(6);
+    expect(readText(join(dir, 'config.json'))).toBe(before);
+    expect(existsSync(join(dir, 'config.lock'))).toBe(false);
+    expectNoSecrets(result);
+  });
+});
+
+function expectNoSecrets(result: BoundedResult): void {
+  for (const secret of Object.values(SECRET).slice(1)) {
+    expect(result.stdout).not.toContain(secret);
+    expect(result.stderr).not.toContain(secret);
+  }
+}

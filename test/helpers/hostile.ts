@@ -194,3 +194,42 @@ export function signalAfter(signal: NodeJS.Signals, afterMs: number): (child: Ch
     setTimeout(() => child.kill(signal), afterMs);
   };
 }
+
+/** Streams `total` bytes of `chunk` (respecting backpressure) until done or the client leaves. */
+export function stream(
+  res: ServerResponse,
+  chunk: Buffer,
+  total: number,
+  headers: Record<string, string | number> = {},
+): void {
+  res.writeHead(200, { 'content-type': 'application/json', ...headers });
+  let sent = 0;
+  let gone = false;
+  res.on('close', () => {
+    gone = true;
+  });
+  const pump = () => {
+    while (!gone && sent < total) {
+      sent += chunk.length;
+      if (!res.write(chunk)) {
+        res.once('drain', pump);
+        return;
+      }
+    }
+    if (!gone) res.end();
+  };
+  pump();
+}
+
+/** Writes `piece` every `everyMs` until the client leaves (a body that never ends). */
+export function drip(
+  res: ServerResponse,
+  piece: string,
+  everyMs: number,
+  headers: Record<string, string | number> = {},
+): void {
+  res.writeHead(200, { 'content-type': 'application/json', ...headers });
+  res.write('{"customers":[');
+  const timer = setInterval(() => res.write(piece), everyMs);
+  res.on('close', () => clearInterval(timer));
+}
