@@ -189,3 +189,27 @@ function expectNoSecrets(result: BoundedResult): void {
     expect(result.stderr).not.toContain(secret);
   }
 }
+
+describe('finding 5: a lying total allocates nothing and fetches a bounded number of pages', () => {
+  const liar = (repeat: boolean) =>
+    server((req, res) => {
+      const url = new URL(req.url ?? '/', 'http://x');
+      if (url.pathname.endsWith('/devices')) return json(res, 200, { total: 0, devices: [] });
+      const offset = Number(url.searchParams.get('offset') ?? 0);
+      const items = offset === 0 || repeat ? [{ customer_id: 'c1', customer_name: 'Only One' }] : [];
+      json(res, 200, { total: 1_000_000_000, customers: items });
+    });
+
+  for (const repeat of [false, true]) {
+    test(`{"total":1000000000} with one customer, then ${repeat ? 'the same one again' : 'empty pages'}`, async () => {
+      const s = await liar(repeat);
+      const { dir } = scratch();
+      const result = await runBounded(dir, ['--json', 'customers', '--refresh'], { env: envToken(s.url) });
+      bounded(result);
+      expect(result.code, result.stderr).toBe(0);
+      expect(JSON.parse(result.stdout).customers.map((c: { id: string }) => c.id)).toEqual(['c1']);
+      const pages = s.seen.filter((line) => line.startsWith('GET /msp_api/v1/customers?'));
+      expect(pages.length).toBeLessThan(20);
+    });
+  }
+});
