@@ -4,7 +4,6 @@
 import { ApiError, AuthError, CliError } from '../errors.js';
 import { parseErrorBody } from './errors.js';
 import { CentralClient, type ClientOptions, type ClientResponse } from './http.js';
-import { redact } from './redact.js';
 import {
   type Customer,
   type Device,
@@ -48,8 +47,8 @@ export type OAuthOptions = Omit<Partial<ClientOptions>, 'baseUrl' | 'auth'>;
 /** The text and the one-line message of an error answer the caller accepted (acceptStatus). */
 function answerMessage(res: ClientResponse<unknown>, secrets: string[]): { text: string; message: string } {
   const text = typeof res.body === 'string' ? res.body : res.body == null ? '' : JSON.stringify(res.body);
-  const parsed = parseErrorBody(res.status, 'application/json', text);
-  return { text, message: `${redact(parsed.message, secrets)} (HTTP ${res.status})` };
+  const parsed = parseErrorBody(res.status, 'application/json', text, secrets);
+  return { text, message: `${parsed.message} (HTTP ${res.status})` };
 }
 
 const NEW_TOKEN_HINT =

@@ -213,3 +213,29 @@ describe('finding 5: a lying total allocates nothing and fetches a bounded numbe
     });
   }
 });
+
+describe('finding 6: masking comes before the cut', () => {
+  test('a refresh token echoed across the 300-character cut of an error message is masked whole', async () => {
+    const padding = 'x'.repeat(270);
+    const s = await server((req, res) => {
+      if (req.url?.startsWith('/oauth2/token')) {
+        json(res, 400, {
+          error: 'invalid_grant',
+          error_description: `${padding} ${SECRET.refreshToken} is not valid`,
+        });
+      } else json(res, 200, { total: 0, customers: [] });
+    });
+    const { dir } = scratch();
+    writeProfile(dir, s.url, { expired: true });
+    for (const args of [['customers', '--refresh'], ['--json', 'customers', '--refresh']]) {
+      const result = await runBounded(dir, args);
+      bounded(result);
+      expect(result.code, result.stderr).toBe(4);
+      expect(result.stderr).toMatch(/Token refresh failed/);
+      // No run of 8 characters of the token shows (it straddled character 300 before).
+      for (let i = 0; i + 8 <= SECRET.refreshToken.length; i++) {
+        expect(result.stderr).not.toContain(SECRET.refreshToken.slice(i, i + 8));
+      }
+    }
+  });
+});
