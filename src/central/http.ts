@@ -2,11 +2,13 @@
 // bounded retries with backoff, per-request timeouts, proxies from the environment, a redacted
 // trace. Certificates are always verified (NODE_EXTRA_CA_CERTS is honoured by Node's TLS).
 
+import dns from 'node:dns';
 import { Agent, type Dispatcher, EnvHttpProxyAgent, request as undiciRequest } from 'undici';
 import { ApiError, AuthError, CliError, InterruptedError } from '../errors.js';
 import { classifyNetworkError, httpError, networkError, type RequestContext } from './errors.js';
 import { type RateGovernor, sharedGovernor } from './governor.js';
 import { redact } from './redact.js';
+import { isLoopbackAddress, isLoopbackHost } from './url.js';
 
 export interface AuthProvider {
   getAccessToken(): Promise<string>;
@@ -113,19 +115,35 @@ const MAX_TIMEOUT_RETRIES = 1;
 let proxyDispatcher: Dispatcher | undefined;
 let directDispatcher: Dispatcher | undefined;
 
+type LookupCallback = (
+  err: NodeJS.ErrnoException | null,
+  address: string | dns.LookupAddress[],
+  family?: number,
+) => void;
+
 /**
- * Loopback hosts, exactly as `checkBaseUrl` judges them: plain http:// is allowed only to these, so
- * they must never be sent through a proxy (tokens would then leave the machine unencrypted).
+ * The resolver of the direct (loopback) dispatcher: `localhost` must resolve to loopback only,
+ * or nothing is sent (a name the network's DNS answers for would receive the token in clear).
  */
-function isLoopback(hostname: string): boolean {
-  const host = hostname.toLowerCase();
-  return (
-    host === 'localhost' ||
-    host.endsWith('.localhost') ||
-    host === '[::1]' ||
-    host === '::1' ||
-    /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host)
-  );
+export function loopbackLookup(hostname: string, options: dns.LookupOptions, callback: LookupCallback): void {
+  dns.lookup(hostname, { ...options, all: true }, (err, addresses) => {
+    if (err) {
+      callback(err, []);
+      return;
+    }
+    const outside = addresses.find((a) => !isLoopbackAddress(a.address));
+    const first = addresses[0];
+    if (outside || !first) {
+      const error: NodeJS.ErrnoException = new Error(
+        `${hostname} resolved to ${outside?.address ?? 'nothing'}, which is not a loopback address; nothing was sent`,
+      );
+      error.code = 'ERR_NOT_LOOPBACK';
+      callback(error, []);
+      return;
+    }
+    if (options.all) callback(null, addresses);
+    else callback(null, first.address, first.family);
+  });
 }
 
 /** Loopback (the sandbox) goes direct; everything else honours HTTPS_PROXY / HTTP_PROXY / NO_PROXY. */
@@ -133,8 +151,9 @@ function dispatcherFor(url: URL): Dispatcher {
   // rejectUnauthorized is explicit so that NODE_TLS_REJECT_UNAUTHORIZED=0 cannot turn verification
   // off; NODE_EXTRA_CA_CERTS still adds trusted CAs (Node reads it into the default store).
   const tls = { timeout: CONNECT_TIMEOUT_MS, rejectUnauthorized: true };
-  if (isLoopback(url.hostname)) {
-    directDispatcher ??= new Agent({ connect: tls });
+  // Plain http:// is allowed only to these (checkBaseUrl), so they never go through a proxy.
+  if (isLoopbackHost(url.hostname)) {
+    directDispatcher ??= new Agent({ connect: { ...tls, lookup: loopbackLookup } });
     return directDispatcher;
   }
   // `connect` is for direct (NO_PROXY) connections; requestTls for the TLS tunnelled to Central

@@ -1,4 +1,5 @@
 // sandbox: a simulated Central on loopback, for trying the tool, rehearsing cron scripts, and tests.
+import { isLoopbackHost } from '../central/url.js';
 import type { Profile } from '../config/store.js';
 import type { Context } from '../context.js';
 import { UsageError } from '../errors.js';
@@ -32,10 +33,8 @@ function int(text: string | undefined, flag: string, min = 0): number | undefine
   return n;
 }
 
-const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|::1)$/;
-
 export async function run(ctx: Context, options: SandboxCommandOptions): Promise<undefined> {
-  if (!LOOPBACK.test(options.host)) {
+  if (!isLoopbackHost(options.host)) {
     throw new UsageError(`--host ${options.host}: the sandbox only listens on loopback.`, {
       hint: 'Use 127.0.0.1.',
     });

@@ -227,7 +227,10 @@ describe('finding 6: masking comes before the cut', () => {
     });
     const { dir } = scratch();
     writeProfile(dir, s.url, { expired: true });
-    for (const args of [['customers', '--refresh'], ['--json', 'customers', '--refresh']]) {
+    for (const args of [
+      ['customers', '--refresh'],
+      ['--json', 'customers', '--refresh'],
+    ]) {
       const result = await runBounded(dir, args);
       bounded(result);
       expect(result.code, result.stderr).toBe(4);
@@ -237,5 +240,35 @@ describe('finding 6: masking comes before the cut', () => {
         expect(result.stderr).not.toContain(SECRET.refreshToken.slice(i, i + 8));
       }
     }
+  });
+});
+
+describe('finding 7: plain http:// only to a literal loopback address or exactly localhost', () => {
+  test('http://<name>.localhost is refused before anything is resolved or sent (exit 2)', async () => {
+    const s = await server((_req, res) => json(res, 200, { total: 0, customers: [] }));
+    const { dir } = scratch();
+    const result = await runBounded(dir, ['customers', '--refresh'], {
+      env: envToken(`http://evil.localhost:${s.port}`),
+    });
+    bounded(result);
+    expect(result.code, result.stderr).toBe(2);
+    expect(result.stderr).toMatch(/plain http:\/\//);
+    expect(result.stderr).toMatch(/127\.0\.0\.1, \[::1\] or localhost/);
+    expect(s.seen).toEqual([]);
+    expectNoSecrets(result);
+  });
+
+  test('localhost answered by a hostile DNS with an outside address: nothing is sent, the token stays', async () => {
+    const { dir } = scratch();
+    const result = await runBounded(dir, ['customers', '--refresh'], {
+      env: {
+        ...envToken('http://localhost:9'),
+        NODE_OPTIONS: `--require ${join(import.meta.dirname, 'fixtures', 'hostile-dns.cjs')}`,
+      },
+    });
+    bounded(result);
+    expect(result.code, result.stderr).toBe(6);
+    expect(result.stderr).toMatch(/localhost resolved to 192\.0\.2\.1, which is not a loopback address/);
+    expectNoSecrets(result);
   });
 });
