@@ -272,3 +272,23 @@ describe('finding 7: plain http:// only to a literal loopback address or exactly
     expectNoSecrets(result);
   });
 });
+
+describe('finding 10: a long gateway URL makes a short cache key', () => {
+  test('a 300-character base URL with the token from the environment: the call and the cache both work', async () => {
+    const s = await server((req, res) => {
+      const url = new URL(req.url ?? '/', 'http://x');
+      if (url.pathname.endsWith('/devices')) return json(res, 200, { total: 2, devices: [] });
+      json(res, 200, { total: 1, customers: [{ customer_id: 'c1', customer_name: 'One' }] });
+    });
+    const { dir } = scratch();
+    const base = `${s.url}/${'p'.repeat(300)}`;
+    for (const args of [['customers', '--refresh'], ['customers']]) {
+      const result = await runBounded(dir, ['--json', ...args], { env: envToken(base) });
+      bounded(result);
+      expect(result.code, result.stderr).toBe(0);
+      expect(JSON.parse(result.stdout).customers[0].id).toBe('c1');
+    }
+    // The second run came from the cache: one customers list call in all.
+    expect(s.seen.filter((line) => line.includes('/msp_api/v1/customers?')).length).toBe(1);
+  });
+});

@@ -1,5 +1,6 @@
 // Services and customers: from the cache when fresh, else from the API (and cached). Completion
 // reads the same cache files; it never calls the network.
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { type Customer, fetchCustomers, fetchServices, type ServiceInfo } from '../../central/api.js';
 import { readCache, writeCache } from '../../config/cache.js';
@@ -25,9 +26,14 @@ export interface Loaded<T> {
   fetchedAt: number;
 }
 
-/** Caches are kept per profile (or per gateway when credentials come from the environment). */
+/**
+ * Caches are kept per profile, or per gateway when credentials come from the environment: then
+ * the key is a hash of the URL (any length of URL makes a short, safe file name).
+ */
 export function cacheKey(session: Session): string {
-  return session.profileName ?? `env-${session.baseUrl.replace(/[^A-Za-z0-9.-]+/g, '_')}`;
+  return (
+    session.profileName ?? `env-${createHash('sha256').update(session.baseUrl).digest('hex').slice(0, 32)}`
+  );
 }
 
 function fresh<T>(ctx: Context, session: Session, name: string, ttlMs: number) {
