@@ -6,6 +6,7 @@ import Conf from 'conf';
 import { z } from 'zod';
 import { ConfigError, UsageError } from '../errors.js';
 import { describeError, errorCode, mkdirPrivate } from './fs-private.js';
+import { jsonErrorOffset, lineColumn } from './json-where.js';
 import { configPaths, isValidProfileName } from './paths.js';
 
 export interface Profile {
@@ -242,7 +243,15 @@ export class ConfigStore {
       serialize: (value) => `${JSON.stringify(value, null, 2)}\n`,
       // conf would turn `null`, `[]` or `"x"` into an object and then write over it: refuse them.
       deserialize: (text) => {
-        const value: unknown = JSON.parse(text);
+        let value: unknown;
+        try {
+          value = JSON.parse(text);
+        } catch {
+          // JSON.parse's message quotes the text around the mistake: secrets, maybe. Say where.
+          const offset = jsonErrorOffset(text) ?? 0;
+          const { line, column } = lineColumn(text, offset);
+          throw new JsonSyntaxError(line, column);
+        }
         if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new NotAnObjectError();
         return value as Record<string, unknown>;
       },
@@ -341,6 +350,15 @@ function invalid(file: string, detail: string): ConfigError {
   return new ConfigError(`The config file ${file} is invalid: ${detail}`, { hint: FIX_HINT });
 }
 
+class JsonSyntaxError extends Error {
+  constructor(
+    readonly line: number,
+    readonly column: number,
+  ) {
+    super(`not valid JSON (line ${line}, column ${column})`);
+  }
+}
+
 class NotAnObjectError extends Error {
   constructor() {
     super('expected a JSON object at the top level');
@@ -349,7 +367,13 @@ class NotAnObjectError extends Error {
 
 function unreadable(file: string, error: unknown): ConfigError {
   if (error instanceof NotAnObjectError) return invalid(file, error.message);
-  const what = error instanceof SyntaxError ? 'is not valid JSON' : 'cannot be read';
+  if (error instanceof JsonSyntaxError) {
+    return new ConfigError(`The config file ${file} is ${error.message}.`, { hint: FIX_HINT });
+  }
+  if (error instanceof SyntaxError) {
+    return new ConfigError(`The config file ${file} is not valid JSON.`, { hint: FIX_HINT });
+  }
+  const what = 'cannot be read';
   return new ConfigError(`The config file ${file} ${what}: ${describeError(error)}`, {
     hint: FIX_HINT,
     cause: error,

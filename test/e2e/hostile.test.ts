@@ -1,7 +1,7 @@
 // Issue 11: hostile input, hostile servers, hostile files. Each finding has a test here against a
 // server or file of the test's own; every run is bounded (300 MB, 30 s) by the harness.
 import { execFileSync } from 'node:child_process';
-import { existsSync, lutimesSync, mkdirSync, symlinkSync } from 'node:fs';
+import { existsSync, lutimesSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { tempDir } from '../helpers/cli.js';
@@ -291,4 +291,33 @@ describe('finding 10: a long gateway URL makes a short cache key', () => {
     // The second run came from the cache: one customers list call in all.
     expect(s.seen.filter((line) => line.includes('/msp_api/v1/customers?')).length).toBe(1);
   });
+});
+
+describe('finding 11: a hand-broken config.json shows where, never what', () => {
+  const broken: Array<[string, (text: string) => string]> = [
+    ['a secret left unquoted', (t) => t.replace(`"${SECRET.clientSecret}"`, SECRET.clientSecret)],
+    [
+      'a missing comma after the secret',
+      (t) => t.replace(`"${SECRET.refreshToken}",`, `"${SECRET.refreshToken}"`),
+    ],
+    ['a file cut short inside the token', (t) => t.slice(0, t.indexOf(SECRET.accessToken) + 20)],
+  ];
+  for (const [what, breakIt] of broken) {
+    test(`${what}: line and column only`, async () => {
+      const { dir } = scratch();
+      const text = breakIt(writeProfile(dir, 'https://example.invalid'));
+      writeFileSync(join(dir, 'config.json'), text, { mode: 0o600 });
+      for (const args of [['profiles'], ['--json', 'customers']]) {
+        const result = await runBounded(dir, args);
+        bounded(result);
+        expect(result.code, result.stderr).toBe(1);
+        expect(result.stderr).toMatch(/is not valid JSON \(line \d+, column \d+\)/);
+        for (const secret of Object.values(SECRET).slice(1)) {
+          for (let i = 0; i + 6 <= secret.length; i++)
+            expect(result.stderr).not.toContain(secret.slice(i, i + 6));
+        }
+        expect(readText(join(dir, 'config.json'))).toBe(text);
+      }
+    });
+  }
 });
