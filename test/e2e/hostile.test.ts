@@ -1,7 +1,7 @@
 // Issue 11: hostile input, hostile servers, hostile files. Each finding has a test here against a
 // server or file of the test's own; every run is bounded (300 MB, 30 s) by the harness.
 import { execFileSync } from 'node:child_process';
-import { existsSync, lutimesSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, lutimesSync, mkdirSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { tempDir } from '../helpers/cli.js';
@@ -320,4 +320,66 @@ describe('finding 11: a hand-broken config.json shows where, never what', () => 
       }
     });
   }
+});
+
+describe('finding 8: input files are regular files of a sensible size, opened without blocking', () => {
+  const assign = (file: string) => ['assign', '-s', 'foundation_ap', '--include-file', file, '--dry-run'];
+
+  test('--include-file /dev/zero and login --token-file /dev/zero: refused at once (exit 2)', async () => {
+    const { dir } = scratch();
+    const include = await runBounded(dir, assign('/dev/zero'), { env: envToken('http://127.0.0.1:9') });
+    bounded(include);
+    expect(include.code, include.stderr).toBe(2);
+    expect(include.stderr).toMatch(/customer list '\/dev\/zero' is a character device, not a regular file/);
+    const login = await runBounded(
+      dir,
+      [
+        'login',
+        '--base-url',
+        'http://127.0.0.1:9',
+        '--client-id',
+        'x',
+        '--client-secret-stdin',
+        '--token-file',
+        '/dev/zero',
+      ],
+      { input: 'secret-value\n' },
+    );
+    bounded(login);
+    expect(login.code, login.stderr).toBe(2);
+    expect(login.stderr).toMatch(/token file '\/dev\/zero' is a character device/);
+  });
+
+  test('a FIFO with no writer is refused without blocking', async () => {
+    const { root, dir } = scratch();
+    const fifo = join(root, 'list.fifo');
+    execFileSync('mkfifo', [fifo]);
+    const result = await runBounded(dir, assign(fifo), { env: envToken('http://127.0.0.1:9') });
+    bounded(result);
+    expect(result.code, result.stderr).toBe(2);
+    expect(result.stderr).toMatch(/is a named pipe \(FIFO\), not a regular file/);
+    expect(result.stderr).toMatch(/'-' for stdin/);
+  });
+
+  test('a 300 MB customer list is refused by its size before it is read', async () => {
+    const { root, dir } = scratch();
+    const big = join(root, 'big.txt');
+    writeFileSync(big, '');
+    truncateSync(big, 300 * 1024 * 1024);
+    const result = await runBounded(dir, assign(big), { env: envToken('http://127.0.0.1:9') });
+    bounded(result);
+    expect(result.code, result.stderr).toBe(2);
+    expect(result.stderr).toMatch(/is 300 MiB; the limit is 8 MiB/);
+  });
+
+  test('--include-file - with /dev/zero on stdin: refused past the cap, in bounded memory', async () => {
+    const { dir } = scratch();
+    const result = await runBounded(dir, assign('-'), {
+      env: envToken('http://127.0.0.1:9'),
+      stdinPath: '/dev/zero',
+    });
+    bounded(result);
+    expect(result.code, result.stderr).toBe(2);
+    expect(result.stderr).toMatch(/More than 8 MiB on stdin/);
+  });
 });

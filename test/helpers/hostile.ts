@@ -2,7 +2,7 @@
 // answers whatever the test scripts: escape sequences, lies in `total`, huge or dripping bodies),
 // a hand-written config dir, and a run of the built CLI bounded in memory and time.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -116,6 +116,8 @@ export interface BoundedOptions {
   input?: string;
   /** stdin left open (a run that would wait on it) instead of ended with `input`. */
   keepStdinOpen?: boolean;
+  /** stdin read from this file (e.g. /dev/zero) instead of `input`. */
+  stdinPath?: string;
   /** Called once the child runs (e.g. to send it a signal later). */
   onSpawn?: (child: ChildProcess) => void;
 }
@@ -143,19 +145,21 @@ export function runBounded(
       else env[k] = v;
     }
     const started = Date.now();
+    const stdinFd = options.stdinPath ? openSync(options.stdinPath, 'r') : undefined;
     const child = spawn(process.execPath, [BIN, ...args], {
       env,
       cwd: tmpdir(),
-      stdio: ['pipe', 'pipe', 'pipe'],
+      stdio: [stdinFd ?? 'pipe', 'pipe', 'pipe'],
     });
+    if (stdinFd !== undefined) closeSync(stdinFd);
     let stdout = '';
     let stderr = '';
     let peak = 0;
     let killed: BoundedResult['killed'];
-    child.stdout.on('data', (d) => {
+    child.stdout?.on('data', (d) => {
       if (stdout.length < 1_000_000) stdout += d;
     });
-    child.stderr.on('data', (d) => {
+    child.stderr?.on('data', (d) => {
       if (stderr.length < 1_000_000) stderr += d;
     });
     const sample = setInterval(() => {
@@ -182,8 +186,8 @@ export function runBounded(
         killed,
       });
     });
-    child.stdin.on('error', () => {});
-    if (!options.keepStdinOpen) child.stdin.end(options.input ?? '');
+    child.stdin?.on('error', () => {});
+    if (!options.keepStdinOpen) child.stdin?.end(options.input ?? '');
     options.onSpawn?.(child);
   });
 }
