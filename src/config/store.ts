@@ -5,7 +5,7 @@ import path from 'node:path';
 import Conf from 'conf';
 import { z } from 'zod';
 import { ConfigError, UsageError } from '../errors.js';
-import { describeError, errorCode, mkdirPrivate } from './fs-private.js';
+import { describeError, errorCode, mkdirPrivate, notRegular, unsafeOwnership } from './fs-private.js';
 import { jsonErrorOffset, lineColumn } from './json-where.js';
 import { configPaths, isValidProfileName } from './paths.js';
 
@@ -201,7 +201,34 @@ export class ConfigStore {
     this.#data = data;
   }
 
+  /**
+   * Refuses a config.json that is not a regular file (a symlink would send reads, writes and
+   * chmod elsewhere), and a directory or file another user owns or can write (who could plant
+   * or swap what we read, or read what we write). ConfigError with the command that fixes it.
+   */
+  #checkSafe(): void {
+    const odd = notRegular(this.path);
+    if (odd) {
+      throw new ConfigError(
+        `The config file ${this.path} is ${odd}; msp-license reads and writes only a regular file there.`,
+        {
+          hint: odd.startsWith('a symbolic link')
+            ? `Replace the link with the file itself: cp --remove-destination "$(readlink -f '${this.path}')" '${this.path}'`
+            : `Move it aside: mv '${this.path}' '${this.path}.bak'`,
+        },
+      );
+    }
+    const problem = unsafeOwnership(this.dir, 'directory') ?? unsafeOwnership(this.path, 'file');
+    if (problem) {
+      const [message, fix] = problem.split('; run: ');
+      throw new ConfigError(`${message}: refusing to keep credentials there.`, {
+        hint: fix ? `Run: ${fix}` : undefined,
+      });
+    }
+  }
+
   #read(): ConfigData {
+    this.#checkSafe();
     try {
       fs.statSync(this.path);
     } catch (error) {
@@ -220,6 +247,7 @@ export class ConfigStore {
 
   #write(data: ConfigData): void {
     mkdirPrivate(this.dir);
+    this.#checkSafe();
     try {
       // conf writes atomically: a temp file beside it, fsync, chmod 0600, rename.
       this.#confStore().store = serialize(data);

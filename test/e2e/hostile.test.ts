@@ -1,7 +1,19 @@
 // Issue 11: hostile input, hostile servers, hostile files. Each finding has a test here against a
 // server or file of the test's own; every run is bounded (300 MB, 30 s) by the harness.
 import { execFileSync } from 'node:child_process';
-import { existsSync, lutimesSync, mkdirSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  lstatSync,
+  lutimesSync,
+  mkdirSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  truncateSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { tempDir } from '../helpers/cli.js';
@@ -381,5 +393,72 @@ describe('finding 8: input files are regular files of a sensible size, opened wi
     bounded(result);
     expect(result.code, result.stderr).toBe(2);
     expect(result.stderr).toMatch(/More than 8 MiB on stdin/);
+  });
+});
+
+describe('finding 9: a config that is not a regular file of ours, in a folder of ours, is refused', () => {
+  test('config.json as a symlink: refused for reads and writes, the target neither read, written nor chmodded', async () => {
+    const { root, dir } = scratch();
+    const elsewhere = join(root, 'elsewhere.json');
+    const text = writeProfile(dir, 'https://example.invalid');
+    writeFileSync(elsewhere, text, { mode: 0o644 });
+    chmodSync(elsewhere, 0o644);
+    rmSync(join(dir, 'config.json'));
+    symlinkSync(elsewhere, join(dir, 'config.json'));
+    const read = await runBounded(dir, ['profiles']);
+    bounded(read);
+    expect(read.code, read.stderr).toBe(1);
+    expect(read.stderr).toMatch(/config\.json is a symbolic link \(to .*elsewhere\.json\)/);
+    expect(read.stderr).toMatch(/cp --remove-destination/);
+    const write = await runBounded(dir, ['profiles', 'use', 'p']);
+    expect(write.code, write.stderr).toBe(1);
+    expect(readText(elsewhere)).toBe(text);
+    expect(statSync(elsewhere).mode & 0o777).toBe(0o644);
+    expect(lstatSync(join(dir, 'config.json')).isSymbolicLink()).toBe(true);
+  });
+
+  test('a config dir others can write: refused with the chmod that fixes it, nothing written', async () => {
+    const { dir } = scratch();
+    const text = writeProfile(dir, 'https://example.invalid');
+    chmodSync(dir, 0o777);
+    const result = await runBounded(dir, ['profiles']);
+    bounded(result);
+    expect(result.code, result.stderr).toBe(1);
+    expect(result.stderr).toMatch(/can be written by other users \(mode 0777\)/);
+    expect(result.stderr).toContain(`chmod 700 '${dir}'`);
+    expect(readText(join(dir, 'config.json'))).toBe(text);
+  });
+
+  test.skipIf(process.getuid?.() !== 0)(
+    'a config dir owned by another user: refused with the chown that fixes it',
+    async () => {
+      const { dir } = scratch();
+      writeProfile(dir, 'https://example.invalid');
+      chownSync(dir, 65534, 65534);
+      const result = await runBounded(dir, ['profiles']);
+      expect(result.code, result.stderr).toBe(1);
+      expect(result.stderr).toMatch(/belongs to another user \(uid 65534\)/);
+      expect(result.stderr).toMatch(/chown 0 /);
+    },
+  );
+
+  test('completion ignores a customers cache in a folder others can write (it could be planted)', async () => {
+    const { dir } = scratch();
+    writeProfile(dir, 'https://example.invalid');
+    const folder = join(dir, 'cache', 'p');
+    mkdirSync(folder, { recursive: true, mode: 0o700 });
+    writeFileSync(
+      join(folder, 'customers.json'),
+      JSON.stringify({
+        fetchedAt: Date.now(),
+        baseUrl: 'https://example.invalid',
+        data: [{ id: 'c1', name: 'Acme' }],
+      }),
+      { mode: 0o600 },
+    );
+    const complete = () => runBounded(dir, ['__complete', 'assign', '--include', 'Ac']);
+    expect((await complete()).stdout).toContain('Acme');
+    chmodSync(folder, 0o777);
+    expect((await complete()).stdout).not.toContain('Acme');
   });
 });
