@@ -105,7 +105,9 @@ describe('ConfigStore: opening', () => {
     const error = catchError(() => ConfigStore.open(dir));
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).message).toContain(file);
-    expect((error as ConfigError).message).toContain('is a directory; msp-license reads and writes only a regular file');
+    expect((error as ConfigError).message).toContain(
+      'is a directory; msp-license reads and writes only a regular file',
+    );
   });
 
   it.skipIf(process.getuid?.() === 0)('reports a file without read permission with the path', () => {
