@@ -2,6 +2,7 @@
 // message goes through redact(): an error body may echo a token back.
 
 import { ApiError, AuthError, CliError, NetworkError, RateLimitError } from '../errors.js';
+import { cleanText } from '../ui/sanitize.js';
 import { redact } from './redact.js';
 
 const MAX_MESSAGE = 300;
@@ -20,7 +21,7 @@ const MAX_SCANNED = 64 * 1024;
  */
 export function maskAndCap(text: string, secrets?: Iterable<string | undefined>): string {
   const masked = redact(text.slice(0, MAX_SCANNED), secrets);
-  const flat = masked.replace(/\s+/g, ' ').trim();
+  const flat = cleanText(masked.replace(/\s+/g, ' ').trim());
   return flat.length > MAX_MESSAGE ? `${flat.slice(0, MAX_MESSAGE - 1)}…` : flat;
 }
 

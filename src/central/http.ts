@@ -5,6 +5,7 @@
 import dns from 'node:dns';
 import { Agent, type Dispatcher, EnvHttpProxyAgent, request as undiciRequest } from 'undici';
 import { ApiError, AuthError, CliError, InterruptedError } from '../errors.js';
+import { cleanJson, cleanText } from '../ui/sanitize.js';
 import { classifyNetworkError, httpError, networkError, type RequestContext } from './errors.js';
 import { type RateGovernor, sharedGovernor } from './governor.js';
 import { redact } from './redact.js';
@@ -463,9 +464,11 @@ export class CentralClient {
   ): unknown {
     if (text.trim() === '') return null;
     const looksJson = /json/i.test(contentType ?? '') || /^\s*[[{]/.test(text);
-    if (!looksJson) return text;
+    if (!looksJson) return cleanText(text);
     try {
-      return JSON.parse(text);
+      // Every string a server sends is cleaned of control characters on arrival: a name with a
+      // newline or an escape sequence cannot break a table or drive the terminal later.
+      return cleanJson(JSON.parse(text));
     } catch {
       if (lenient) return text;
       throw new ApiError(`unexpected response from ${verb} ${url.pathname}: the body is not valid JSON`, {

@@ -4,6 +4,7 @@ import { readHistory } from '../config/history.js';
 import type { Context } from '../context.js';
 import { parseSince } from '../core/duration.js';
 import { UsageError } from '../errors.js';
+import { cleanText } from '../ui/sanitize.js';
 
 export interface HistoryEntry {
   id: string;
@@ -120,8 +121,9 @@ export function render(result: HistoryResult, ctx: Context): void {
       e.outcome,
     );
     io.out(
-      `${e.time}  ${(e.profile ?? '-').padEnd(10)} ${e.verb.padEnd(8)} ${e.services.join(',')}  ${scopeText}  ${outcome}${countText}`,
+      `${e.time}  ${(e.profile ?? '-').padEnd(10)} ${e.verb.padEnd(8)} ${cleanText(e.services.join(','))}  ${scopeText}  ${outcome}${countText}`,
     );
-    if (e.error) io.out(`    ${e.error}`);
+    // A replayed error may quote a server: one line, nothing in it drives the terminal.
+    if (e.error) io.out(`    ${cleanText(e.error)}`);
   }
 }

@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import { CLUSTERS } from '../central/clusters.js';
 import { readCache } from '../config/cache.js';
 import { configDir, configPaths, isValidProfileName } from '../config/paths.js';
+import { cleanText } from '../ui/sanitize.js';
 import type { Candidate, CompletionData, CustomerEntry, ServiceEntry } from './engine.js';
 
 interface ConfigFile {
@@ -16,7 +17,9 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
-const text = (value: unknown): string | undefined => (typeof value === 'string' && value ? value : undefined);
+/** A string from a file (a cache holds what a server sent): control characters made visible. */
+const text = (value: unknown): string | undefined =>
+  typeof value === 'string' && value ? cleanText(value) : undefined;
 
 export function createCompletionData(env: NodeJS.ProcessEnv): CompletionData {
   const dir = configDir(env);

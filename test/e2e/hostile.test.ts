@@ -462,3 +462,71 @@ describe('finding 9: a config that is not a regular file of ours, in a folder of
     expect((await complete()).stdout).not.toContain('Acme');
   });
 });
+
+describe('finding 3: nothing a server sends drives the terminal or breaks a line', () => {
+  const HOSTILE = [
+    '\u001b]0;owned title\u0007', // OSC: window title
+    '\u001b[2J\u001b[H', // clear the screen
+    '\u001b[5mblink', // blinking text
+    '\u009b2J', // C1 CSI
+    '\u202eReversed', // bidi override
+    '\r\n✔ All licenses removed', // a fake line of our own
+    '\u007f',
+  ].join('');
+  /** No escape but our own colours, no C1, no bidi, no CR, and the fake line never starts a line. */
+  const clean = (text: string) => {
+    expect(text.replace(/\u001b\[(?:1|2|22|31|32|33|36|39)m/g, '')).not.toMatch(
+      /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/,
+    );
+    expect(text).not.toMatch(/^✔ All licenses removed/m);
+  };
+
+  test('customer names in the table and in --json, and a server error message', async () => {
+    const s = await server((req, res) => {
+      const url = new URL(req.url ?? '/', 'http://x');
+      if (url.pathname.endsWith('/devices')) return json(res, 400, { message: `bad ${HOSTILE}` });
+      json(res, 200, { total: 1, customers: [{ customer_id: 'c1', customer_name: `Acme${HOSTILE}` }] });
+    });
+    const { dir } = scratch();
+    for (const args of [['customers', '--refresh'], ['--json', 'customers'], ['customers']]) {
+      const result = await runBounded(dir, args, { env: { ...envToken(s.url), FORCE_COLOR: '1' } });
+      bounded(result);
+      expect(result.code, result.stderr).toBe(0);
+      clean(result.stdout);
+      clean(result.stderr);
+      expect(result.stdout).toContain('Acme');
+    }
+    const failing = await server((_req, res) => json(res, 400, { message: `refused ${HOSTILE}` }));
+    const error = await runBounded(dir, ['customers', '--refresh'], { env: envToken(failing.url) });
+    expect(error.code, error.stderr).toBe(1);
+    expect(error.stderr).toMatch(/refused/);
+    clean(error.stderr);
+  });
+
+  test('an error replayed by `history` (as an older build wrote it)', async () => {
+    const { dir } = scratch();
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const base = {
+      id: 'j1',
+      profile: 'p',
+      gateway: 'https://x',
+      verb: 'assign',
+      services: ['foundation_ap'],
+    };
+    writeFileSync(
+      join(dir, 'history.jsonl'),
+      `${JSON.stringify({ ...base, event: 'sent', time: '2026-01-01T00:00:00Z' })}\n${JSON.stringify({
+        ...base,
+        event: 'result',
+        time: '2026-01-01T00:01:00Z',
+        outcome: 'failed',
+        error: `Central said ${HOSTILE}`,
+      })}\n`,
+      { mode: 0o600 },
+    );
+    const result = await runBounded(dir, ['history']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain('Central said');
+    clean(result.stdout);
+  });
+});
