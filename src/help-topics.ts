@@ -13,6 +13,7 @@ const EXIT_CODES = `Exit codes
   7    the wait ended with devices left unlicensed (stalled, e.g. not enough licenses)
   8    still pending when --timeout passed
   130  interrupted (Ctrl-C); the history keeps what was sent
+  143  terminated (SIGTERM), handled like Ctrl-C
 
 For alerting from cron: 0 is fine; 7 means buy or free licenses; 8 means the job is still
 running (check 'msp-license status' later); 4 means credentials need attention
@@ -83,7 +84,8 @@ const CRON = `Running from cron
     5, 6      rate limit or network: usually transient, the next run retries
     1         API error or unexpected answer: read the log
     2         the command line is wrong (unknown service or customer, missing scope)
-    3, 130    cancelled or interrupted (a person, or a kill: the history keeps the job)
+    3, 130    cancelled or interrupted (a person; the history keeps the job)
+    143       terminated by SIGTERM (a kill, a timeout wrapper: the history keeps the job)
   With flock -n, a run skipped because the previous one still holds the lock exits 1 from
   flock itself; 'flock -n -E 75' gives it a code of its own.
 `;
