@@ -1,6 +1,6 @@
 // Issue 11: hostile input, hostile servers, hostile files. Each finding has a test here against a
 // server or file of the test's own; every run is bounded (300 MB, 30 s) by the harness.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import {
   chmodSync,
   chownSync,
@@ -33,6 +33,7 @@ import {
 } from '../helpers/hostile.js';
 
 const cleanups: Array<() => unknown> = [];
+const hasSetpriv = spawnSync('sh', ['-c', 'command -v setpriv']).status === 0;
 afterEach(async () => {
   while (cleanups.length) await cleanups.pop()?.();
 });
@@ -85,6 +86,27 @@ describe('finding 1: a lock file that cannot be read is held, not gone', () => {
       expect(s.seen).toEqual([]);
     });
   }
+
+  test.skipIf(process.getuid?.() !== 0 || !hasSetpriv)(
+    'config.lock a root-owned 0600 file another user cannot read: held, not spun on; Ctrl-C gives 130',
+    async () => {
+      const s = await server((_req, res) => json(res, 200, tokenAnswer));
+      const { root, dir } = scratch();
+      chmodSync(root, 0o755);
+      const before = writeProfile(dir, s.url, { expired: true });
+      chownSync(dir, 65534, 65534);
+      chownSync(join(dir, 'config.json'), 65534, 65534);
+      writeFileSync(join(dir, 'config.lock'), '{"pid":1,"hostname":"elsewhere"}', { mode: 0o600 });
+      const result = await runBounded(dir, ['customers', '--refresh'], {
+        prefix: ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'],
+        onSpawn: signalAfter('SIGINT', 1500),
+      });
+      bounded(result);
+      expect(result.code, result.stderr).toBe(130);
+      expect(readText(join(dir, 'config.json'))).toBe(before);
+      expect(s.seen).toEqual([]);
+    },
+  );
 
   test('SIGTERM during the lock wait ends the run with 143', async () => {
     const s = await server((_req, res) => json(res, 200, tokenAnswer));

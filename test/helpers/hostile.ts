@@ -116,6 +116,8 @@ export interface BoundedOptions {
   input?: string;
   /** stdin left open (a run that would wait on it) instead of ended with `input`. */
   keepStdinOpen?: boolean;
+  /** A command that execs the CLI (e.g. setpriv, to run it as another user). */
+  prefix?: string[];
   /** stdin read from this file (e.g. /dev/zero) instead of `input`. */
   stdinPath?: string;
   /** Called once the child runs (e.g. to send it a signal later). */
@@ -146,7 +148,11 @@ export function runBounded(
     }
     const started = Date.now();
     const stdinFd = options.stdinPath ? openSync(options.stdinPath, 'r') : undefined;
-    const child = spawn(process.execPath, [BIN, ...args], {
+    const [file, ...rest] = [...(options.prefix ?? []), process.execPath, BIN, ...args] as [
+      string,
+      ...string[],
+    ];
+    const child = spawn(file, rest, {
       env,
       cwd: tmpdir(),
       stdio: [stdinFd ?? 'pipe', 'pipe', 'pipe'],
