@@ -234,9 +234,10 @@ function tooLarge(verb: string, url: URL, max: number): ApiError {
   );
 }
 
-function deadlineError(timeoutMs: number): Error {
+/** The deadline passed: before the headers came back, or while the body was still coming. */
+function deadlineError(timeoutMs: number, gotHeaders: boolean): Error {
   return Object.assign(new Error(`no complete answer within ${timeoutMs}ms`), {
-    code: 'UND_ERR_BODY_TIMEOUT',
+    code: gotHeaders ? 'UND_ERR_BODY_TIMEOUT' : 'UND_ERR_HEADERS_TIMEOUT',
   });
 }
 
@@ -369,6 +370,7 @@ export class CentralClient {
       const deadline = new AbortController();
       const deadlineTimer = setTimeout(() => deadline.abort(), timeoutMs);
       let released = false;
+      let gotHeaders = false;
       const releaseOnce = () => {
         if (!released) release();
         released = true;
@@ -385,6 +387,7 @@ export class CentralClient {
           // unknown. It runs to its answer (at most the deadline) and the caller stops after it.
           signal: mutating || !signal ? deadline.signal : AbortSignal.any([signal, deadline.signal]),
         });
+        gotHeaders = true;
         status = res.statusCode;
         responseHeaders = flattenHeaders(res.headers);
         // Released when the headers are back: that bounds when the server saw the request.
@@ -396,7 +399,7 @@ export class CentralClient {
         releaseOnce();
         if (signal?.aborted) throw abortError(signal);
         if (caught instanceof CliError) throw caught;
-        const err = deadline.signal.aborted ? deadlineError(timeoutMs) : caught;
+        const err = deadline.signal.aborted ? deadlineError(timeoutMs, gotHeaders) : caught;
         const { kind, code, notSent } = classifyNetworkError(err);
         this.trace(`✗ ${verb} ${url.pathname} ${code ?? kind} ${Date.now() - t0}ms`);
         const transient = kind !== 'tls' && !(kind === 'dns' && code !== 'EAI_AGAIN') && kind !== 'other';

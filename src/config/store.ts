@@ -210,7 +210,7 @@ export class ConfigStore {
     const odd = notRegular(this.path);
     if (odd) {
       throw new ConfigError(
-        `The config file ${this.path} is ${odd}; msp-license reads and writes only a regular file there.`,
+        `The config file ${this.path} cannot be read: it is ${odd}; msp-license reads and writes only a regular file there.`,
         {
           hint: odd.startsWith('a symbolic link')
             ? `Replace the link with the file itself: cp --remove-destination "$(readlink -f '${this.path}')" '${this.path}'`

@@ -430,7 +430,9 @@ describe('finding 9: a config that is not a regular file of ours, in a folder of
     const read = await runBounded(dir, ['profiles']);
     bounded(read);
     expect(read.code, read.stderr).toBe(1);
-    expect(read.stderr).toMatch(/config\.json is a symbolic link \(to .*elsewhere\.json\)/);
+    expect(read.stderr).toMatch(
+      /config\.json cannot be read: it is a symbolic link \(to .*elsewhere\.json\)/,
+    );
     expect(read.stderr).toMatch(/cp --remove-destination/);
     const write = await runBounded(dir, ['profiles', 'use', 'p']);
     expect(write.code, write.stderr).toBe(1);
