@@ -9,6 +9,17 @@ export interface CustomerRef {
 
 const fold = (s: string) => s.trim().toLowerCase();
 
+/** Unknown references that get "nearest" suggestions (each one costs a pass over every customer). */
+const MAX_SUGGESTED = 5;
+/** Problems named in the error; the rest are counted. */
+const MAX_LISTED = 10;
+/** Longer references are shown cut, and get no suggestion (edit distance grows with the length). */
+const MAX_SHOWN = 80;
+const MAX_SUGGESTIBLE = 200;
+
+const shown = (reference: string) =>
+  reference.length > MAX_SHOWN ? `${reference.slice(0, MAX_SHOWN - 1)}…` : reference;
+
 /** Lines of a list file: one reference per line, `#` starts a comment, blank lines ignored. */
 export function parseList(text: string): string[] {
   return text
@@ -33,6 +44,8 @@ export function resolveCustomers(references: string[], customers: CustomerRef[])
   }
   const resolved = new Map<string, CustomerRef>();
   const problems: string[] = [];
+  let unlisted = 0;
+  let suggested = 0;
   for (const reference of references) {
     const key = fold(reference);
     if (!key) continue;
@@ -46,34 +59,46 @@ export function resolveCustomers(references: string[], customers: CustomerRef[])
       resolved.set(viaName[0]!.id, viaName[0]!);
       continue;
     }
+    // A huge list of unknown names must not turn into minutes of suggestions and a huge message.
+    if (problems.length >= MAX_LISTED) {
+      unlisted += 1;
+      continue;
+    }
     if (viaName && viaName.length > 1) {
       problems.push(
         `'${reference}' names ${viaName.length} customers (${viaName.map((c) => c.id).join(', ')}): use an id`,
       );
       continue;
     }
-    const close = nearest(
-      reference,
-      customers.map((c) => c.name),
-      3,
-      fold,
-    );
-    const closeIds = nearest(
-      reference,
-      customers.map((c) => c.id),
-      2,
-      fold,
-    );
+    const suggest = suggested < MAX_SUGGESTED && reference.length <= MAX_SUGGESTIBLE;
+    if (suggest) suggested += 1;
+    const close = suggest
+      ? nearest(
+          reference,
+          customers.map((c) => c.name),
+          3,
+          fold,
+        )
+      : [];
+    const closeIds = suggest
+      ? nearest(
+          reference,
+          customers.map((c) => c.id),
+          2,
+          fold,
+        )
+      : [];
     const hints = [...close.map((n) => `"${n}"`), ...closeIds];
     problems.push(
       hints.length
-        ? `'${reference}' is not a customer id or name (nearest: ${hints.join(', ')})`
-        : `'${reference}' is not a customer id or name`,
+        ? `'${shown(reference)}' is not a customer id or name (nearest: ${hints.join(', ')})`
+        : `'${shown(reference)}' is not a customer id or name`,
     );
   }
   if (problems.length) {
+    const more = unlisted > 0 ? `; and ${unlisted} more` : '';
     throw new UsageError(
-      `Unknown or ambiguous customer${problems.length > 1 ? 's' : ''}: ${problems.join('; ')}.`,
+      `Unknown or ambiguous customer${problems.length > 1 ? 's' : ''}: ${problems.join('; ')}${more}.`,
       {
         code: 'unknown_customer',
         hint: "'msp-license customers --search TEXT' finds ids and names ('--refresh' if the customer is new).",

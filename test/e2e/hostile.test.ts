@@ -554,3 +554,38 @@ describe('finding 3: nothing a server sends drives the terminal or breaks a line
     clean(result.stdout);
   });
 });
+
+describe('finding 8 (cont.): a list of the largest accepted size resolves in bounded time', () => {
+  test('8 MiB of unknown names (one line of 2 MiB among them) against 300 customers: exit 2 at once, a short message', async () => {
+    const customers = Array.from({ length: 300 }, (_, i) => ({
+      customer_id: `id-${String(i).padStart(4, '0')}`,
+      customer_name: `Customer number ${i}`,
+    }));
+    const s = await server((req, res) => {
+      const url = new URL(req.url ?? '/', 'http://x');
+      if (url.pathname.includes('/services/config')) {
+        return json(res, 200, { services: [{ service_name: 'foundation_ap', device_type: 'IAP' }] });
+      }
+      const offset = Number(url.searchParams.get('offset') ?? 0);
+      const limit = Number(url.searchParams.get('limit') ?? 100);
+      json(res, 200, { total: customers.length, customers: customers.slice(offset, offset + limit) });
+    });
+    const { root, dir } = scratch();
+    const file = join(root, 'huge-list.txt');
+    const line = 'x'.repeat(2 * 1024 * 1024);
+    const names = Array.from({ length: 200_000 }, (_, i) => `unknown customer ${i}`).join('\n');
+    writeFileSync(file, `${line}\n${names}\n`.slice(0, 8 * 1024 * 1024));
+    const result = await runBounded(
+      dir,
+      ['assign', '-s', 'foundation_ap', '--include-file', file, '--dry-run'],
+      {
+        env: envToken(s.url),
+      },
+    );
+    bounded(result);
+    expect(result.code, result.stderr.slice(0, 2000)).toBe(2);
+    expect(result.stderr).toMatch(/Unknown or ambiguous customers: 'x{79}…' is not a customer id or name/);
+    expect(result.stderr).toMatch(/and \d+ more\./);
+    expect(result.stderr.length).toBeLessThan(5000);
+  });
+});
