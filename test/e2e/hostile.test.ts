@@ -589,3 +589,27 @@ describe('finding 8 (cont.): a list of the largest accepted size resolves in bou
     expect(result.stderr.length).toBeLessThan(5000);
   });
 });
+
+describe('signals during a read of stdin that never ends', () => {
+  for (const [signal, code] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const) {
+    test(`--include-file - with stdin open and silent: ${signal} ends the run (the shell sees ${code})`, async () => {
+      const { dir } = scratch();
+      const result = await runBounded(
+        dir,
+        ['assign', '-s', 'foundation_ap', '--include-file', '-', '--dry-run'],
+        {
+          env: envToken('http://127.0.0.1:9'),
+          keepStdinOpen: true,
+          onSpawn: signalAfter(signal, 1500),
+        },
+      );
+      bounded(result);
+      // Ended by the signal itself (default disposition): a shell reports 128 + its number.
+      expect(result.signal, result.stderr).toBe(signal);
+      expect(existsSync(join(dir, 'history.jsonl'))).toBe(false);
+    });
+  }
+});

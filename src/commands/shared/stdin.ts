@@ -29,10 +29,31 @@ export function readStdinAll(): string {
 
 /** All of stdin, refused past MAX_STDIN_BYTES (`< /dev/zero` must not fill the memory). */
 function readStdin(): string {
-  return readUpTo(
-    0,
-    MAX_STDIN_BYTES,
-    () => `More than ${MAX_STDIN_BYTES / 1024 / 1024} MiB on stdin.`,
-    'Give a customer list or token of a sensible size on stdin.',
+  return withDefaultSignals(() =>
+    readUpTo(
+      0,
+      MAX_STDIN_BYTES,
+      () => `More than ${MAX_STDIN_BYTES / 1024 / 1024} MiB on stdin.`,
+      'Give a customer list or token of a sensible size on stdin.',
+    ),
   );
+}
+
+/**
+ * Runs a blocking read with the default signal dispositions: our handlers run on the event loop,
+ * which a synchronous read holds, so with them in place Ctrl-C would do nothing while stdin stays
+ * open and silent. Without them, Ctrl-C and SIGTERM end the process as a shell expects (130,
+ * 143); nothing has been sent or written yet at this point.
+ */
+function withDefaultSignals<T>(read: () => T): T {
+  const saved = (['SIGINT', 'SIGTERM'] as const).map((signal) => ({
+    signal,
+    listeners: process.listeners(signal),
+  }));
+  for (const { signal, listeners } of saved) for (const l of listeners) process.off(signal, l);
+  try {
+    return read();
+  } finally {
+    for (const { signal, listeners } of saved) for (const l of listeners) process.on(signal, l);
+  }
 }
