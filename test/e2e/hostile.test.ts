@@ -190,16 +190,23 @@ describe('finding 4: a cap on every answer and a deadline on every request', () 
     expect(result.code, result.stderr).toBe(6);
   });
 
-  test('Ctrl-C while a body drips ends the run with 130', async () => {
-    const s = await server((_req, res) => drip(res, ' ', 1000));
-    const { dir } = scratch();
-    const result = await runBounded(dir, ['customers', '--refresh'], {
-      env: envToken(s.url),
-      onSpawn: signalAfter('SIGINT', 1500),
+  for (const [signal, code] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const) {
+    test(`${signal} while a body drips ends the run with ${code}, the store intact`, async () => {
+      const s = await server((_req, res) => drip(res, ' ', 1000));
+      const { dir } = scratch();
+      const before = writeProfile(dir, s.url);
+      const result = await runBounded(dir, ['customers', '--refresh'], {
+        onSpawn: signalAfter(signal, 1500),
+      });
+      bounded(result);
+      expect(result.code, result.stderr).toBe(code);
+      expect(readText(join(dir, 'config.json'))).toBe(before);
+      expect(existsSync(join(dir, 'config.lock'))).toBe(false);
     });
-    bounded(result);
-    expect(result.code, result.stderr).toBe(130);
-  });
+  }
 
   test('a token endpoint that drips gives up by the deadline and releases the lock; the store is intact', async () => {
     const s = await server((req, res) => {
