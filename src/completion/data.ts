@@ -4,6 +4,7 @@
 import fs from 'node:fs';
 import { CLUSTERS } from '../central/clusters.js';
 import { readCache } from '../config/cache.js';
+import { notRegular, unsafeOwnership } from '../config/fs-private.js';
 import { configDir, configPaths, isValidProfileName } from '../config/paths.js';
 import { cleanText } from '../ui/sanitize.js';
 import type { Candidate, CompletionData, CustomerEntry, ServiceEntry } from './engine.js';
@@ -29,7 +30,11 @@ export function createCompletionData(env: NodeJS.ProcessEnv): CompletionData {
     if (config) return config;
     config = { profiles: {} };
     try {
-      const raw = JSON.parse(fs.readFileSync(configPaths(dir).config, 'utf8')) as ConfigFile;
+      const file = configPaths(dir).config;
+      // The same refusals as the store: a symlink, or a dir or file someone else owns or can write.
+      if (notRegular(file) || unsafeOwnership(dir, 'directory') || unsafeOwnership(file, 'file'))
+        return config;
+      const raw = JSON.parse(fs.readFileSync(file, 'utf8')) as ConfigFile;
       if (isRecord(raw)) {
         config = {
           defaultProfile: text(raw.defaultProfile),

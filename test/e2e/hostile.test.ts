@@ -491,6 +491,11 @@ describe('finding 9: a config that is not a regular file of ours, in a folder of
     expect((await complete()).stdout).toContain('Acme');
     chmodSync(folder, 0o777);
     expect((await complete()).stdout).not.toContain('Acme');
+    // Profile names come from config.json: not from a config dir others can write either.
+    const profiles = () => runBounded(dir, ['__complete', '--profile', '']);
+    expect((await profiles()).stdout).toMatch(/^p\b/m);
+    chmodSync(dir, 0o777);
+    expect((await profiles()).stdout).not.toMatch(/^p\b/m);
   });
 });
 
