@@ -184,3 +184,35 @@ describe.skipIf(!has('fish'))('fish in a pseudo-terminal', () => {
     nothingRan();
   }, 60_000);
 });
+
+describe('candidate lists shown by the shell (ids described by their names)', () => {
+  const shells: Array<[string, boolean, string, string[], string]> = [
+    [
+      'zsh',
+      has('zsh'),
+      'zsh -f -i',
+      [`autoload -U compinit && compinit -u -d ${'$HOME'}/zcompdump2; source §zsh; PS1='$ '\r`],
+      'echo "[$((6 * 7))]"; exit\r',
+    ],
+    ['fish', has('fish'), 'fish --no-config -i', ['source §fish\r'], `echo "["(math 6 '*' 7)"]"; exit\r`],
+  ];
+  for (const [name, available, command, setup, marker] of shells) {
+    it.skipIf(!available)(
+      `${name}: a name with terminal escapes is listed neutralised`,
+      async () => {
+        const screen = await typeInPty(command, [
+          ...setup.map((line) => line.replace(/§(\w+)/, (_m, shell: string) => scripts[shell] as string)),
+          'msp-license assign --include c\t',
+          '\t',
+          '\u0003',
+          marker,
+        ]);
+        expect(screen).toContain('[42]');
+        expect(screen).toContain('Charlie');
+        expect(screen).not.toContain('\u001b]0;owned');
+        expect(screen).not.toContain('\u001b[2J');
+      },
+      60_000,
+    );
+  }
+});
