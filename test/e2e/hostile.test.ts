@@ -625,3 +625,47 @@ describe('signals during a read of stdin that never ends', () => {
     });
   }
 });
+
+describe('finding 3 (cont.): the plan an operator approves', () => {
+  test('a customer name cannot print a fake line or escape into the --dry-run plan', async () => {
+    const evil = 'Acme\r\n✔ All licenses removed\u001b[2J\u001b]0;owned\u0007';
+    const s = await server((req, res) => {
+      const url = new URL(req.url ?? '/', 'http://x');
+      if (url.pathname.includes('/services/config')) {
+        return json(res, 200, { services: [{ service_name: 'foundation_ap', device_type: 'IAP' }] });
+      }
+      if (url.pathname.endsWith('/subscriptions/stats')) {
+        return json(res, 200, {
+          service: 'foundation_ap',
+          total: 10,
+          subscribed_devices: 2,
+          non_subscribed_devices: 8,
+          expiring: 0,
+          license_quantity: 100,
+          license_available: 98,
+        });
+      }
+      if (url.pathname.endsWith('/devices')) return json(res, 200, { total: 10, devices: [] });
+      json(res, 200, {
+        total: 2,
+        customers: [
+          { customer_id: 'c1', customer_name: evil },
+          { customer_id: 'c2', customer_name: 'Beta' },
+        ],
+      });
+    });
+    const { dir } = scratch();
+    const result = await runBounded(dir, ['assign', '-s', 'foundation_ap', '--include', 'c1', '--dry-run'], {
+      env: { ...envToken(s.url), FORCE_COLOR: '1' },
+    });
+    bounded(result);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain('Acme');
+    for (const text of [result.stdout, result.stderr]) {
+      expect(text).not.toMatch(/^✔ All licenses removed/m);
+      expect(text.replace(/\u001b\[(?:1|2|22|31|32|33|36|39)m/g, '')).not.toMatch(
+        /[\u0000-\u0008\u000b-\u001f]/,
+      );
+    }
+  });
+});
