@@ -31,6 +31,7 @@ import {
   stream,
   writeProfile,
 } from '../helpers/hostile.js';
+import { runInPty } from '../helpers/pty.js';
 
 const cleanups: Array<() => unknown> = [];
 const hasSetpriv = spawnSync('sh', ['-c', 'command -v setpriv']).status === 0;
@@ -626,34 +627,39 @@ describe('signals during a read of stdin that never ends', () => {
   }
 });
 
+/** A gateway whose customer c1 has a name built to fake a line and drive the terminal. */
+const planServer = async () => {
+  const evil = 'Acme\r\n✔ All licenses removed\u001b[2J\u001b]0;owned\u0007';
+  return server((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://x');
+    if (url.pathname.includes('/services/config')) {
+      return json(res, 200, { services: [{ service_name: 'foundation_ap', device_type: 'IAP' }] });
+    }
+    if (url.pathname.endsWith('/subscriptions/stats')) {
+      return json(res, 200, {
+        service: 'foundation_ap',
+        total: 10,
+        subscribed_devices: 2,
+        non_subscribed_devices: 8,
+        expiring: 0,
+        license_quantity: 100,
+        license_available: 98,
+      });
+    }
+    if (url.pathname.endsWith('/devices')) return json(res, 200, { total: 10, devices: [] });
+    json(res, 200, {
+      total: 2,
+      customers: [
+        { customer_id: 'c1', customer_name: evil },
+        { customer_id: 'c2', customer_name: 'Beta' },
+      ],
+    });
+  });
+};
+
 describe('finding 3 (cont.): the plan an operator approves', () => {
   test('a customer name cannot print a fake line or escape into the --dry-run plan', async () => {
-    const evil = 'Acme\r\n✔ All licenses removed\u001b[2J\u001b]0;owned\u0007';
-    const s = await server((req, res) => {
-      const url = new URL(req.url ?? '/', 'http://x');
-      if (url.pathname.includes('/services/config')) {
-        return json(res, 200, { services: [{ service_name: 'foundation_ap', device_type: 'IAP' }] });
-      }
-      if (url.pathname.endsWith('/subscriptions/stats')) {
-        return json(res, 200, {
-          service: 'foundation_ap',
-          total: 10,
-          subscribed_devices: 2,
-          non_subscribed_devices: 8,
-          expiring: 0,
-          license_quantity: 100,
-          license_available: 98,
-        });
-      }
-      if (url.pathname.endsWith('/devices')) return json(res, 200, { total: 10, devices: [] });
-      json(res, 200, {
-        total: 2,
-        customers: [
-          { customer_id: 'c1', customer_name: evil },
-          { customer_id: 'c2', customer_name: 'Beta' },
-        ],
-      });
-    });
+    const s = await planServer();
     const { dir } = scratch();
     const result = await runBounded(dir, ['assign', '-s', 'foundation_ap', '--include', 'c1', '--dry-run'], {
       env: { ...envToken(s.url), FORCE_COLOR: '1' },
@@ -667,5 +673,22 @@ describe('finding 3 (cont.): the plan an operator approves', () => {
         /[\u0000-\u0008\u000b-\u001f]/,
       );
     }
+  });
+});
+
+describe('finding 3 (cont.): the confirmation prompt, on a terminal', () => {
+  test('the plan before "Proceed?" shows the hostile name neutralised; answering no exits 3', async () => {
+    const s = await planServer();
+    const { dir } = scratch();
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const result = await runInPty(dir, ['unassign', '-s', 'foundation_ap', '--include', 'c1'], {
+      env: { ...envToken(s.url) },
+      input: ['n\r'],
+    });
+    expect(result.code, result.screen).toBe(3);
+    expect(result.screen).toContain('Acme');
+    expect(result.screen).not.toMatch(/^✔ All licenses removed/m);
+    expect(result.screen).not.toContain('\u001b]0;owned');
+    expect(result.screen).not.toContain('\u001b[2J');
   });
 });
