@@ -143,6 +143,7 @@ export class Context {
       env: this.env,
       baseUrl,
       http,
+      lockSignal: this.abort.signal,
     });
     return { profileName: profile.name, profile, baseUrl, auth, source: 'profile' };
   }

@@ -4,7 +4,6 @@
 import { ApiError, AuthError, CliError } from '../errors.js';
 import { parseErrorBody } from './errors.js';
 import { CentralClient, type ClientOptions, type ClientResponse } from './http.js';
-import { redact } from './redact.js';
 import {
   type Customer,
   type Device,
@@ -50,8 +49,8 @@ export type OAuthOptions = Omit<Partial<ClientOptions>, 'baseUrl' | 'auth'>;
 /** The text and the one-line message of an error answer the caller accepted (acceptStatus). */
 function answerMessage(res: ClientResponse<unknown>, secrets: string[]): { text: string; message: string } {
   const text = typeof res.body === 'string' ? res.body : res.body == null ? '' : JSON.stringify(res.body);
-  const parsed = parseErrorBody(res.status, 'application/json', text);
-  return { text, message: `${redact(parsed.message, secrets)} (HTTP ${res.status})` };
+  const parsed = parseErrorBody(res.status, 'application/json', text, secrets);
+  return { text, message: `${parsed.message} (HTTP ${res.status})` };
 }
 
 const NEW_TOKEN_HINT =
@@ -237,27 +236,42 @@ interface PagingOptions<T> {
   onPage?: (progress: PageProgress) => void;
 }
 
+/**
+ * Most pages fetched for one list, whatever the server's `total` says (a lying total must neither
+ * allocate nor fetch without end): 10,000 pages is a million customers at 100 a page.
+ */
+export const MAX_PAGES = 10_000;
 /** Most pages fetched when the server gives no total (guards against a server that never ends). */
-const MAX_PAGES_WITHOUT_TOTAL = 10_000;
+const MAX_PAGES_WITHOUT_TOTAL = MAX_PAGES;
 
-async function pool<I, O>(inputs: I[], concurrency: number, fn: (input: I) => Promise<O>): Promise<O[]> {
-  const out = new Array<O>(inputs.length);
-  let next = 0;
+/**
+ * Runs `fn` over the offsets `next()` hands out, `concurrency` at a time, until it returns
+ * undefined or `stop()` says so: offsets are made one at a time, never all up front.
+ */
+async function poolLazy<O>(
+  next: () => number | undefined,
+  concurrency: number,
+  fn: (offset: number) => Promise<O>,
+  onResult: (result: O) => void,
+  stop: () => boolean,
+): Promise<void> {
   const worker = async () => {
-    while (next < inputs.length) {
-      const index = next++;
-      out[index] = await fn(inputs[index] as I);
+    for (;;) {
+      if (stop()) return;
+      const offset = next();
+      if (offset === undefined) return;
+      onResult(await fn(offset));
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, inputs.length)) }, worker));
-  return out;
+  await Promise.all(Array.from({ length: Math.max(1, concurrency) }, worker));
 }
 
 /**
  * Fetch every item of an offset-paged list. `offset` is read as an item index; the first page
- * tells the total and the page size the server really honoured (the step); the remaining offsets
- * are fetched concurrently (the governor keeps the rate). Items are de-duplicated by key; paging
- * stops at the total or an empty page, and never runs more than total/step + 10 requests.
+ * tells the total and the page size the server really honoured (the step); the next offsets are
+ * handed out lazily to `concurrency` workers (the governor keeps the rate). Items are
+ * de-duplicated by key; paging stops at the total, at an empty page or a page with nothing new,
+ * and never runs more than min(total/step + 10, MAX_PAGES) requests.
  */
 export async function fetchAllPages<T>(options: PagingOptions<T>): Promise<T[]> {
   const seen = new Map<string, T>();
@@ -284,22 +298,41 @@ export async function fetchAllPages<T>(options: PagingOptions<T>): Promise<T[]> 
   const step = first.items.length + first.skipped;
   if (step === 0) return [...seen.values()];
   const done = () => total !== undefined && seen.size + skipped >= total;
-  const maxPages = total !== undefined ? Math.ceil(total / step) + 10 : MAX_PAGES_WITHOUT_TOTAL;
+  const maxPages = Math.min(
+    MAX_PAGES,
+    total !== undefined ? Math.ceil(total / step) + 10 : MAX_PAGES_WITHOUT_TOTAL,
+  );
   let offset = step;
 
   if (total !== undefined && !done()) {
-    const offsets: number[] = [];
-    for (let o = step; o < total && offsets.length + 1 < maxPages; o += step) offsets.push(o);
-    const results = await pool(offsets, options.concurrency, (o) => options.fetchPage(o, step));
+    let next = step;
+    let handedOut = 0;
     let added = 0;
-    for (const page of results) {
-      if (page.total !== undefined) total = page.total;
-      added += add(page);
-    }
-    if (done()) return [...seen.values()];
+    let ended = false;
+    await poolLazy(
+      () => {
+        if (total === undefined || next >= total || handedOut + 1 >= maxPages) return undefined;
+        handedOut += 1;
+        const o = next;
+        next += step;
+        return o;
+      },
+      options.concurrency,
+      (o) => options.fetchPage(o, step),
+      (page) => {
+        if (page.total !== undefined) total = page.total;
+        if (page.items.length + page.skipped === 0) ended = true;
+        const fresh = add(page);
+        added += fresh;
+        // A server repeating what it sent (or lying about its total) ends the walk here too.
+        if (fresh === 0 && pages > options.concurrency + 1 && added === 0) ended = true;
+      },
+      () => ended || done(),
+    );
+    if (done() || (ended && added > 0)) return [...seen.values()];
     // Nothing new past the first page: this server reads offset as a page number.
-    if (added === 0 && offsets.length > 0) return sequential(1, 1);
-    offset = offsets.length > 0 ? (offsets[offsets.length - 1] as number) + step : step;
+    if (added === 0 && handedOut > 0) return sequential(1, 1);
+    offset = next;
   }
   return sequential(offset, step);
 

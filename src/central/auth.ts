@@ -52,6 +52,8 @@ export interface ProfileAuthOptions {
   http?: OAuthOptions;
   /** How long to wait for another process's refresh (default 30 s). */
   lockTimeoutMs?: number;
+  /** Ends the wait for the lock (Ctrl-C); the refresh call itself is never cut in half. */
+  lockSignal?: AbortSignal;
   now?: () => number;
 }
 
@@ -194,7 +196,7 @@ export class ProfileAuth implements AuthProvider {
         this.refreshes += 1;
         return answer.access_token;
       },
-      { timeoutMs: this.options.lockTimeoutMs ?? 30_000 },
+      { timeoutMs: this.options.lockTimeoutMs ?? 30_000, signal: this.options.lockSignal },
     );
   }
 }

@@ -2,6 +2,7 @@
 // message goes through redact(): an error body may echo a token back.
 
 import { ApiError, AuthError, CliError, NetworkError, RateLimitError } from '../errors.js';
+import { cleanText } from '../ui/sanitize.js';
 import { redact } from './redact.js';
 
 const MAX_MESSAGE = 300;
@@ -11,8 +12,16 @@ export interface ParsedErrorBody {
   code?: string;
 }
 
-function cap(text: string): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
+/** Beyond this, text from a server is not even looked at (it is never shown anyway). */
+const MAX_SCANNED = 64 * 1024;
+
+/**
+ * Masks, then shortens to one line of MAX_MESSAGE characters. Never the other way round: a cut
+ * through a secret would leave its start unrecognisable to the mask, and shown.
+ */
+export function maskAndCap(text: string, secrets?: Iterable<string | undefined>): string {
+  const masked = redact(text.slice(0, MAX_SCANNED), secrets);
+  const flat = cleanText(masked.replace(/\s+/g, ' ').trim());
   return flat.length > MAX_MESSAGE ? `${flat.slice(0, MAX_MESSAGE - 1)}…` : flat;
 }
 
@@ -76,7 +85,9 @@ export function parseErrorBody(
   status: number,
   contentType: string | undefined,
   rawText: string,
+  secrets?: Iterable<string | undefined>,
 ): ParsedErrorBody {
+  const cap = (message: string) => maskAndCap(message, secrets);
   const text = rawText.trim();
   if (text === '') return { message: `HTTP ${status}` };
   const looksJson = /json/i.test(contentType ?? '') || text.startsWith('{') || text.startsWith('[');
@@ -161,8 +172,8 @@ function forbidden(message: string, method: string, path: string, base: { httpSt
 export function httpError(failure: HttpFailure, ctx: RequestContext): CliError {
   const { status } = failure;
   const secrets = ctx.secrets ? [...ctx.secrets] : undefined;
-  const parsed = parseErrorBody(status, failure.contentType, failure.text);
-  const message = redact(parsed.message, secrets);
+  const parsed = parseErrorBody(status, failure.contentType, failure.text, secrets);
+  const message = parsed.message;
   const { path } = hostOf(ctx.url);
   const base = { httpStatus: status };
   if (status === 401) {
@@ -336,7 +347,7 @@ export function networkError(err: unknown, ctx: RequestContext): CliError {
       break;
     default: {
       const detail = err instanceof Error && err.message ? err.message : String(err);
-      message = `Network error talking to ${host}: ${cap(detail)}${code ? ` (${code})` : ''}`;
+      message = `Network error talking to ${host}: ${maskAndCap(detail, secrets)}${code ? ` (${code})` : ''}`;
       hint = 'Check your network connection and HTTPS_PROXY / NO_PROXY.';
     }
   }

@@ -2,11 +2,14 @@
 // bounded retries with backoff, per-request timeouts, proxies from the environment, a redacted
 // trace. Certificates are always verified (NODE_EXTRA_CA_CERTS is honoured by Node's TLS).
 
+import dns from 'node:dns';
 import { Agent, type Dispatcher, EnvHttpProxyAgent, request as undiciRequest } from 'undici';
-import { ApiError, AuthError, InterruptedError } from '../errors.js';
+import { ApiError, AuthError, CliError, InterruptedError } from '../errors.js';
+import { cleanJson, cleanText } from '../ui/sanitize.js';
 import { classifyNetworkError, httpError, networkError, type RequestContext } from './errors.js';
 import { type RateGovernor, sharedGovernor } from './governor.js';
 import { redact } from './redact.js';
+import { isLoopbackAddress, isLoopbackHost } from './url.js';
 
 export interface AuthProvider {
   getAccessToken(): Promise<string>;
@@ -35,8 +38,13 @@ export interface RetryInfo {
 export interface ClientOptions {
   baseUrl: string;
   auth?: AuthProvider;
-  /** Per-request timeout for the headers and between body chunks (default 30 s). */
+  /**
+   * Per-attempt deadline (default 30 s): the whole exchange, headers and body, must be over by
+   * then, however the server drips it. A timed-out request is retried at most once.
+   */
   timeoutMs?: number;
+  /** Largest answer accepted (default 16 MiB): a longer body is cut off and refused. */
+  maxBodyBytes?: number;
   /** Retries after 429, 5xx and network failures (default 5). */
   maxRetries?: number;
   /** Total time a request may spend waiting between retries (default 60 s). */
@@ -100,23 +108,43 @@ const DEFAULT_TIMEOUT_MS = 30_000;
 const DEFAULT_MAX_RETRIES = 5;
 const DEFAULT_MAX_RETRY_MS = 60_000;
 const CONNECT_TIMEOUT_MS = 10_000;
+/** Central's largest pages are a few hundred kB; nothing it answers comes near this. */
+export const DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024;
+/** Retries after a timeout: each one costs a whole deadline. */
+const MAX_TIMEOUT_RETRIES = 1;
 
 let proxyDispatcher: Dispatcher | undefined;
 let directDispatcher: Dispatcher | undefined;
 
+type LookupCallback = (
+  err: NodeJS.ErrnoException | null,
+  address: string | dns.LookupAddress[],
+  family?: number,
+) => void;
+
 /**
- * Loopback hosts, exactly as `checkBaseUrl` judges them: plain http:// is allowed only to these, so
- * they must never be sent through a proxy (tokens would then leave the machine unencrypted).
+ * The resolver of the direct (loopback) dispatcher: `localhost` must resolve to loopback only,
+ * or nothing is sent (a name the network's DNS answers for would receive the token in clear).
  */
-function isLoopback(hostname: string): boolean {
-  const host = hostname.toLowerCase();
-  return (
-    host === 'localhost' ||
-    host.endsWith('.localhost') ||
-    host === '[::1]' ||
-    host === '::1' ||
-    /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host)
-  );
+export function loopbackLookup(hostname: string, options: dns.LookupOptions, callback: LookupCallback): void {
+  dns.lookup(hostname, { ...options, all: true }, (err, addresses) => {
+    if (err) {
+      callback(err, []);
+      return;
+    }
+    const outside = addresses.find((a) => !isLoopbackAddress(a.address));
+    const first = addresses[0];
+    if (outside || !first) {
+      const error: NodeJS.ErrnoException = new Error(
+        `${hostname} resolved to ${outside?.address ?? 'nothing'}, which is not a loopback address; nothing was sent`,
+      );
+      error.code = 'ERR_NOT_LOOPBACK';
+      callback(error, []);
+      return;
+    }
+    if (options.all) callback(null, addresses);
+    else callback(null, first.address, first.family);
+  });
 }
 
 /** Loopback (the sandbox) goes direct; everything else honours HTTPS_PROXY / HTTP_PROXY / NO_PROXY. */
@@ -124,8 +152,9 @@ function dispatcherFor(url: URL): Dispatcher {
   // rejectUnauthorized is explicit so that NODE_TLS_REJECT_UNAUTHORIZED=0 cannot turn verification
   // off; NODE_EXTRA_CA_CERTS still adds trusted CAs (Node reads it into the default store).
   const tls = { timeout: CONNECT_TIMEOUT_MS, rejectUnauthorized: true };
-  if (isLoopback(url.hostname)) {
-    directDispatcher ??= new Agent({ connect: tls });
+  // Plain http:// is allowed only to these (checkBaseUrl), so they never go through a proxy.
+  if (isLoopbackHost(url.hostname)) {
+    directDispatcher ??= new Agent({ connect: { ...tls, lookup: loopbackLookup } });
     return directDispatcher;
   }
   // `connect` is for direct (NO_PROXY) connections; requestTls for the TLS tunnelled to Central
@@ -169,6 +198,47 @@ function abortError(signal: AbortSignal): Error {
 function anySignal(a?: AbortSignal, b?: AbortSignal): AbortSignal | undefined {
   if (a && b) return AbortSignal.any([a, b]);
   return a ?? b;
+}
+
+/** The body as text, refused (and the connection dropped) once it passes `max` bytes. */
+async function readCapped(
+  body: Dispatcher.ResponseData['body'],
+  headers: Record<string, string>,
+  max: number,
+  refuse: () => Error,
+): Promise<string> {
+  const declared = Number(headers['content-length']);
+  if (Number.isFinite(declared) && declared > max) {
+    body.destroy();
+    throw refuse();
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    size += (chunk as Buffer).length;
+    if (size > max) {
+      body.destroy();
+      throw refuse();
+    }
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks, size).toString('utf8');
+}
+
+function tooLarge(verb: string, url: URL, max: number): ApiError {
+  return new ApiError(
+    `The answer to ${verb} ${url.pathname} is larger than ${Math.round(max / 1024 / 1024)} MiB; it was refused.`,
+    {
+      hint: 'Central never answers that much: the gateway URL may point at something else, or a proxy misbehaves. Check it with `msp-license auth status`.',
+    },
+  );
+}
+
+/** The deadline passed: before the headers came back, or while the body was still coming. */
+function deadlineError(timeoutMs: number, gotHeaders: boolean): Error {
+  return Object.assign(new Error(`no complete answer within ${timeoutMs}ms`), {
+    code: gotHeaders ? 'UND_ERR_BODY_TIMEOUT' : 'UND_ERR_HEADERS_TIMEOUT',
+  });
 }
 
 function isTransientStatus(status: number): boolean {
@@ -221,7 +291,9 @@ export class CentralClient {
     const auth = init.noAuth ? undefined : this.options.auth;
     const started = Date.now();
     const signal = anySignal(this.options.signal, init.signal);
+    const maxBodyBytes = this.options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
     let retries = 0;
+    let timeouts = 0;
     let refreshed = false;
     let token = auth ? await auth.getAccessToken() : undefined;
     this.syncRefreshes(auth);
@@ -293,6 +365,16 @@ export class CentralClient {
       let status: number;
       let responseHeaders: Record<string, string>;
       let text: string;
+      // The attempt's deadline covers the headers and the whole body: a server dripping a byte
+      // at a time, or streaming without end, is cut off when it passes.
+      const deadline = new AbortController();
+      const deadlineTimer = setTimeout(() => deadline.abort(), timeoutMs);
+      let released = false;
+      let gotHeaders = false;
+      const releaseOnce = () => {
+        if (!released) release();
+        released = true;
+      };
       try {
         const res = await undiciRequest(url, {
           method: verb as Dispatcher.HttpMethod,
@@ -302,22 +384,30 @@ export class CentralClient {
           headersTimeout: timeoutMs,
           bodyTimeout: timeoutMs,
           // Ctrl-C never cuts a mutating request in half: whether Central acted on it would be
-          // unknown. It runs to its answer (at most the timeout) and the caller stops after it.
-          signal: mutating ? undefined : signal,
+          // unknown. It runs to its answer (at most the deadline) and the caller stops after it.
+          signal: mutating || !signal ? deadline.signal : AbortSignal.any([signal, deadline.signal]),
         });
+        gotHeaders = true;
         status = res.statusCode;
         responseHeaders = flattenHeaders(res.headers);
         // Released when the headers are back: that bounds when the server saw the request.
-        release();
-        text = await res.body.text();
-      } catch (err) {
-        release();
+        releaseOnce();
+        text = await readCapped(res.body, responseHeaders, maxBodyBytes, () =>
+          tooLarge(verb, url, maxBodyBytes),
+        );
+      } catch (caught) {
+        releaseOnce();
         if (signal?.aborted) throw abortError(signal);
+        if (caught instanceof CliError) throw caught;
+        const err = deadline.signal.aborted ? deadlineError(timeoutMs, gotHeaders) : caught;
         const { kind, code, notSent } = classifyNetworkError(err);
         this.trace(`✗ ${verb} ${url.pathname} ${code ?? kind} ${Date.now() - t0}ms`);
         const transient = kind !== 'tls' && !(kind === 'dns' && code !== 'EAI_AGAIN') && kind !== 'other';
-        if (transient && (idempotent || notSent) && (await backoff(code ?? kind))) continue;
+        const again = kind !== 'timeout' || timeouts++ < MAX_TIMEOUT_RETRIES;
+        if (transient && again && (idempotent || notSent) && (await backoff(code ?? kind))) continue;
         throw networkError(err, context());
+      } finally {
+        clearTimeout(deadlineTimer);
       }
 
       this.governor.observe(responseHeaders);
@@ -377,9 +467,11 @@ export class CentralClient {
   ): unknown {
     if (text.trim() === '') return null;
     const looksJson = /json/i.test(contentType ?? '') || /^\s*[[{]/.test(text);
-    if (!looksJson) return text;
+    if (!looksJson) return cleanText(text);
     try {
-      return JSON.parse(text);
+      // Every string a server sends is cleaned of control characters on arrival: a name with a
+      // newline or an escape sequence cannot break a table or drive the terminal later.
+      return cleanJson(JSON.parse(text));
     } catch {
       if (lenient) return text;
       throw new ApiError(`unexpected response from ${verb} ${url.pathname}: the body is not valid JSON`, {

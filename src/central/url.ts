@@ -2,13 +2,31 @@
 
 import { UsageError } from '../errors.js';
 
-function isLoopbackHost(hostname: string): boolean {
+/**
+ * The one loopback test (base URLs, the proxy bypass, the sandbox's --host): a literal 127/8
+ * address, `::1` (`[::1]` in a URL), or exactly `localhost`. Not `*.localhost`: such a name is
+ * resolved by whatever DNS the network offers, and plain http:// would hand it the token.
+ * `localhost` itself is checked again once resolved (see `isLoopbackAddress`).
+ */
+export function isLoopbackHost(hostname: string): boolean {
   const host = hostname.toLowerCase();
-  if (host === 'localhost' || host.endsWith('.localhost')) return true;
+  if (host === 'localhost') return true;
   if (host === '[::1]' || host === '::1') return true;
+  return isLoopbackV4(host);
+}
+
+function isLoopbackV4(host: string): boolean {
   const v4 = /^127\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(host);
   if (!v4) return false;
   return v4.slice(1).every((part) => Number(part) <= 255);
+}
+
+/** A resolved address on this machine: 127/8, ::1, or 127/8 mapped into IPv6. */
+export function isLoopbackAddress(address: string): boolean {
+  const a = address.toLowerCase();
+  if (a === '::1' || a === '0:0:0:0:0:0:0:1') return true;
+  const mapped = /^::ffff:(\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3})$/.exec(a);
+  return isLoopbackV4(mapped ? (mapped[1] as string) : a);
 }
 
 /**
@@ -40,7 +58,7 @@ export function checkBaseUrl(url: string): string {
       throw new UsageError(
         `The gateway URL "${parsed.origin}" uses plain http://, which would send tokens unencrypted.`,
         {
-          hint: 'Use https:// (plain http:// is allowed only for a loopback host such as the local sandbox).',
+          hint: 'Use https:// (plain http:// is allowed only to 127.0.0.1, [::1] or localhost, e.g. the local sandbox).',
         },
       );
     }

@@ -3,6 +3,7 @@
 import { readHistory } from '../config/history.js';
 import type { Context } from '../context.js';
 import { parseInteger, parseSince } from '../core/duration.js';
+import { cleanText } from '../ui/sanitize.js';
 
 export interface HistoryEntry {
   id: string;
@@ -124,9 +125,10 @@ export function render(result: HistoryResult, ctx: Context): void {
       e.outcome,
     );
     io.out(
-      `${e.time}  ${(e.profile ?? '-').padEnd(10)} ${e.verb.padEnd(8)} ${e.services.join(',')}  ${scopeText}  ${outcome}${countText}`,
+      `${e.time}  ${(e.profile ?? '-').padEnd(10)} ${e.verb.padEnd(8)} ${cleanText(e.services.join(','))}  ${scopeText}  ${outcome}${countText}`,
     );
-    if (e.error) io.out(`    ${e.error}`);
+    // A replayed error may quote a server: one line, nothing in it drives the terminal.
+    if (e.error) io.out(`    ${cleanText(e.error)}`);
   }
 }
 

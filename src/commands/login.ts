@@ -1,6 +1,5 @@
 // login: store a profile (gateway, client id, client secret, tokens) and verify it with one call.
 // Secrets come from stdin, files, the environment or hidden prompts: never from flag values.
-import { readFileSync } from 'node:fs';
 import { type OAuthOptions, passwordLogin, refreshTokens } from '../central/api.js';
 import { ProfileAuth } from '../central/auth.js';
 import { CLUSTERS } from '../central/clusters.js';
@@ -11,6 +10,7 @@ import type { Context } from '../context.js';
 import { AuthError, CliError, UsageError } from '../errors.js';
 import { ask, askHidden } from '../ui/prompt.js';
 import { loadServices } from './shared/data.js';
+import { MAX_TOKEN_FILE_BYTES, readInputFile } from './shared/input-file.js';
 import { readStdinAll, readStdinLine } from './shared/stdin.js';
 
 export interface LoginOptions {
@@ -60,8 +60,16 @@ function clusterUrl(name: string): string {
 function readTokenFile(file: string): Tokens {
   let text: string;
   try {
-    text = file === '-' ? readStdinAll() : readFileSync(file, 'utf8');
+    text =
+      file === '-'
+        ? readStdinAll()
+        : readInputFile(file, {
+            what: 'token file',
+            maxBytes: MAX_TOKEN_FILE_BYTES,
+            hint: 'Give the JSON file of Download Token (Central: API Gateway → System Apps & Tokens), or - for stdin.',
+          });
   } catch (error) {
+    if (error instanceof UsageError) throw error;
     throw new UsageError(
       `Cannot read token file '${file}' (${(error as NodeJS.ErrnoException).code ?? error}).`,
     );

@@ -1,6 +1,7 @@
 // sandbox: a simulated Central on loopback, for trying the tool, rehearsing cron scripts, and tests.
 
 import { readFileSync } from 'node:fs';
+import { isLoopbackHost } from '../central/url.js';
 import type { Profile } from '../config/store.js';
 import type { Context } from '../context.js';
 import { parseInteger } from '../core/duration.js';
@@ -63,10 +64,8 @@ export function isSandboxProfile(profile: Profile): boolean {
   return profile.sandbox === true || profile.baseUrl.startsWith('http://');
 }
 
-const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|::1)$/;
-
 export async function run(ctx: Context, options: SandboxCommandOptions): Promise<undefined> {
-  if (!LOOPBACK.test(options.host)) {
+  if (!isLoopbackHost(options.host)) {
     throw new UsageError(`--host ${options.host}: the sandbox only listens on loopback.`, {
       hint: 'Use 127.0.0.1.',
     });

@@ -4,7 +4,9 @@
 import fs from 'node:fs';
 import { CLUSTERS } from '../central/clusters.js';
 import { readCache } from '../config/cache.js';
+import { notRegular, unsafeOwnership } from '../config/fs-private.js';
 import { configDir, configPaths, isValidProfileName } from '../config/paths.js';
+import { cleanText } from '../ui/sanitize.js';
 import type { Candidate, CompletionData, CustomerEntry, ServiceEntry } from './engine.js';
 
 interface ConfigFile {
@@ -16,7 +18,9 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
-const text = (value: unknown): string | undefined => (typeof value === 'string' && value ? value : undefined);
+/** A string from a file (a cache holds what a server sent): control characters made visible. */
+const text = (value: unknown): string | undefined =>
+  typeof value === 'string' && value ? cleanText(value) : undefined;
 
 export function createCompletionData(env: NodeJS.ProcessEnv): CompletionData {
   const dir = configDir(env);
@@ -26,7 +30,11 @@ export function createCompletionData(env: NodeJS.ProcessEnv): CompletionData {
     if (config) return config;
     config = { profiles: {} };
     try {
-      const raw = JSON.parse(fs.readFileSync(configPaths(dir).config, 'utf8')) as ConfigFile;
+      const file = configPaths(dir).config;
+      // The same refusals as the store: a symlink, or a dir or file someone else owns or can write.
+      if (notRegular(file) || unsafeOwnership(dir, 'directory') || unsafeOwnership(file, 'file'))
+        return config;
+      const raw = JSON.parse(fs.readFileSync(file, 'utf8')) as ConfigFile;
       if (isRecord(raw)) {
         config = {
           defaultProfile: text(raw.defaultProfile),

@@ -83,14 +83,14 @@ _msp_license() {
   (( directive & 2 )) && compopt -o nospace 2>/dev/null
 
   # Readline replaces only part of the word: after an opening quote (the quote then stays and
-  # the candidate goes in as is), or else after the last '=' or ':' that breaks words here (the
+  # the candidate goes in escaped for that quote), or else after the last '=' or ':' that breaks words here (the
   # candidate goes in escaped, so 'Acme Dental' becomes Acme\\ Dental).
   local drop= quoted=
   if [[ $cur == *[\\'\\"]* ]]; then
     local before=\${cur%%[\\'\\"]*}
     __msp_license_dequote "$before"
     drop=$REPLY
-    quoted=1
+    quoted=\${cur:\${#before}:1}
   else
     local breaks=\${COMP_WORDBREAKS//[^=:]/}
     if [[ -n $breaks && $cur == *[$breaks]* ]]; then
@@ -103,9 +103,21 @@ _msp_license() {
   for value in "\${values[@]}"; do
     value=\${value%%$'\\t'*}
     value=\${value#"$drop"}
+    # Candidates come from caches of what a server sent: a control character is never inserted.
+    [[ $value == *[[:cntrl:]]* ]] && continue
     if [[ -z $quoted ]]; then
       printf -v value '%q' "$value"
       value=\${value//\\\\,/,} # bash 5.2's %q escapes commas: keep comma lists readable
+    elif [[ $quoted == "'" ]]; then
+      # Nothing escapes a ' inside '...': such a candidate is left out.
+      [[ $value == *"'"* ]] && continue
+    else
+      # Inside "...": \\ $ \` and " are escaped; ! (history expansion) cannot be, so left out.
+      [[ $value == *'!'* ]] && continue
+      value=\${value//\\\\/\\\\\\\\}
+      value=\${value//\\$/\\\\\\$}
+      value=\${value//\\\`/\\\\\\\`}
+      value=\${value//\\"/\\\\\\"}
     fi
     COMPREPLY+=("$value")
   done

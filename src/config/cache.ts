@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ConfigError } from '../errors.js';
-import { describeError, mkdirPrivate, writeFileAtomic } from './fs-private.js';
+import { describeError, mkdirPrivate, notRegular, unsafeOwnership, writeFileAtomic } from './fs-private.js';
 import { configPaths } from './paths.js';
 
 export interface CacheEntry<T> {
@@ -40,7 +40,10 @@ export function cacheFile(dir: string, profile: string, name: string): string {
 /** The cached entry, or undefined when it is missing, unreadable or corrupt. Never throws. */
 export function readCache<T>(dir: string, profile: string, name: string): CacheEntry<T> | undefined {
   try {
-    const value: unknown = JSON.parse(fs.readFileSync(cacheFile(dir, profile, name), 'utf8'));
+    const file = cacheFile(dir, profile, name);
+    // Completion offers what a cache holds: one anyone else could have planted is not read.
+    if (!trusted(dir, file)) return undefined;
+    const value: unknown = JSON.parse(readNoFollow(file));
     if (value === null || typeof value !== 'object') return undefined;
     const entry = value as Partial<CacheEntry<T>>;
     if (typeof entry.fetchedAt !== 'number' || !Number.isFinite(entry.fetchedAt)) return undefined;
@@ -48,6 +51,25 @@ export function readCache<T>(dir: string, profile: string, name: string): CacheE
     return { fetchedAt: entry.fetchedAt, baseUrl: entry.baseUrl, data: entry.data as T };
   } catch {
     return undefined;
+  }
+}
+
+/** A regular file of ours, in folders of ours that no one else can write. */
+function trusted(dir: string, file: string): boolean {
+  if (notRegular(file)) return false;
+  const folders = [dir, configPaths(dir).cacheDir, path.dirname(file)];
+  return (
+    unsafeOwnership(file, 'file') === undefined &&
+    folders.every((folder) => unsafeOwnership(folder, 'directory') === undefined)
+  );
+}
+
+function readNoFollow(file: string): string {
+  const fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
+  try {
+    return fs.readFileSync(fd, 'utf8');
+  } finally {
+    fs.closeSync(fd);
   }
 }
 

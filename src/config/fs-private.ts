@@ -48,3 +48,50 @@ function randomSuffix(): string {
     .toString(16)
     .padStart(8, '0');
 }
+
+/**
+ * Why `target` (an existing path) may not hold or lead to secrets: owned by another user, or
+ * writable by group or others (anyone who can write it could plant or swap what we read).
+ * POSIX only; undefined when it is fine or missing. `stat` follows a symlink (a linked config
+ * *directory* is fine when what it points to is ours).
+ */
+export function unsafeOwnership(target: string, kind: 'directory' | 'file'): string | undefined {
+  if (process.platform === 'win32') return undefined;
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(target);
+  } catch {
+    return undefined;
+  }
+  const uid = process.geteuid?.();
+  if (uid !== undefined && stat.uid !== uid) {
+    return `The ${kind} ${target} belongs to another user (uid ${stat.uid}); run: chown ${uid} '${target}' (or use a config directory of your own: MSP_LICENSE_CONFIG_DIR).`;
+  }
+  const mode = stat.mode & 0o777;
+  if ((mode & 0o022) !== 0) {
+    const wanted = kind === 'directory' ? '700' : '600';
+    return `The ${kind} ${target} can be written by other users (mode 0${mode.toString(8)}); run: chmod ${wanted} '${target}'`;
+  }
+  return undefined;
+}
+
+/** What `file` is when it is there but not a regular file (never following a symlink). */
+export function notRegular(file: string): string | undefined {
+  let stat: fs.Stats;
+  try {
+    stat = fs.lstatSync(file);
+  } catch {
+    return undefined;
+  }
+  if (stat.isFile()) return undefined;
+  if (stat.isSymbolicLink()) {
+    let target = '?';
+    try {
+      target = fs.readlinkSync(file);
+    } catch {
+      // keep '?'
+    }
+    return `a symbolic link (to ${target})`;
+  }
+  return stat.isDirectory() ? 'a directory' : 'not a regular file';
+}

@@ -25,7 +25,12 @@ export function appendHistory(dir: string, record: HistoryRecord): void {
   let fd: number | undefined;
   try {
     // 'a+' is O_APPEND|O_CREAT|O_RDWR: appends like 'a', and lets us read the last byte.
-    fd = fs.openSync(file, 'a+', 0o600);
+    // O_NOFOLLOW: a symlink in its place must not send the audit log elsewhere.
+    fd = fs.openSync(
+      file,
+      fs.constants.O_APPEND | fs.constants.O_CREAT | fs.constants.O_RDWR | fs.constants.O_NOFOLLOW,
+      0o600,
+    );
     const size = fs.fstatSync(fd).size;
     let prefix = '';
     if (size > 0) {

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ConfigError } from '../errors.js';
+import { ConfigError, InterruptedError } from '../errors.js';
 import { describeError as describe, errorCode, mkdirPrivate } from './fs-private.js';
 
 export interface FileLockOptions {
@@ -13,6 +13,8 @@ export interface FileLockOptions {
   timeoutMs?: number;
   /** A lock not touched for this long is abandoned and may be broken. Default 60 s. */
   staleMs?: number;
+  /** Stops the wait (Ctrl-C, SIGTERM): its reason is thrown when it is an Error. */
+  signal?: AbortSignal;
 }
 
 interface LockInfo {
@@ -23,9 +25,15 @@ interface LockInfo {
 
 interface Seen {
   ino: number;
+  /** The lstat mtime: a symlink's own, never its target's. */
   mtimeMs: number;
   content: string;
+  /** What the path is when it is not a regular file (`a directory`, `a symbolic link`, ...). */
+  odd?: string;
 }
+
+/** A lock file is a few dozen bytes; more than this is not ours and is not read. */
+const MAX_LOCK_BYTES = 4096;
 
 interface Held {
   fd: number;
@@ -50,7 +58,7 @@ export async function withFileLock<T>(
 ): Promise<T> {
   const timeoutMs = options.timeoutMs ?? 30_000;
   const staleMs = options.staleMs ?? 60_000;
-  const held = await acquire(lockPath, timeoutMs, staleMs);
+  const held = await acquire(lockPath, timeoutMs, staleMs, options.signal);
   const heartbeat = setInterval(
     () => {
       const now = new Date();
@@ -68,24 +76,49 @@ export async function withFileLock<T>(
   }
 }
 
-async function acquire(lockPath: string, timeoutMs: number, staleMs: number): Promise<Held> {
+/**
+ * Every pass checks the deadline and sleeps (abortably), whatever the lock turned out to be: a
+ * lock that cannot be read, a directory or a symlink in its place is held, never "gone", so the
+ * loop can neither spin nor go deaf to signals.
+ */
+async function acquire(
+  lockPath: string,
+  timeoutMs: number,
+  staleMs: number,
+  signal: AbortSignal | undefined,
+): Promise<Held> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
+    if (signal?.aborted) throw abortReason(signal);
     const held = tryCreate(lockPath);
     if (held) return held;
-    if (breakIfStale(lockPath, staleMs)) continue;
+    breakIfStale(lockPath, staleMs);
     if (Date.now() >= deadline) throw timeoutError(lockPath);
-    await sleep(15 + Math.floor(Math.random() * 46));
+    try {
+      await sleep(15 + Math.floor(Math.random() * 46), undefined, signal ? { signal } : undefined);
+    } catch (error) {
+      if (signal?.aborted) throw abortReason(signal);
+      throw error;
+    }
   }
+}
+
+function abortReason(signal: AbortSignal): Error {
+  return signal.reason instanceof Error ? signal.reason : new InterruptedError();
 }
 
 function tryCreate(lockPath: string): Held | undefined {
   let fd: number;
   try {
-    fd = fs.openSync(lockPath, 'wx', 0o600);
+    // O_EXCL never follows a symlink in the lock's place (it is EEXIST); O_NOFOLLOW says so twice.
+    fd = fs.openSync(
+      lockPath,
+      fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW,
+      0o600,
+    );
   } catch (error) {
     const code = errorCode(error);
-    if (code === 'EEXIST') return undefined;
+    if (code === 'EEXIST' || code === 'ELOOP' || code === 'EISDIR') return undefined;
     if (code === 'ENOENT') {
       // The config directory does not exist yet: the lock is taken only by commands about to write.
       mkdirPrivate(path.dirname(lockPath));
@@ -125,7 +158,7 @@ function release(lockPath: string, held: Held): void {
   }
 }
 
-/** Returns true when the caller should retry at once (the lock is gone or was just broken). */
+/** Breaks the lock when it is stale; the caller sleeps and tries again either way. */
 function breakIfStale(lockPath: string, staleMs: number): boolean {
   const seen = inspect(lockPath);
   if (!seen) return true;
@@ -147,7 +180,13 @@ function breakIfStale(lockPath: string, staleMs: number): boolean {
   try {
     const again = inspect(lockPath);
     if (again && again.ino === seen.ino && again.content === seen.content && isStale(again, staleMs)) {
-      fs.rmSync(lockPath, { force: true });
+      // unlink removes a symlink itself (never its target) and refuses a directory: that one
+      // stays held until someone removes it (the timeout error says how).
+      try {
+        fs.unlinkSync(lockPath);
+      } catch {
+        // gone already, or a directory
+      }
     }
   } finally {
     fs.closeSync(fd);
@@ -158,6 +197,7 @@ function breakIfStale(lockPath: string, staleMs: number): boolean {
 
 function isStale(seen: Seen, staleMs: number): boolean {
   if (Date.now() - seen.mtimeMs > staleMs) return true;
+  if (seen.odd) return false;
   const info = parseInfo(seen.content);
   if (!info) return false; // being written right now, or garbage: only age can tell
   return info.hostname === os.hostname() && typeof info.pid === 'number' && !isAlive(info.pid);
@@ -175,14 +215,38 @@ function isAlive(pid: number): boolean {
   }
 }
 
+/**
+ * What is at `file` now: undefined only when nothing is (ENOENT). Anything else (unreadable, a
+ * directory, a symlink, a FIFO) is a lock someone holds, stale by its own lstat mtime. Never
+ * follows a symlink, never blocks on a FIFO, never reads more than MAX_LOCK_BYTES.
+ */
 function inspect(file: string): Seen | undefined {
+  let stat: fs.Stats;
   try {
-    const stat = fs.statSync(file);
-    const content = fs.readFileSync(file, 'utf8');
-    return { ino: stat.ino, mtimeMs: stat.mtimeMs, content };
-  } catch {
-    return undefined;
+    stat = fs.lstatSync(file);
+  } catch (error) {
+    if (errorCode(error) === 'ENOENT') return undefined;
+    // Cannot even lstat it (a folder on the way we may not search): held, and never stale.
+    return { ino: -1, mtimeMs: Date.now(), content: '', odd: `unreadable (${describe(error)})` };
   }
+  const seen: Seen = { ino: stat.ino, mtimeMs: stat.mtimeMs, content: '' };
+  if (!stat.isFile()) {
+    seen.odd = stat.isDirectory() ? 'a directory' : stat.isSymbolicLink() ? 'a symbolic link' : 'not a file';
+    return seen;
+  }
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
+    const buffer = Buffer.alloc(MAX_LOCK_BYTES);
+    const length = fs.readSync(fd, buffer, 0, MAX_LOCK_BYTES, 0);
+    seen.content = buffer.subarray(0, length).toString('utf8');
+  } catch (error) {
+    if (errorCode(error) === 'ENOENT') return undefined;
+    seen.content = '';
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
+  return seen;
 }
 
 function parseInfo(content: string): LockInfo | undefined {
@@ -195,7 +259,14 @@ function parseInfo(content: string): LockInfo | undefined {
 }
 
 function timeoutError(lockPath: string): ConfigError {
-  const info = parseInfo(inspect(lockPath)?.content ?? '');
+  const seen = inspect(lockPath);
+  if (seen?.odd) {
+    return new ConfigError(`The lock file ${lockPath} is ${seen.odd}, not a lock msp-license wrote.`, {
+      hint: `Remove it (rm -r '${lockPath}') if no msp-license process is running, and try again.`,
+      retryable: true,
+    });
+  }
+  const info = parseInfo(seen?.content ?? '');
   const holder =
     info && typeof info.pid === 'number'
       ? ` (pid ${info.pid} on ${String(info.hostname)} since ${String(info.createdAt)})`

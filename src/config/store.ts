@@ -5,7 +5,8 @@ import path from 'node:path';
 import Conf from 'conf';
 import { z } from 'zod';
 import { ConfigError, UsageError } from '../errors.js';
-import { describeError, errorCode, mkdirPrivate } from './fs-private.js';
+import { describeError, errorCode, mkdirPrivate, notRegular, unsafeOwnership } from './fs-private.js';
+import { jsonErrorOffset, lineColumn } from './json-where.js';
 import { configPaths, isValidProfileName } from './paths.js';
 
 export interface Profile {
@@ -202,7 +203,34 @@ export class ConfigStore {
     this.#data = data;
   }
 
+  /**
+   * Refuses a config.json that is not a regular file (a symlink would send reads, writes and
+   * chmod elsewhere), and a directory or file another user owns or can write (who could plant
+   * or swap what we read, or read what we write). ConfigError with the command that fixes it.
+   */
+  #checkSafe(): void {
+    const odd = notRegular(this.path);
+    if (odd) {
+      throw new ConfigError(
+        `The config file ${this.path} cannot be read: it is ${odd}; msp-license reads and writes only a regular file there.`,
+        {
+          hint: odd.startsWith('a symbolic link')
+            ? `Replace the link with the file itself: cp --remove-destination "$(readlink -f '${this.path}')" '${this.path}'`
+            : `Move it aside: mv '${this.path}' '${this.path}.bak'`,
+        },
+      );
+    }
+    const problem = unsafeOwnership(this.dir, 'directory') ?? unsafeOwnership(this.path, 'file');
+    if (problem) {
+      const [message, fix] = problem.split('; run: ');
+      throw new ConfigError(`${message}: refusing to keep credentials there.`, {
+        hint: fix ? `Run: ${fix}` : undefined,
+      });
+    }
+  }
+
   #read(): ConfigData {
+    this.#checkSafe();
     try {
       fs.statSync(this.path);
     } catch (error) {
@@ -221,6 +249,7 @@ export class ConfigStore {
 
   #write(data: ConfigData): void {
     mkdirPrivate(this.dir);
+    this.#checkSafe();
     try {
       // conf writes atomically: a temp file beside it, fsync, chmod 0600, rename.
       this.#confStore().store = serialize(data);
@@ -244,7 +273,15 @@ export class ConfigStore {
       serialize: (value) => `${JSON.stringify(value, null, 2)}\n`,
       // conf would turn `null`, `[]` or `"x"` into an object and then write over it: refuse them.
       deserialize: (text) => {
-        const value: unknown = JSON.parse(text);
+        let value: unknown;
+        try {
+          value = JSON.parse(text);
+        } catch {
+          // JSON.parse's message quotes the text around the mistake: secrets, maybe. Say where.
+          const offset = jsonErrorOffset(text) ?? 0;
+          const { line, column } = lineColumn(text, offset);
+          throw new JsonSyntaxError(line, column);
+        }
         if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new NotAnObjectError();
         return value as Record<string, unknown>;
       },
@@ -343,6 +380,15 @@ function invalid(file: string, detail: string): ConfigError {
   return new ConfigError(`The config file ${file} is invalid: ${detail}`, { hint: FIX_HINT });
 }
 
+class JsonSyntaxError extends Error {
+  constructor(
+    readonly line: number,
+    readonly column: number,
+  ) {
+    super(`not valid JSON (line ${line}, column ${column})`);
+  }
+}
+
 class NotAnObjectError extends Error {
   constructor() {
     super('expected a JSON object at the top level');
@@ -351,7 +397,13 @@ class NotAnObjectError extends Error {
 
 function unreadable(file: string, error: unknown): ConfigError {
   if (error instanceof NotAnObjectError) return invalid(file, error.message);
-  const what = error instanceof SyntaxError ? 'is not valid JSON' : 'cannot be read';
+  if (error instanceof JsonSyntaxError) {
+    return new ConfigError(`The config file ${file} is ${error.message}.`, { hint: FIX_HINT });
+  }
+  if (error instanceof SyntaxError) {
+    return new ConfigError(`The config file ${file} is not valid JSON.`, { hint: FIX_HINT });
+  }
+  const what = 'cannot be read';
   return new ConfigError(`The config file ${file} ${what}: ${describeError(error)}`, {
     hint: FIX_HINT,
     cause: error,

@@ -13,6 +13,17 @@ export interface CustomerRef {
  */
 export const fold = (s: string) => s.normalize('NFC').trim().toLowerCase();
 
+/** Unknown references that get "nearest" suggestions (each one costs a pass over every customer). */
+const MAX_SUGGESTED = 5;
+/** Problems named in the error; the rest are counted. */
+const MAX_LISTED = 10;
+/** Longer references are shown cut, and get no suggestion (edit distance grows with the length). */
+const MAX_SHOWN = 80;
+const MAX_SUGGESTIBLE = 200;
+
+const shown = (reference: string) =>
+  reference.length > MAX_SHOWN ? `${reference.slice(0, MAX_SHOWN - 1)}…` : reference;
+
 /** Lines of a list file: one reference per line, `#` starts a comment, blank lines ignored. */
 export function parseList(text: string): string[] {
   return text
@@ -38,30 +49,43 @@ export function resolveCustomers(references: string[], customers: CustomerRef[])
   }
   const resolved = new Map<string, CustomerRef>();
   const problems: string[] = [];
+  let unlisted = 0;
+  let suggested = 0;
   const exact = (key: string): CustomerRef[] | undefined => {
     const viaId = byId.get(key);
     return viaId ? [viaId] : byName.get(key);
   };
   const problem = (reference: string, matches: CustomerRef[] | undefined): string => {
     if (matches && matches.length > 1) {
-      return `'${reference}' names ${matches.length} customers (${matches.map((c) => c.id).join(', ')}): use an id`;
+      return `'${shown(reference)}' names ${matches.length} customers (${matches.map((c) => c.id).join(', ')}): use an id`;
     }
-    const close = nearest(
-      reference,
-      customers.map((c) => c.name),
-      3,
-      fold,
-    );
-    const closeIds = nearest(
-      reference,
-      customers.map((c) => c.id),
-      2,
-      fold,
-    );
+    // A huge list of unknown names must not turn into minutes of suggestions and a huge message.
+    const suggest = suggested < MAX_SUGGESTED && reference.length <= MAX_SUGGESTIBLE;
+    if (suggest) suggested += 1;
+    const close = suggest
+      ? nearest(
+          reference,
+          customers.map((c) => c.name),
+          3,
+          fold,
+        )
+      : [];
+    const closeIds = suggest
+      ? nearest(
+          reference,
+          customers.map((c) => c.id),
+          2,
+          fold,
+        )
+      : [];
     const hints = [...close.map((n) => `"${n}"`), ...closeIds];
     return hints.length
-      ? `'${reference}' is not a customer id or name (nearest: ${hints.join(', ')})`
-      : `'${reference}' is not a customer id or name`;
+      ? `'${shown(reference)}' is not a customer id or name (nearest: ${hints.join(', ')})`
+      : `'${shown(reference)}' is not a customer id or name`;
+  };
+  const report = (text: () => string) => {
+    if (problems.length >= MAX_LISTED) unlisted += 1;
+    else problems.push(text());
   };
   for (const reference of references) {
     // A whole value that is an exact id or name wins ("Comma, Inc."); else it is a comma list.
@@ -71,7 +95,7 @@ export function resolveCustomers(references: string[], customers: CustomerRef[])
       continue;
     }
     if (whole && whole.length > 1) {
-      problems.push(problem(reference.trim(), whole));
+      report(() => problem(reference.trim(), whole));
       continue;
     }
     const parts = reference.includes(',')
@@ -80,22 +104,23 @@ export function resolveCustomers(references: string[], customers: CustomerRef[])
           .map((part) => part.trim())
           .filter(Boolean)
       : [reference.trim()].filter(Boolean);
-    const partProblems: string[] = [];
+    const unresolved: Array<{ part: string; matches: CustomerRef[] | undefined }> = [];
     let anyResolved = false;
     for (const part of parts) {
       const matches = exact(fold(part));
       if (matches?.length === 1) {
         resolved.set(matches[0]!.id, matches[0]!);
         anyResolved = true;
-      } else partProblems.push(problem(part, matches));
+      } else unresolved.push({ part, matches });
     }
     // No part is a customer either: report the value as typed, not its pieces.
-    if (!anyResolved && parts.length > 1) problems.push(problem(reference.trim(), whole));
-    else problems.push(...partProblems);
+    if (!anyResolved && parts.length > 1) report(() => problem(reference.trim(), whole));
+    else for (const u of unresolved) report(() => problem(u.part, u.matches));
   }
   if (problems.length) {
+    const more = unlisted > 0 ? `; and ${unlisted} more` : '';
     throw new UsageError(
-      `Unknown or ambiguous customer${problems.length > 1 ? 's' : ''}: ${problems.join('; ')}.`,
+      `Unknown or ambiguous customer${problems.length > 1 ? 's' : ''}: ${problems.join('; ')}${more}.`,
       {
         code: 'unknown_customer',
         hint: "'msp-license customers --search TEXT' finds ids and names ('--refresh' if the customer is new).",

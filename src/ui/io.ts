@@ -3,6 +3,7 @@
 import type { Readable, Writable } from 'node:stream';
 import { Chalk } from 'chalk';
 import type { GlobalOptions } from '../globals.js';
+import { cleanOutput } from './sanitize.js';
 
 export interface Streams {
   stdout: Writable & { isTTY?: boolean; columns?: number };
@@ -69,9 +70,12 @@ export function createIO(globals: GlobalOptions, streams: Streams): IO {
   const spinner = stderrTTY && color && !quiet && !json && streams.env.TERM !== 'dumb' && width > 0;
   // chalk decides nothing here (it ignores NO_COLOR on a terminal): we pick the level ourselves.
   const chalk = new Chalk({ level: color ? 1 : 0 });
+  // The one place every line of output passes: whatever outside text it carries cannot drive
+  // the terminal (see sanitize.ts); msp-license's own colours pass.
   const write = (stream: Writable, text: string) => {
     if (stream.destroyed) return; // a closed pipe (EPIPE): a running job goes on silently
-    stream.write(text.endsWith('\n') ? text : `${text}\n`);
+    const clean = cleanOutput(text);
+    stream.write(clean.endsWith('\n') ? clean : `${clean}\n`);
   };
   return {
     streams,

@@ -3,6 +3,7 @@
 import { createInterface, type Interface } from 'node:readline';
 import { InterruptedError } from '../errors.js';
 import type { IO } from './io.js';
+import { cleanOutput } from './sanitize.js';
 
 export async function confirm(io: IO, question: string, defaultYes = false): Promise<boolean> {
   const answer = await ask(io, `${question} ${defaultYes ? '[Y/n]' : '[y/N]'} `);
@@ -36,7 +37,7 @@ function answerOf(rl: Interface, done: () => void): Promise<string> {
 
 export function ask(io: IO, question: string): Promise<string> {
   const rl = createInterface({ input: io.streams.stdin, output: io.streams.stderr, terminal: true });
-  rl.setPrompt(question);
+  rl.setPrompt(cleanOutput(question));
   rl.prompt();
   return answerOf(rl, () => {});
 }
@@ -45,7 +46,7 @@ export function ask(io: IO, question: string): Promise<string> {
 export function askHidden(io: IO, question: string): Promise<string> {
   const output = io.streams.stderr;
   const stdin = io.streams.stdin;
-  output.write(question);
+  output.write(cleanOutput(question));
   const rl = createInterface({ input: stdin, output: undefined, terminal: true });
   stdin.setRawMode?.(true);
   return answerOf(rl, () => {

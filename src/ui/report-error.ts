@@ -1,6 +1,7 @@
 // Turns any error that ends the program into one clear message and the SPEC exit code.
 import { redact } from '../central/redact.js';
 import { CliError, ExitCode } from '../errors.js';
+import { cleanOutput, cleanText } from './sanitize.js';
 
 export interface ErrorReport {
   code: string;
@@ -47,8 +48,9 @@ export function writeError(error: unknown, options: ReportOptions): number {
     stderr.write(`${JSON.stringify({ error: { ...rest, ...(hint ? { hint } : {}) } })}\n`);
   } else {
     const label = options.color ? '\u001b[31mError:\u001b[39m' : 'Error:';
-    stderr.write(`${label} ${report.message}\n`);
-    if (report.hint) stderr.write(`  ${report.hint.split('\n').join('\n  ')}\n`);
+    // An error message may quote a server (or the history): nothing in it may drive the terminal.
+    stderr.write(`${label} ${cleanText(report.message)}\n`);
+    if (report.hint) stderr.write(`  ${cleanOutput(report.hint.split('\n').join('\n  '))}\n`);
     if (options.verbose && !(error instanceof CliError) && error instanceof Error && error.stack) {
       stderr.write(`${redact(error.stack, options.secrets ?? [])}\n`);
     }

@@ -1,5 +1,6 @@
 // Progress display: an ora spinner on a terminal, one timestamped line per update otherwise.
 import type { IO } from './io.js';
+import { cleanOutput } from './sanitize.js';
 
 export interface Progressor {
   update(text: string): void;
@@ -20,16 +21,21 @@ export async function startProgress(io: IO, text: string): Promise<Progressor> {
   }
   const { default: ora } = await import('ora');
   // discardStdin off: Ctrl-C must reach our SIGINT handler, which stops the spinner and restores the cursor.
-  const spinner = ora({ text, stream: io.streams.stderr, discardStdin: false, isEnabled: true }).start();
+  const spinner = ora({
+    text: cleanOutput(text),
+    stream: io.streams.stderr,
+    discardStdin: false,
+    isEnabled: true,
+  }).start();
   return {
     update: (t) => {
-      spinner.text = t;
+      spinner.text = cleanOutput(t);
     },
     succeed: (t) => {
-      spinner.succeed(t);
+      spinner.succeed(cleanOutput(t));
     },
     fail: (t) => {
-      spinner.fail(t);
+      spinner.fail(cleanOutput(t));
     },
     stop: () => {
       if (spinner.isSpinning) spinner.stop();

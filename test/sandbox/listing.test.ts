@@ -168,7 +168,7 @@ describe('sandbox listings', () => {
     expect((await get(sb2, '/platform/licensing/v1/services/config')).body.data.dm).toBeDefined();
   });
 
-  it('lists subscriptions; serves no auto-licensing status (its answer shape is unattested)', async () => {
+  it('lists subscriptions; the auto-licensing status is a boolean (its wrapping is a variant)', async () => {
     const sb = await sandbox({ licenses: { foundation_ap: 3 }, preLicensed: 0 });
     const subs = await get(sb, '/platform/licensing/v1/subscriptions?limit=100');
     expect(subs.body.total).toBe(30);
@@ -178,8 +178,9 @@ describe('sandbox listings', () => {
       expect(ap).toHaveProperty(k);
     const one = await get(sb, '/platform/licensing/v1/subscriptions?license_type=advanced_ap');
     expect(one.body.subscriptions.map((s: Json) => s.license_type)).toEqual(['advanced_ap']);
-    expect((await get(sb, '/platform/licensing/v1/autolicensing/services/foundation_ap/status')).status).toBe(
-      404,
-    );
+    // 3 licenses, more devices than that: "licenses outnumber devices" is false (paused).
+    const status = await get(sb, '/platform/licensing/v1/autolicensing/services/foundation_ap/status');
+    expect(status.body).toEqual({ status: false });
+    expect((await get(sb, '/platform/licensing/v1/autolicensing/services/nope/status')).status).toBe(400);
   });
 });

@@ -1,6 +1,6 @@
 // Services and customers: from the cache when fresh, else from the API (and cached). Completion
 // reads the same cache files; it never calls the network.
-import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { type Customer, fetchCustomers, fetchServices, type ServiceInfo } from '../../central/api.js';
 import { readCache, writeCache } from '../../config/cache.js';
 import type { Context, Session } from '../../context.js';
@@ -8,6 +8,7 @@ import { type CustomerRef, parseList, resolveCustomers } from '../../core/custom
 import { buildScope, type Scope, type ScopeFlags, type ScopeMode, scopeMode } from '../../core/scope.js';
 import { isCentralService, matchServices } from '../../core/services.js';
 import { CliError, UsageError } from '../../errors.js';
+import { MAX_LIST_BYTES, readInputFile } from './input-file.js';
 import { readStdinAll } from './stdin.js';
 
 export const SERVICES_TTL_MS = 24 * 3_600_000;
@@ -25,9 +26,14 @@ export interface Loaded<T> {
   fetchedAt: number;
 }
 
-/** Caches are kept per profile (or per gateway when credentials come from the environment). */
+/**
+ * Caches are kept per profile, or per gateway when credentials come from the environment: then
+ * the key is a hash of the URL (any length of URL makes a short, safe file name).
+ */
 export function cacheKey(session: Session): string {
-  return session.profileName ?? `env-${session.baseUrl.replace(/[^A-Za-z0-9.-]+/g, '_')}`;
+  return (
+    session.profileName ?? `env-${createHash('sha256').update(session.baseUrl).digest('hex').slice(0, 32)}`
+  );
 }
 
 function fresh<T>(ctx: Context, session: Session, name: string, ttlMs: number) {
@@ -96,6 +102,9 @@ export async function loadCustomers(
 
 // ---------------------------------------------------------------- scope flags → customers
 
+const LIST_HINT =
+  "Give a regular file (at most 8 MiB) with one customer id or name per line, or '-' for stdin.";
+
 /**
  * A customer list file: one id or name per line, `#` comments; '-' reads stdin (once per run).
  * Unreadable files are usage errors (exit 2) naming the file.
@@ -107,13 +116,13 @@ export function readCustomerList(file: string, stdin: { used: boolean }): string
       stdin.used = true;
       return parseList(readStdinAll());
     }
-    return parseList(readFileSync(file, 'utf8'));
+    return parseList(
+      readInputFile(file, { what: 'customer list', maxBytes: MAX_LIST_BYTES, hint: LIST_HINT }),
+    );
   } catch (error) {
     if (error instanceof CliError) throw error;
     const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-    throw new UsageError(`Cannot read customer list '${file}' (${reason}).`, {
-      hint: "Give a readable file with one customer id or name per line, or '-' for stdin.",
-    });
+    throw new UsageError(`Cannot read customer list '${file}' (${reason}).`, { hint: LIST_HINT });
   }
 }
 

@@ -20,6 +20,8 @@ describe('checkBaseUrl', () => {
   it.each([
     ['http://apigw.example.com', /plain http/],
     ['http://128.0.0.1', /plain http/],
+    ['http://evil.localhost:8080', /plain http/],
+    ['http://localhost.:8080', /plain http/],
     ['ftp://example.com', /must start with https/],
     ['apigw.example.com', /not a valid URL/],
     ['', /empty/],

@@ -95,6 +95,36 @@ describe('withFileLock', () => {
     expect(fs.readFileSync(lockPath, 'utf8')).toBe(content);
   });
 
+  it('a directory at the lock path is held, not gone: it times out naming it and how to remove it', async () => {
+    fs.mkdirSync(lockPath);
+    const error = await withFileLock(lockPath, async () => 'never', { timeoutMs: 300 }).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).message).toContain(`${lockPath} is a directory`);
+    expect((error as ConfigError).hint).toContain(`rm -r '${lockPath}'`);
+    expect(fs.statSync(lockPath).isDirectory()).toBe(true);
+  });
+
+  it('a fresh dangling symlink at the lock path is held and never followed', async () => {
+    const target = path.join(dir, 'target');
+    fs.symlinkSync(target, lockPath);
+    await expect(withFileLock(lockPath, async () => 1, { timeoutMs: 300 })).rejects.toBeInstanceOf(
+      ConfigError,
+    );
+    expect(fs.existsSync(target)).toBe(false);
+    expect(fs.lstatSync(lockPath).isSymbolicLink()).toBe(true);
+  });
+
+  it('an aborted signal ends the wait with its reason', async () => {
+    fs.mkdirSync(lockPath);
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(new Error('stop')), 100);
+    await expect(
+      withFileLock(lockPath, async () => 1, { timeoutMs: 10_000, signal: controller.signal }),
+    ).rejects.toThrow('stop');
+  });
+
   it('waits for a lock held by another host until it is stale (never judges a foreign pid)', async () => {
     writeLock({ pid: 999_999_999, hostname: 'another-host' });
     await expect(withFileLock(lockPath, async () => 1, { timeoutMs: 300 })).rejects.toBeInstanceOf(

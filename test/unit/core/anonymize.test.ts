@@ -54,7 +54,7 @@ describe('Anonymizer', () => {
       expect(text, leak).not.toContain(leak);
     }
     // Stable: the same value is the same placeholder everywhere (path, header, body).
-    const placeholder = (out?.body as any).customers[0].customer_id;
+    const placeholder = (out as Exchange & { body: any }).body.customers[0].customer_id;
     expect(out?.path).toBe(`/msp_api/v1/customers/${placeholder}/devices`);
     expect(out?.tenant).toBe(placeholder);
     // What is Central's own stays: service names, counts, error messages.
