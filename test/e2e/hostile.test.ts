@@ -636,15 +636,8 @@ const planServer = async () => {
       return json(res, 200, { services: [{ service_name: 'foundation_ap', device_type: 'IAP' }] });
     }
     if (url.pathname.endsWith('/subscriptions/stats')) {
-      return json(res, 200, {
-        service: 'foundation_ap',
-        total: 10,
-        subscribed_devices: 2,
-        non_subscribed_devices: 8,
-        expiring: 0,
-        license_quantity: 100,
-        license_available: 98,
-      });
+      // The attested stats shape (docs/central-contract.md): licenses total/available/used, devices unlicensed.
+      return json(res, 200, { total: 100, available: 98, used: 2, non_subscribed_devices: 8, expiring: 0 });
     }
     if (url.pathname.endsWith('/devices')) return json(res, 200, { total: 10, devices: [] });
     json(res, 200, {
