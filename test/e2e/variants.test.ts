@@ -230,3 +230,18 @@ describe('what the MSP-wide counts cannot tell alone', () => {
     expect(truth(await perCustomer(w), [a, b, c], 'foundation_ap').licensed).toBe(0);
   });
 });
+
+describe('upper bounds are marked as such', () => {
+  test('MSP-wide figures (a scope too large to count tenant by tenant): every count "≤", in the plan and in JSON', async () => {
+    const w = await world({ customers: 250, devices: 2000, licenses: POOL });
+    const text = await w.cli(['assign', '-s', 'foundation_ap', '--all-customers', '--dry-run']);
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout).toMatch(/foundation_ap\s+≤[\d,]+\s+≤[\d,]+\s+≤[\d,]+\s+[\d,]+/);
+    expect(text.stderr).toMatch(/marked "≤" are upper bounds/);
+    const json = await w.cli(['--json', 'assign', '-s', 'foundation_ap', '--all-customers', '--dry-run']);
+    expect(JSON.parse(json.stdout).plan[0]).toMatchObject({
+      exact: false,
+      countsExact: { licensed: false, unlicensed: false },
+    });
+  });
+});

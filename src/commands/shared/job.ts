@@ -74,6 +74,8 @@ export interface PlanRow {
   toChange?: number;
   /** Whether `toChange` is exact, or an upper bound (MSP-wide figures may count the MSP's own devices). */
   exact?: boolean;
+  /** Each count's own exactness: `licensed` (MSP-wide `used` counts the MSP's own devices too), `unlicensed`. */
+  countsExact?: { licensed: boolean; unlicensed: boolean };
   /** Licenses of the pool not consumed (MSP-wide `available`). */
   licensesAvailable?: number;
   /** Assign: devices that will stay unlicensed for want of licenses. */
@@ -228,6 +230,7 @@ function planRows(verb: Verb, services: string[], measure: ScopeMeasure | undefi
       row.licensed = counts.licensed;
       row.toChange = verb === 'assign' ? counts.unlicensed : counts.licensed;
       row.exact = verb === 'assign' ? measure.exact.unlicensed : measure.exact.licensed;
+      row.countsExact = { licensed: measure.exact.licensed, unlicensed: measure.exact.unlicensed };
       if (verb === 'assign' && row.licensesAvailable !== undefined) {
         row.shortfall = Math.max(0, row.toChange - row.licensesAvailable);
       }
@@ -261,7 +264,12 @@ function planWarnings(verb: Verb, rows: PlanRow[], measure: ScopeMeasure | undef
     warnings.push(
       `Device counts for this scope are unknown: ${measure.reason ?? 'knowing them would cost too many API calls'}; showing tenant-wide figures only.`,
     );
-  } else if (measure?.reason && rows.some((r) => r.exact === false)) {
+  } else if (
+    measure?.reason &&
+    rows.some(
+      (r) => r.exact === false || r.countsExact?.licensed === false || r.countsExact?.unlicensed === false,
+    )
+  ) {
     warnings.push(`Device counts marked "≤" are upper bounds: ${measure.reason}.`);
   }
   return warnings;
@@ -1009,8 +1017,8 @@ export function renderPlan(
     `  requests  ${result.requests.length || plannedRequests || '?'} (${result.strategy === 'complement' ? 'exclude list sent as the complement include list' : result.strategy})`,
   );
   if (result.plan.some((r) => r.eligible !== undefined || r.licensesAvailable !== undefined)) {
-    const count = (row: PlanRow, x: number | undefined) =>
-      `${row.exact === false && x !== undefined ? '≤' : ''}${n(x)}`;
+    const count = (x: number | undefined, exact: boolean | undefined) =>
+      `${exact === false && x !== undefined ? '≤' : ''}${n(x)}`;
     lines.push('');
     lines.push(
       `  ${'service'.padEnd(26)} ${'eligible'.padStart(9)} ${'licensed'.padStart(9)} ${(result.verb === 'assign' ? 'to assign' : 'to remove').padStart(9)} ${'licenses'.padStart(10)}`,
@@ -1019,7 +1027,7 @@ export function renderPlan(
       `  ${''.padEnd(26)} ${'devices'.padStart(9)} ${'devices'.padStart(9)} ${'devices'.padStart(9)} ${'available'.padStart(10)}`,
     );
     for (const row of result.plan) {
-      const line = `  ${row.service.padEnd(26)} ${count(row, row.eligible).padStart(9)} ${count(row, row.licensed).padStart(9)} ${count(row, row.toChange).padStart(9)} ${n(row.licensesAvailable).padStart(10)}`;
+      const line = `  ${row.service.padEnd(26)} ${count(row.eligible, row.countsExact ? row.countsExact.licensed && row.countsExact.unlicensed : undefined).padStart(9)} ${count(row.licensed, row.countsExact?.licensed).padStart(9)} ${count(row.toChange, row.exact).padStart(9)} ${n(row.licensesAvailable).padStart(10)}`;
       lines.push(row.shortfall ? s('yellow', line) : line);
     }
   }
