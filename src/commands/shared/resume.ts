@@ -3,8 +3,11 @@
 // history's `result` record keeps those requests' customer ids (`unsent`); the resumed run takes
 // its services and scope from there and goes through the same plan, confirmation and --wait.
 import { type HistoryRecord, readHistory } from '../../config/history.js';
+import type { Context } from '../../context.js';
+import type { Verb } from '../../core/progress.js';
 import type { JobRequest } from '../../core/scope.js';
 import { UsageError } from '../../errors.js';
+import type { JobOptions } from './job.js';
 
 /** A request not accepted, as the history keeps it. */
 export interface UnsentRequest {
@@ -83,4 +86,48 @@ export function findResumable(
   if (exclude) return { id: target.id, services, exclude };
   const include = [...new Set(unsent.flatMap((u) => u.include ?? []))];
   return { id: target.id, services, include };
+}
+
+/** With --resume, the services and scope of the run to resume (from the history). */
+export function resumeOptions(
+  ctx: Context,
+  verb: Verb,
+  options: JobOptions,
+  action: string,
+): { options: JobOptions; resumeOf?: string } {
+  if (options.resume === undefined || options.resume === false) {
+    if (!options.services?.length) {
+      throw new UsageError('--services is required.', {
+        code: 'missing_services',
+        hint: `Name the services to ${verb === 'assign' ? 'assign' : 'remove'}, e.g. --services foundation_ap ('msp-license services' lists them).`,
+      });
+    }
+    return { options };
+  }
+  const scoped =
+    options.include?.length || options.exclude?.length || options.includeFile || options.excludeFile;
+  if (options.services?.length || scoped || options.allCustomers) {
+    throw new UsageError('--resume takes its services and customers from the history.', {
+      hint: `Run 'msp-license ${verb} --resume' alone (with --wait, --yes or --dry-run if wanted).`,
+    });
+  }
+  const session = ctx.session();
+  const plan = findResumable(
+    ctx.dir,
+    action,
+    { profile: session.profileName, gateway: session.baseUrl },
+    typeof options.resume === 'string' ? options.resume : undefined,
+  );
+  ctx.io.info(`Resuming run ${plan.id}: what it did not get accepted is sent now.`);
+  const { resume: _resume, ...rest } = options;
+  return {
+    resumeOf: plan.id,
+    options: {
+      ...rest,
+      services: plan.services,
+      ...(plan.include ? { include: plan.include } : {}),
+      ...(plan.exclude ? { exclude: plan.exclude } : {}),
+      ...(plan.allCustomers ? { allCustomers: true } : {}),
+    },
+  };
 }
