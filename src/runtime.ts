@@ -54,7 +54,9 @@ export async function runCommand(
     if (io.json) io.out(JSON.stringify(result, null, 2));
     else if (command.render && (!io.quiet || command.answers?.(result))) command.render(result, ctx);
   } catch (error) {
-    const interrupted = ctx.interrupted && !(error instanceof CliError && error.code !== 'interrupted');
+    // A signal ended the run, unless the error that ended it says otherwise (an auth failure…).
+    const interrupted =
+      ctx.interrupted && (!(error instanceof CliError) || error instanceof InterruptedError);
     const final = interrupted ? bySignal(error, ctx.signal) : error;
     process.exitCode = writeError(final, {
       json: io.json,

@@ -8,8 +8,8 @@ import { withFileLock } from '../config/lock.js';
 import { configPaths } from '../config/paths.js';
 import type { ConfigStore, Profile } from '../config/store.js';
 import { AuthError } from '../errors.js';
-import { type OAuthOptions, refreshTokens } from './api.js';
 import type { AuthProvider } from './http.js';
+import { type OAuthOptions, refreshTokens } from './oauth.js';
 
 /** Refresh proactively when the access token expires within this long. */
 export const REFRESH_MARGIN_MS = 5 * 60_000;

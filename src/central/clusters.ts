@@ -17,12 +17,3 @@ export const CLUSTERS: Record<string, string> = {
   'apac-south-1': 'https://apigw-apacsouth.central.arubanetworks.com',
   'uae-north-1': 'https://apigw-uaenorth1.central.arubanetworks.com',
 };
-
-/** The cluster name whose gateway is `baseUrl` (trailing slashes ignored), if any. */
-export function clusterForUrl(baseUrl: string): string | undefined {
-  const wanted = baseUrl.replace(/\/+$/, '').toLowerCase();
-  for (const [name, url] of Object.entries(CLUSTERS)) {
-    if (url === wanted) return name;
-  }
-  return undefined;
-}

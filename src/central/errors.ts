@@ -1,7 +1,7 @@
 // Turns what Central (or the network) answered into one CliError with a clear message. Every
 // message goes through redact(): an error body may echo a token back.
 
-import { ApiError, AuthError, CliError, NetworkError, RateLimitError } from '../errors.js';
+import { ApiError, AuthError, type CliError, NetworkError, RateLimitError } from '../errors.js';
 import { cleanText } from '../ui/sanitize.js';
 import { redact } from './redact.js';
 
@@ -352,19 +352,4 @@ export function networkError(err: unknown, ctx: RequestContext): CliError {
     }
   }
   return new NetworkError(redact(message + after, secrets), { hint, retryable, cause: err });
-}
-
-/** Either an HTTP failure (status + body) or a thrown error, to a CliError. CliErrors pass through. */
-export function toCliError(failure: HttpFailure | unknown, ctx: RequestContext): CliError {
-  if (failure instanceof CliError) return failure;
-  if (
-    failure !== null &&
-    typeof failure === 'object' &&
-    !(failure instanceof Error) &&
-    typeof (failure as HttpFailure).status === 'number' &&
-    typeof (failure as HttpFailure).text === 'string'
-  ) {
-    return httpError(failure as HttpFailure, ctx);
-  }
-  return networkError(failure, ctx);
 }

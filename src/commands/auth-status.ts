@@ -1,6 +1,6 @@
 // auth status: which credentials, how fresh, and (unless --offline) whether they work.
 import type { Context } from '../context.js';
-import { AuthError, CliError } from '../errors.js';
+import { AuthError } from '../errors.js';
 import { REFRESH_TOKEN_LIFETIME_DAYS, refreshAge } from './profiles.js';
 
 export interface AuthStatus {
@@ -77,7 +77,7 @@ export async function run(ctx: Context, options: { offline?: boolean }): Promise
     // One cheap call: the first customer (it also proves the token belongs to an MSP account).
     await session.client.request('GET', '/msp_api/v1/customers', { query: { offset: 0, limit: 1 } });
   } catch (error) {
-    if (error instanceof CliError && error.exitCode === 4) {
+    if (error instanceof AuthError) {
       throw new AuthError(
         `The credentials of ${session.profileName ? `profile '${session.profileName}'` : 'the environment'} do not work: ${error.message}`,
         { hint: error.hint ?? "Run 'msp-license login' again." },

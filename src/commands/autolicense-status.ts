@@ -6,6 +6,7 @@ import { fetchAutoLicense, fetchLicenseStatus, fetchMspId, fetchStats } from '..
 import { readCache, writeCache } from '../config/cache.js';
 import type { Context, Session } from '../context.js';
 import type { CustomerRef } from '../core/customers.js';
+import { from, pool } from '../core/pool.js';
 import type { ScopeFlags } from '../core/scope.js';
 import { RateLimitError } from '../errors.js';
 import { startProgress } from '../ui/spinner.js';
@@ -162,20 +163,18 @@ export async function run(
       : undefined;
   if (spinner) ctx.onCleanup(() => spinner.stop());
   let done = next;
-  const worker = async () => {
-    while (next < toFetch.length) {
-      ctx.abort.signal.throwIfAborted();
-      await fetchOne(toFetch[next++] as string);
-      done++;
-      if (done % 25 === 0) writeAutoLicenseCache(ctx, session, cache);
-      // About ten progress lines in a log, however many customers; every answer on a terminal.
-      if (io.spinner || done % Math.max(1, Math.ceil(toFetch.length / 10)) === 0 || done === toFetch.length) {
-        spinner?.update(`asking Central: ${done} / ${toFetch.length} customers`);
-      }
+  const work = async (id: string) => {
+    ctx.abort.signal.throwIfAborted();
+    await fetchOne(id);
+    done++;
+    if (done % 25 === 0) writeAutoLicenseCache(ctx, session, cache);
+    // About ten progress lines in a log, however many customers; every answer on a terminal.
+    if (io.spinner || done % Math.max(1, Math.ceil(toFetch.length / 10)) === 0 || done === toFetch.length) {
+      spinner?.update(`asking Central: ${done} / ${toFetch.length} customers`);
     }
   };
   try {
-    await Promise.all(Array.from({ length: Math.min(3, toFetch.length - next) }, worker));
+    await pool(from(toFetch.slice(next)), 3, work);
   } finally {
     if (toFetch.length) writeAutoLicenseCache(ctx, session, cache);
     spinner?.stop();

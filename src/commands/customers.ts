@@ -4,7 +4,7 @@
 import { type Customer, countCustomerDevices } from '../central/api.js';
 import { readCache, writeCache } from '../config/cache.js';
 import type { Context, Session } from '../context.js';
-import { CliError } from '../errors.js';
+import { InterruptedError } from '../errors.js';
 import { cutColumns, displayWidth, padColumns } from '../ui/width.js';
 import { CUSTOMERS_TTL_MS, cacheKey, loadCustomers } from './shared/data.js';
 
@@ -57,7 +57,7 @@ async function addDeviceCounts(
     });
     if (missing.length) writeCache(ctx.dir, key, COUNTS_CACHE, session.baseUrl, cached);
   } catch (error) {
-    if (error instanceof CliError && error.code === 'interrupted') throw error;
+    if (error instanceof InterruptedError) throw error;
     note = `Device counts left out: ${error instanceof Error ? error.message : String(error)}`;
   }
   for (const r of rows) {

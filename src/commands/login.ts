@@ -1,8 +1,9 @@
 // login: store a profile (gateway, client id, client secret, tokens) and verify it with one call.
 // Secrets come from stdin, files, the environment or hidden prompts: never from flag values.
-import { type OAuthOptions, passwordLogin, refreshTokens } from '../central/api.js';
+
 import { ProfileAuth } from '../central/auth.js';
 import { CLUSTERS } from '../central/clusters.js';
+import { type OAuthOptions, passwordLogin, refreshTokens } from '../central/oauth.js';
 import { parseDownloadToken } from '../central/schemas.js';
 import { checkBaseUrl } from '../central/url.js';
 import type { Profile } from '../config/store.js';
@@ -330,7 +331,7 @@ export async function run(ctx: Context, options: LoginOptions): Promise<LoginRes
     }
     if (existing) store.saveProfile(existing);
     else store.removeProfile(name);
-    if (error instanceof CliError && error.exitCode === 4) {
+    if (error instanceof AuthError) {
       throw new AuthError(`Login failed: ${error.message}`, {
         hint: 'Check the client id/secret and get a fresh token from Central.',
       });

@@ -237,8 +237,7 @@ export function dayBudgetShortfall(
 }
 
 export function outcomeOf(error: unknown): Outcome {
-  if (error instanceof InterruptedError || (error instanceof CliError && error.code === 'interrupted'))
-    return 'interrupted';
+  if (error instanceof InterruptedError) return 'interrupted';
   if (error instanceof StalledError) return 'stalled';
   return 'failed';
 }

@@ -12,6 +12,7 @@
 import { fetchStats, type ServiceStats } from '../../central/api.js';
 import type { Context, Session } from '../../context.js';
 import type { CustomerRef } from '../../core/customers.js';
+import { from, pool } from '../../core/pool.js';
 import type { Scope } from '../../core/scope.js';
 import { type GatewayFacts, loadFacts, saveFacts } from './facts.js';
 
@@ -71,23 +72,16 @@ async function perCustomerStats(
   signal?: AbortSignal,
 ): Promise<Map<string, ServiceCounts[]>> {
   const out = new Map<string, ServiceCounts[]>();
-  let next = 0;
-  const worker = async () => {
-    while (next < customers.length) {
-      signal?.throwIfAborted();
-      const customer = customers[next++] as CustomerRef;
-      const stats = await Promise.all(
-        services.map((service) =>
-          fetchStats(session.client, service, { tenantId: customer.id, filter: facts.statsFilter }),
-        ),
-      ).catch((error: unknown) => {
-        next = customers.length; // the other workers stop too
-        throw error;
-      });
-      out.set(customer.id, stats.map(counts));
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(3, customers.length) }, worker));
+  // A few customers at a time, their services in parallel: the client's rate governor paces the calls.
+  await pool(from(customers), 3, async (customer) => {
+    signal?.throwIfAborted();
+    const stats = await Promise.all(
+      services.map((service) =>
+        fetchStats(session.client, service, { tenantId: customer.id, filter: facts.statsFilter }),
+      ),
+    );
+    out.set(customer.id, stats.map(counts));
+  });
   // In the order of the customers list, whatever order the answers came in.
   return new Map(customers.flatMap((c) => (out.has(c.id) ? [[c.id, out.get(c.id)!] as const] : [])));
 }

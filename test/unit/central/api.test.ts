@@ -4,11 +4,10 @@ import {
   fetchCustomers,
   fetchServices,
   fetchStats,
-  passwordLogin,
-  refreshTokens,
   sendLicenseJob,
 } from '../../../src/central/api.js';
 import { RateGovernor } from '../../../src/central/governor.js';
+import { passwordLogin, refreshTokens } from '../../../src/central/oauth.js';
 import { ApiError, AuthError } from '../../../src/errors.js';
 import { json, startServer, type TestServer, testClient } from './helpers.js';
 

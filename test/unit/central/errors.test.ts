@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { classifyNetworkError, parseErrorBody, toCliError } from '../../../src/central/errors.js';
+import {
+  classifyNetworkError,
+  httpError,
+  networkError,
+  parseErrorBody,
+} from '../../../src/central/errors.js';
 import { ApiError, AuthError, ExitCode, NetworkError, RateLimitError } from '../../../src/errors.js';
 
 const J = 'application/json';
@@ -59,20 +64,20 @@ describe('parseErrorBody', () => {
   });
 });
 
-describe('toCliError', () => {
+describe('httpError and networkError', () => {
   it('maps 401 and 403 to AuthError (exit 4)', () => {
-    const e401 = toCliError({ status: 401, contentType: J, text: '{"error":"invalid_token"}' }, ctx);
+    const e401 = httpError({ status: 401, contentType: J, text: '{"error":"invalid_token"}' }, ctx);
     expect(e401).toBeInstanceOf(AuthError);
     expect(e401.exitCode).toBe(ExitCode.auth);
-    const e403 = toCliError({ status: 403, text: '{"message":"Permission denied"}' }, ctx);
+    const e403 = httpError({ status: 403, text: '{"message":"Permission denied"}' }, ctx);
     expect(e403).toBeInstanceOf(AuthError);
     expect(e403.message).toContain("either the token is not the MSP account's, or its role lacks");
     expect(e403.httpStatus).toBe(403);
     // The body names the cause: the MSP account, or the role.
-    const msp = toCliError({ status: 403, text: '{"message":"Only an MSP token can call this API"}' }, ctx);
+    const msp = httpError({ status: 403, text: '{"message":"Only an MSP token can call this API"}' }, ctx);
     expect(msp.message).toContain('the token must belong to the MSP account');
     expect(msp.hint).toMatch(/MSP account/);
-    const role = toCliError(
+    const role = httpError(
       { status: 403, text: '{"description":"User role has insufficient privileges","error_code":"0001"}' },
       ctx,
     );
@@ -81,7 +86,7 @@ describe('toCliError', () => {
     expect(role.exitCode).toBe(ExitCode.auth);
   });
   it('maps 429 to RateLimitError (exit 5)', () => {
-    const e = toCliError(
+    const e = httpError(
       { status: 429, text: '{"message":"API rate limit exceeded"}' },
       { ...ctx, retries: 5 },
     );
@@ -90,18 +95,18 @@ describe('toCliError', () => {
     expect(e.message).toContain('after 5 retries');
   });
   it('says when the daily budget is used up', () => {
-    const e = toCliError({ status: 429, text: '' }, { ...ctx, dayRemaining: 0, dayLimit: 5000 });
+    const e = httpError({ status: 429, text: '' }, { ...ctx, dayRemaining: 0, dayLimit: 5000 });
     expect(e.hint).toContain('daily API budget of 5000 calls');
   });
   it('maps other statuses to ApiError with the status', () => {
-    const e = toCliError({ status: 417, text: '{"detail":"request size limit exceeded"}' }, ctx);
+    const e = httpError({ status: 417, text: '{"detail":"request size limit exceeded"}' }, ctx);
     expect(e).toBeInstanceOf(ApiError);
     expect(e.httpStatus).toBe(417);
     expect(e.message).toBe('request size limit exceeded (HTTP 417)');
     expect(e.exitCode).toBe(1);
   });
   it('redacts secrets echoed in an error body', () => {
-    const e = toCliError(
+    const e = httpError(
       { status: 400, text: '{"message":"bad token abcdef123456 for refresh_token=zzz"}' },
       { ...ctx, secrets: ['abcdef123456'] },
     );
@@ -122,18 +127,18 @@ describe('toCliError', () => {
     ['CERT_HAS_EXPIRED', 'expired'],
     ['ERR_TLS_CERT_ALTNAME_INVALID', 'does not match'],
   ])('maps %s to a NetworkError (exit 6) saying "%s"', (code, text) => {
-    const e = toCliError(net(code), ctx);
+    const e = networkError(net(code), ctx);
     expect(e).toBeInstanceOf(NetworkError);
     expect(e.exitCode).toBe(ExitCode.network);
     expect(`${e.message} ${e.hint}`).toContain(text);
   });
   it('says the CA hint once: in the hint, not in the message too', () => {
-    const e = toCliError(net('SELF_SIGNED_CERT_IN_CHAIN'), ctx);
+    const e = networkError(net('SELF_SIGNED_CERT_IN_CHAIN'), ctx);
     expect(e.message).not.toContain('NODE_EXTRA_CA_CERTS');
     expect(e.hint).toContain('NODE_EXTRA_CA_CERTS');
   });
   it('https:// to a plain-HTTP port is not an untrusted certificate', () => {
-    const e = toCliError(net('ERR_SSL_WRONG_VERSION_NUMBER'), ctx);
+    const e = networkError(net('ERR_SSL_WRONG_VERSION_NUMBER'), ctx);
     expect(e.message).toContain('does not answer in TLS');
     expect(e.message).not.toMatch(/not trusted/);
     expect(e.hint).toMatch(/http:\/\//);
@@ -143,9 +148,5 @@ describe('toCliError', () => {
     expect(classifyNetworkError(agg)).toMatchObject({ kind: 'refused', notSent: true });
     const wrapped = new Error('fetch failed', { cause: net('ENOTFOUND') });
     expect(classifyNetworkError(wrapped)).toMatchObject({ kind: 'dns', notSent: true });
-  });
-  it('passes CliErrors through', () => {
-    const e = new AuthError('x');
-    expect(toCliError(e, ctx)).toBe(e);
   });
 });
