@@ -1,6 +1,7 @@
 // Turns what Central (or the network) answered into one CliError with a clear message. Every
 // message goes through redact(): an error body may echo a token back.
 
+import { isRecord } from '../core/json.js';
 import { ApiError, AuthError, CliError, NetworkError, RateLimitError } from '../errors.js';
 import { cleanText } from '../ui/sanitize.js';
 import { redact } from './redact.js';
@@ -29,10 +30,6 @@ function str(value: unknown): string | undefined {
   if (typeof value === 'string' && value.trim() !== '') return value.trim();
   if (typeof value === 'number' && Number.isFinite(value)) return String(value);
   return undefined;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** The message of one of the JSON error shapes in central-api.md ("Error bodies seen"). */

@@ -4,6 +4,7 @@
 // raises ApiError("unexpected response from <endpoint>: ...") (exit 1).
 
 import { z } from 'zod';
+import { isRecord } from '../core/json.js';
 import { ApiError } from '../errors.js';
 
 // ---------------------------------------------------------------- helpers
@@ -25,10 +26,6 @@ function parseWith<S extends z.ZodType>(schema: S, body: unknown, endpoint: stri
   const result = schema.safeParse(body);
   if (!result.success) throw shapeError(endpoint, describeIssues(result.error));
   return result.data;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** A body that arrived as text (wrong content type) but holds JSON. */

@@ -1,5 +1,6 @@
 // The local audit log: one JSON record per line, append-only. Node built-ins only.
 import fs from 'node:fs';
+import { isRecord } from '../core/json.js';
 import { ConfigError } from '../errors.js';
 import { describeError, errorCode, mkdirPrivate } from './fs-private.js';
 import { configPaths } from './paths.js';
@@ -80,16 +81,11 @@ export function readHistory(dir: string): { records: HistoryRecord[]; skipped: n
 function parseRecord(line: string): HistoryRecord | undefined {
   try {
     const value: unknown = JSON.parse(line);
-    if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
-    const record = value as Record<string, unknown>;
-    if (
-      typeof record.id !== 'string' ||
-      typeof record.event !== 'string' ||
-      typeof record.time !== 'string'
-    ) {
+    if (!isRecord(value)) return undefined;
+    if (typeof value.id !== 'string' || typeof value.event !== 'string' || typeof value.time !== 'string') {
       return undefined;
     }
-    return record as HistoryRecord;
+    return value as HistoryRecord;
   } catch {
     return undefined;
   }
