@@ -1,5 +1,5 @@
-// Every response shape msp-license reads from Central, in one place. Many are [inferred] in
-// central-api.md, so every schema is lenient: unknown fields pass, most fields are optional,
+// Every response shape msp-license reads from Central, in one place. Many are **inferred** in
+// docs/central-contract.md (no public source), so every schema is lenient: unknown fields pass, most fields are optional,
 // numbers may arrive as strings, lists may be wrapped in `data`. A shape we cannot read at all
 // raises ApiError("unexpected response from <endpoint>: ...") (exit 1).
 
