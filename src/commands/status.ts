@@ -78,7 +78,7 @@ function lastJob(dir: string, profile: string | undefined, gateway: string): Las
   } catch {
     return undefined;
   }
-  const e = [...events].reverse().find((e) => (e.profile ?? undefined) === profile && e.gateway === gateway);
+  const e = [...events].reverse().find((r) => (r.profile ?? undefined) === profile && r.gateway === gateway);
   if (!e) return undefined;
   return {
     id: e.id,
