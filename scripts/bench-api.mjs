@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// npm run bench:api — the API cost of the main job (SPEC "API cost"): `assign --wait` on a
-// sandbox estate of 2,000 customers / 50,000 devices that enforces 7 calls/s and the daily budget.
+// npm run bench:api — the API cost of the main job (README, "How progress is measured (and what
+// it costs)"): `assign --wait` on a sandbox estate of 2,000 customers / 50,000 devices that
+// enforces 7 calls/s and the daily budget.
 // Reports the calls per endpoint, the busiest one-second window, the 429s drawn, the polls, and
 // the calls each poll cost. Prints figures; never fails on timing (a benchmark, not a test).
 //

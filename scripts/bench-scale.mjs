@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// npm run bench:scale — 10,000 customers / 200,000 devices (SPEC "Scale"): fetch and cache every
-// customer against the rate-limit floor (pages / 7 per second), list and resolve them from the
-// cache, plan a dry run over all of them. Prints figures (a table), never fails on timing:
+// npm run bench:scale — 10,000 customers / 200,000 devices (README, "Development"): fetch and
+// cache every customer against the rate-limit floor (pages / 7 per second), list and resolve them
+// from the cache, plan a dry run over all of them. Prints figures (a table), never fails on timing:
 // it is a benchmark, not a test. Targets: fetch within 1.3x of the floor, peak RSS under 150 MB,
 // no 429 drawn from a sandbox that enforces 7 calls/s.
 //

@@ -1,4 +1,4 @@
-// Start-up benchmark (SPEC "Quality targets"): median and p90 wall time of short runs of the built
+// Start-up benchmark (README, "Development" and "Start-up"): median and p90 wall time of short runs of the built
 // CLI next to `node -e 0`, measured side by side in one run, round-robin so that machine noise
 // spreads over every command alike. Target: --help, --version and a completion callback within
 // 1.2x of the floor. Prints figures; asserts nothing.

@@ -3,8 +3,12 @@
 // completion callback, no commander) and help.txt (the root help); bin/msp-license.js serves the
 // last two and --version without starting the ES-module loader.
 // Dependencies are bundled, so the package installs with none.
+// First it writes src/completion/spec.generated.ts (the command tree the completion fast path
+// reads) from the commander tree, since the bundles embed it. That file is committed, because
+// lint and typecheck read it before any build; `node scripts/build.mjs --check` only compares it
+// and fails when it is stale (CI runs it on the fresh clone).
 import { execFileSync } from 'node:child_process';
-import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { build } from 'esbuild';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
@@ -23,6 +27,45 @@ const shared = {
   define: { __VERSION__: JSON.stringify(pkg.version) },
   logLevel: 'warning',
 };
+// CJS dependencies bundled into ESM call require() for Node built-ins.
+const requireBanner = {
+  js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);",
+};
+
+// The completion spec: the commander tree and the spec module bundled (each command stays a chunk
+// that is never loaded), then walked here.
+const generator = new URL('generate-spec/', staging);
+await build({
+  ...shared,
+  minify: false,
+  entryPoints: { cli: 'src/cli.ts', spec: 'src/completion/spec.ts' },
+  outdir: generator.pathname,
+  splitting: true,
+  banner: requireBanner,
+});
+const { buildProgram } = await import(new URL('cli.js', generator).href);
+const { specFromCommander, generatedSpecSource, GENERATED_SPEC_PATH } = await import(
+  new URL('spec.js', generator).href
+);
+rmSync(generator, { recursive: true, force: true });
+const specFile = new URL(`../${GENERATED_SPEC_PATH}`, import.meta.url);
+const specSource = generatedSpecSource(specFromCommander(buildProgram()));
+const committed = existsSync(specFile) ? readFileSync(specFile, 'utf8') : undefined;
+if (process.argv.includes('--check')) {
+  rmSync(staging, { recursive: true, force: true });
+  if (committed !== specSource) {
+    console.error(
+      `${GENERATED_SPEC_PATH} does not match the commander tree in src/cli.ts: run \`npm run build\` and commit it.`,
+    );
+    process.exit(1);
+  }
+  process.exit(0);
+}
+if (committed !== specSource) {
+  writeFileSync(specFile, specSource);
+  console.error(`build: ${GENERATED_SPEC_PATH} regenerated from src/cli.ts (commit it)`);
+}
+
 // The CLI: the entry, the commander tree, and every command in chunks it import()s.
 await build({
   ...shared,
@@ -30,8 +73,7 @@ await build({
   outdir: staging.pathname,
   splitting: true,
   chunkNames: 'chunks/[name]-[hash]',
-  // CJS dependencies bundled into ESM call require() for Node built-ins.
-  banner: { js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);" },
+  banner: requireBanner,
 });
 // The completion callback: one self-contained file (no commander, no chunks) reading the caches.
 await build({

@@ -489,7 +489,7 @@ ${examples(['msp-license autolicense status -s foundation_ap --all-customers', '
   return program;
 }
 
-/** Maps commander's own exits (usage errors exit 1 by default) onto SPEC's exit codes. */
+/** Maps commander's own exits (usage errors exit 1 by default) onto our exit codes (README, "Exit codes"). */
 function exitCodeOf(error: CommanderError): number {
   if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return ExitCode.ok;
   if (error.code === 'commander.help') return ExitCode.ok;

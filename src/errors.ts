@@ -1,5 +1,6 @@
 // One error hierarchy; every error that ends the program is a CliError, and its exit code is the
-// one SPEC.md gives. Nothing here imports anything: the start-up path loads it.
+// one the README's "Exit codes" table gives. Nothing here imports anything: the start-up path
+// loads it.
 
 export const ExitCode = {
   ok: 0,

@@ -1,5 +1,6 @@
-// Central's regional API gateways (central-api.md, "Gateways"). No imports: completion and the
-// login prompt load this on the start-up path.
+// Central's regional API gateways, one per cluster (the "Domain URLs" of Central's API Reference
+// Guide; the names are listed in the README, "Configure a real gateway"). No imports: completion
+// and the login prompt load this on the start-up path.
 
 export const CLUSTERS: Record<string, string> = {
   'us-1': 'https://app1-apigw.central.arubanetworks.com',

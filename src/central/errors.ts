@@ -1,6 +1,7 @@
 // Turns what Central (or the network) answered into one CliError with a clear message. Every
 // message goes through redact(): an error body may echo a token back.
 
+import { isRecord } from '../core/json.js';
 import { ApiError, AuthError, type CliError, NetworkError, RateLimitError } from '../errors.js';
 import { cleanText } from '../ui/sanitize.js';
 import { redact } from './redact.js';
@@ -31,11 +32,7 @@ function str(value: unknown): string | undefined {
   return undefined;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** The message of one of the JSON error shapes in central-api.md ("Error bodies seen"). */
+/** The message of one of the JSON error shapes in docs/central-contract.md ("10. Error bodies"). */
 function fromJson(body: unknown): ParsedErrorBody | undefined {
   if (typeof body === 'string') return str(body) ? { message: body.trim() } : undefined;
   if (Array.isArray(body)) {
@@ -140,7 +137,7 @@ const LOGIN_HINT =
 /** Map an HTTP error status (and its body) to a CliError. */
 /**
  * A 403 names its cause when the body does: a token outside the MSP account (the gateway answers
- * `{"message":"Permission denied"}` for it on MSP calls, as central-api.md records) or a role
+ * `{"message":"Permission denied"}` for it on MSP calls, as docs/central-contract.md records) or a role
  * without the permission (words such as role, privilege, insufficient: inferred).
  */
 function forbidden(message: string, method: string, path: string, base: { httpStatus: number }): CliError {

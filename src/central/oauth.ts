@@ -100,8 +100,9 @@ function cookieValue(setCookie: string | undefined, name: string): string | unde
 }
 
 /**
- * Username/password login (non-SSO accounts), the three calls of central-api.md. The login
- * endpoints are throttled hard (as low as 3 per 30 minutes), so nothing here is ever retried.
+ * Username/password login (non-SSO accounts): the three calls of docs/central-contract.md (§2,
+ * then the code exchange of §1, as pycentral's base.py makes them). The login endpoints are
+ * throttled hard (as low as 3 per 30 minutes), so nothing here is ever retried.
  */
 export async function passwordLogin(
   baseUrl: string,

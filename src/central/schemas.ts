@@ -1,9 +1,10 @@
-// Every response shape msp-license reads from Central, in one place. Many are [inferred] in
-// central-api.md, so every schema is lenient: unknown fields pass, most fields are optional,
+// Every response shape msp-license reads from Central, in one place. Many are **inferred** in
+// docs/central-contract.md (no public source), so every schema is lenient: unknown fields pass, most fields are optional,
 // numbers may arrive as strings, lists may be wrapped in `data`. A shape we cannot read at all
 // raises ApiError("unexpected response from <endpoint>: ...") (exit 1).
 
 import { z } from 'zod';
+import { isRecord } from '../core/json.js';
 import { ApiError } from '../errors.js';
 
 // ---------------------------------------------------------------- helpers
@@ -25,10 +26,6 @@ function parseWith<S extends z.ZodType>(schema: S, body: unknown, endpoint: stri
   const result = schema.safeParse(body);
   if (!result.success) throw shapeError(endpoint, describeIssues(result.error));
   return result.data;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** A body that arrived as text (wrong content type) but holds JSON. */

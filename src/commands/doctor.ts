@@ -8,6 +8,7 @@ import type { CentralClient } from '../central/http.js';
 import { writeCache } from '../config/cache.js';
 import type { Context } from '../context.js';
 import { Anonymizer, type Exchange } from '../core/anonymize.js';
+import { isRecord } from '../core/json.js';
 import { ApiError, CancelledError, CliError, UsageError } from '../errors.js';
 import { confirm } from '../ui/prompt.js';
 import { cacheKey } from './shared/data.js';
@@ -51,8 +52,6 @@ const RATE_HEADERS = [
   'x-ratelimit-remaining-second',
 ];
 
-type Json = Record<string, unknown>;
-const isRecord = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 const num = (v: unknown): number | undefined =>
   typeof v === 'number'
     ? v

@@ -1,6 +1,11 @@
 // history: the local audit log, one entry per assign/unassign, merged from its event lines
 // (a `sent` line before the first request goes out, a `result` line when the run ends).
-import { readHistory } from '../config/history.js';
+import {
+  type HistoryRequest,
+  type ResultEvent,
+  readHistoryEvents,
+  type SentEvent,
+} from '../config/history.js';
 import type { Context } from '../context.js';
 import { parseInteger, parseSince } from '../core/duration.js';
 import { cleanText } from '../ui/sanitize.js';
@@ -15,18 +20,17 @@ export interface HistoryEntry {
   gateway: string;
   verb: string;
   services: string[];
-  /** `{ mode: 'include'|'exclude'|'all', customersInScope, listed: [customer ids] }` */
-  scope?: unknown;
+  /** `listed`: the customer ids named by --include / --exclude. */
+  scope?: SentEvent['scope'];
   /** include, exclude, all or complement (an exclude list sent as include chunks). */
   strategy?: string;
   /** Requests planned before sending (chunks). */
   plannedRequests?: number;
   /** done, settled, accepted, stalled, timeout, interrupted, failed, or unknown (no result line: still running, or the process died). */
   outcome: string;
-  /** One per request: `{ index, customers, kind, status: accepted|failed|not-sent, httpStatus? }`. */
-  requests?: unknown;
+  requests?: HistoryRequest[];
   /** With --wait: devices done / needed (`needed` null when unknown). */
-  counts?: unknown;
+  counts?: ResultEvent['counts'];
   apiCalls?: number;
   /** Why a failed or interrupted run ended (secrets redacted). */
   error?: string;
@@ -45,35 +49,34 @@ export async function run(
 ): Promise<HistoryResult> {
   const limit = parseInteger(options.limit ?? '20', '--limit', { min: 1, max: 1_000_000 });
   const since = options.since ? parseSince(options.since) : undefined;
-  const { records, skipped } = readHistory(ctx.dir);
+  const { events, skipped } = readHistoryEvents(ctx.dir);
   const byId = new Map<string, HistoryEntry>();
-  for (const r of records) {
-    const rec = r as Record<string, unknown>;
-    let entry = byId.get(r.id);
+  for (const e of events) {
+    let entry = byId.get(e.id);
     if (!entry) {
       entry = {
-        id: r.id,
-        time: r.time,
-        profile: (rec.profile as string | null) ?? null,
-        gateway: String(rec.gateway ?? ''),
-        verb: String(rec.verb ?? ''),
-        services: Array.isArray(rec.services) ? (rec.services as string[]) : [],
+        id: e.id,
+        time: e.time,
+        profile: e.profile,
+        gateway: e.gateway,
+        verb: e.verb,
+        services: e.services,
         outcome: 'unknown',
       };
-      byId.set(r.id, entry);
+      byId.set(e.id, entry);
     }
-    if (r.event === 'sent') {
-      entry.time = r.time;
-      entry.scope = rec.scope;
-      if (typeof rec.strategy === 'string') entry.strategy = rec.strategy;
-      if (typeof rec.plannedRequests === 'number') entry.plannedRequests = rec.plannedRequests;
-    } else if (r.event === 'result') {
-      entry.finishedAt = r.time;
-      entry.outcome = String(rec.outcome ?? 'unknown');
-      if (rec.requests) entry.requests = rec.requests;
-      if (rec.counts) entry.counts = rec.counts;
-      if (typeof rec.apiCalls === 'number') entry.apiCalls = rec.apiCalls;
-      if (typeof rec.error === 'string') entry.error = rec.error;
+    if (e.event === 'sent') {
+      entry.time = e.time;
+      if (e.scope) entry.scope = e.scope;
+      if (e.strategy !== undefined) entry.strategy = e.strategy;
+      if (e.plannedRequests !== undefined) entry.plannedRequests = e.plannedRequests;
+    } else {
+      entry.finishedAt = e.time;
+      entry.outcome = e.outcome ?? 'unknown';
+      if (e.requests) entry.requests = e.requests;
+      if (e.counts) entry.counts = e.counts;
+      if (e.apiCalls !== undefined) entry.apiCalls = e.apiCalls;
+      if (e.error !== undefined) entry.error = e.error;
     }
   }
   const total = byId.size;
@@ -101,11 +104,9 @@ export function render(result: HistoryResult, ctx: Context): void {
     return;
   }
   for (const e of result.entries) {
-    const scope = e.scope as { mode?: string; customersInScope?: number; listed?: string[] } | undefined;
-    const accepted = Array.isArray(e.requests)
-      ? (e.requests as Array<{ status?: string }>).filter((r) => r.status === 'accepted').length
-      : undefined;
-    const total = Array.isArray(e.requests) ? e.requests.length : e.plannedRequests;
+    const scope = e.scope;
+    const accepted = e.requests?.filter((r) => r.status === 'accepted').length;
+    const total = e.requests ? e.requests.length : e.plannedRequests;
     const chunks =
       total === undefined
         ? ''
@@ -117,9 +118,9 @@ export function render(result: HistoryResult, ctx: Context): void {
       ? ''
       : scope.mode === 'all'
         ? `all customers (${inScope})`
-        : `${scope.mode} ${scope.listed?.length ?? '?'} (${inScope})`;
-    const counts = e.counts as { done?: number; needed?: number | null } | undefined;
-    const countText = counts ? ` ${counts.done ?? '?'}/${counts.needed ?? '?'} devices` : '';
+        : `${scope.mode} ${scope.listed.length} (${inScope})`;
+    const counts = e.counts;
+    const countText = counts ? ` ${counts.done}/${counts.needed ?? '?'} devices` : '';
     const outcome = paint(
       GOOD.has(e.outcome) ? 'green' : e.outcome === 'failed' ? 'red' : 'yellow',
       e.outcome,

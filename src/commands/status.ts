@@ -4,7 +4,7 @@
 // the per-customer view (and the exact in-scope totals) while that stays within a budget; past
 // it, the in-scope totals come from the cheaper side of the scope, as assign's plan does.
 import { fetchStats } from '../central/api.js';
-import { readHistory } from '../config/history.js';
+import { readHistoryEvents, type StoredEvent } from '../config/history.js';
 import type { Context, Session } from '../context.js';
 import type { CustomerRef } from '../core/customers.js';
 import type { ScopeFlags } from '../core/scope.js';
@@ -72,27 +72,22 @@ const row = (service: string, c: { licensed: number; unlicensed: number }): Cove
 
 /** The newest job this profile sent, from the local history (free: no API call). */
 function lastJob(dir: string, profile: string | undefined, gateway: string): LastJob | undefined {
-  let records: ReturnType<typeof readHistory>['records'];
+  let events: StoredEvent[];
   try {
-    records = readHistory(dir).records;
+    events = readHistoryEvents(dir).events;
   } catch {
     return undefined;
   }
-  for (let i = records.length - 1; i >= 0; i--) {
-    const r = records[i]!;
-    if ((r.profile ?? undefined) !== profile || r.gateway !== gateway) continue;
-    if (r.event !== 'result' && r.event !== 'sent') continue;
-    const requests = Array.isArray(r.requests) ? r.requests.length : undefined;
-    return {
-      id: r.id,
-      time: r.time,
-      verb: String(r.verb),
-      services: Array.isArray(r.services) ? (r.services as string[]) : [],
-      ...(r.event === 'result' && typeof r.outcome === 'string' ? { outcome: r.outcome } : {}),
-      ...(requests === undefined ? {} : { requests }),
-    };
-  }
-  return undefined;
+  const e = [...events].reverse().find((r) => (r.profile ?? undefined) === profile && r.gateway === gateway);
+  if (!e) return undefined;
+  return {
+    id: e.id,
+    time: e.time,
+    verb: e.verb,
+    services: e.services,
+    ...(e.event === 'result' && e.outcome !== undefined ? { outcome: e.outcome } : {}),
+    ...(e.event === 'result' && e.requests ? { requests: e.requests.length } : {}),
+  };
 }
 
 /** Auto-licensing of `services`: the MSP default and the pause state, cached or asked now (1 + S calls). */

@@ -6,16 +6,13 @@ import { CLUSTERS } from '../central/clusters.js';
 import { readCache } from '../config/cache.js';
 import { notRegular, unsafeOwnership } from '../config/fs-private.js';
 import { configDir, configPaths, isValidProfileName } from '../config/paths.js';
+import { isRecord } from '../core/json.js';
 import { cleanText } from '../ui/sanitize.js';
 import type { Candidate, CompletionData, CustomerEntry, ServiceEntry } from './engine.js';
 
 interface ConfigFile {
   defaultProfile?: unknown;
   profiles?: unknown;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
 /** A string from a file (a cache holds what a server sent): control characters made visible. */

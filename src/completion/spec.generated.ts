@@ -1,6 +1,6 @@
 // biome-ignore-all format: generated
-// GENERATED from the commander tree in src/cli.ts by test/unit/completion/spec.test.ts: do not edit.
-// Regenerate: npx vitest run test/unit/completion/spec.test.ts -u
+// GENERATED from the commander tree in src/cli.ts by scripts/build.mjs: do not edit.
+// Regenerate: npm run build
 import type { CommandSpec } from './spec.js';
 
 export const COMPLETION_SPEC: CommandSpec = {

@@ -1,6 +1,7 @@
 // The command tree as plain data, for completion. Walking commander once per completion is cheap,
-// and the same plain shape can be precomputed (spec.generated.ts) so that a fast path can complete
-// without loading commander at all. Type-only import: this module loads nothing.
+// and the same plain shape is precomputed by the build (spec.generated.ts, written by
+// scripts/build.mjs before bundling) so that a fast path can complete without loading commander
+// at all. Type-only import: this module loads nothing.
 import type { Command } from 'commander';
 
 export interface OptionSpec {
@@ -39,4 +40,20 @@ export function specFromCommander(command: Command): CommandSpec {
     args: command.registeredArguments.map((arg) => ({ name: arg.name(), variadic: arg.variadic })),
     commands: help.visibleCommands(command).map(specFromCommander),
   };
+}
+
+/** Where the build writes the precomputed tree, from the repository root. */
+export const GENERATED_SPEC_PATH = 'src/completion/spec.generated.ts';
+
+/** The text of spec.generated.ts for a tree: what `npm run build` writes and the spec test compares. */
+export function generatedSpecSource(spec: CommandSpec): string {
+  return [
+    '// biome-ignore-all format: generated',
+    '// GENERATED from the commander tree in src/cli.ts by scripts/build.mjs: do not edit.',
+    '// Regenerate: npm run build',
+    "import type { CommandSpec } from './spec.js';",
+    '',
+    `export const COMPLETION_SPEC: CommandSpec = ${JSON.stringify(spec, null, 2)};`,
+    '',
+  ].join('\n');
 }

@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Conf from 'conf';
 import { z } from 'zod';
+import { isRecord } from '../core/json.js';
 import { ConfigError, UsageError } from '../errors.js';
 import { describeError, errorCode, mkdirPrivate, notRegular, unsafeOwnership } from './fs-private.js';
 import { jsonErrorOffset, lineColumn } from './json-where.js';
@@ -282,7 +283,7 @@ export class ConfigStore {
           const { line, column } = lineColumn(text, offset);
           throw new JsonSyntaxError(line, column);
         }
-        if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new NotAnObjectError();
+        if (!isRecord(value)) throw new NotAnObjectError();
         return value as Record<string, unknown>;
       },
     });

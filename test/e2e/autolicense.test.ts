@@ -3,7 +3,7 @@
 // when licenses run short; `autolicense status` and its cost, under each answer-shape variant.
 import { afterEach, describe, expect, test } from 'vitest';
 import { AUTOLICENSE_MATRIX } from '../../src/sandbox/variants.js';
-import { cleanupAll, world } from '../helpers/e2e.js';
+import { cleanupAll, expectTypedHistory, world } from '../helpers/e2e.js';
 import { plain, runInPty } from '../helpers/pty.js';
 import { clearLog, requestLog, sandboxState } from '../helpers/sandbox.js';
 
@@ -139,6 +139,7 @@ describe('autolicense enable / disable', () => {
       'autolicense-enable',
       'autolicense-disable',
     ]);
+    expectTypedHistory(w.dir);
   });
 
   test('paused when licenses run short: the plan warns first; nothing is assigned, new devices neither', async () => {

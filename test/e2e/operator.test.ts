@@ -12,6 +12,7 @@ import { BIN, baseEnv, type CliResult, loginToSandbox, ROOT, runCli } from '../h
 import {
   cleanupAll,
   expectNoSecret,
+  expectTypedHistory,
   jsonError,
   profileOf,
   scratch,
@@ -325,6 +326,7 @@ describe('history', () => {
     const text = readFileSync(join(w.dir, 'history.jsonl'), 'utf8');
     expectNoSecret(text, secretsOf(w.sandbox));
     expectNoSecret(text, [minted.access_token, minted.refresh_token]);
+    expectTypedHistory(w.dir);
   });
 
   test('a stalled wait is logged as stalled with its counts', async () => {
@@ -342,6 +344,7 @@ describe('history', () => {
     const [entry] = await historyOf(w);
     expect(entry).toMatchObject({ outcome: 'stalled', counts: { done: 10 } });
     expect(entry?.counts?.needed).toBeGreaterThan(10);
+    expectTypedHistory(w.dir);
   });
 
   test('an interrupted wait (Ctrl-C) exits 130 and is logged as interrupted', async () => {
@@ -358,6 +361,7 @@ describe('history', () => {
       requests: [{ status: 'accepted' }],
       error: expect.stringMatching(/nterrupted/),
     });
+    expectTypedHistory(w.dir);
   });
 
   test('a failed request is logged as failed with the (redacted) error', async () => {
@@ -374,6 +378,7 @@ describe('history', () => {
     expect(entry?.error).toMatch(/413|too large|size/i);
     const human = await w.cli(['history']);
     expect(human.stdout).toMatch(/failed\n {4}\S/);
+    expectTypedHistory(w.dir);
     expectNoSecret(readFileSync(join(w.dir, 'history.jsonl'), 'utf8'), secretsOf(w.sandbox));
   });
 });

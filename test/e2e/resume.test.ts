@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
-import { cleanupAll, world } from '../helpers/e2e.js';
+import { cleanupAll, expectTypedHistory, world } from '../helpers/e2e.js';
 import { liveCli } from '../helpers/live.js';
 import { clearLog, JOB_PATH, mutatingCalls, requestLog, setFaults } from '../helpers/sandbox.js';
 
@@ -95,6 +95,7 @@ describe('--resume', () => {
     expect(newest.code).toBe(2);
     expect(newest.stderr).toMatch(/No assign run of this profile has requests left to send/);
     expect(await mutatingCalls(w.sandbox)).toEqual([]);
+    expectTypedHistory(w.dir);
   });
 
   test('--resume with services or a scope is a usage error; without --services and --resume too', async () => {

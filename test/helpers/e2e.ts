@@ -3,6 +3,7 @@
 import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'vitest';
+import { readHistoryEvents } from '../../src/config/history.js';
 import type { SandboxOptions } from '../../src/sandbox/server.js';
 import { type CliResult, loginToSandbox, runCli, tempDir } from './cli.js';
 import { type Sandbox, start } from './sandbox.js';
@@ -113,3 +114,17 @@ export type PerCustomer = Record<string, Record<string, { eligible: number; lice
 
 export const statusLines = (requests: Array<{ method: string; path: string; status: number }>): string[] =>
   requests.map((r) => `${r.method} ${r.path} ${r.status}`);
+
+/**
+ * The `sent` and `result` lines the built CLI wrote to the history read back whole as the typed
+ * events of src/config/history.ts: the writer's records fit the readers' types.
+ */
+export function expectTypedHistory(dir: string): void {
+  const lines = readFileSync(join(dir, 'history.jsonl'), 'utf8')
+    .split('\n')
+    .filter((line) => line.trim())
+    .map((line) => JSON.parse(line) as { event: string })
+    .filter((record) => record.event === 'sent' || record.event === 'result');
+  expect(lines.length).toBeGreaterThan(0);
+  expect(readHistoryEvents(dir).events).toEqual(lines);
+}

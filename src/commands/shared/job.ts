@@ -5,7 +5,7 @@
 import { fetchLicenseStatus, sendAutoLicense, sendLicenseJob } from '../../central/api.js';
 import { redact } from '../../central/redact.js';
 import { writeCache } from '../../config/cache.js';
-import { appendHistory } from '../../config/history.js';
+import { appendHistory, type ResultEvent, type SentEvent } from '../../config/history.js';
 import type { Context, Session } from '../../context.js';
 import type { CustomerRef } from '../../core/customers.js';
 import { formatDuration } from '../../core/duration.js';
@@ -219,10 +219,11 @@ export async function runJob(
     verb: action,
     services,
   };
-  const record = (event: string, extra: Record<string, unknown>) =>
-    appendHistory(ctx.dir, { ...base, event, time: new Date().toISOString(), ...extra });
-
-  record('sent', {
+  const now = () => new Date().toISOString();
+  appendHistory(ctx.dir, {
+    ...base,
+    event: 'sent' as const,
+    time: now(),
     scope: {
       mode: scope.mode,
       customersInScope: scope.inScope.length,
@@ -231,7 +232,7 @@ export async function runJob(
     strategy: plan.strategy,
     plannedRequests: plan.requests.length,
     ...(resumeOf ? { resumeOf } : {}),
-  });
+  } satisfies SentEvent);
   const unsent: JobRequest[] = [];
 
   let progress: Progress | undefined;
@@ -327,7 +328,10 @@ export async function runJob(
       };
     }
     result.apiCalls = session.client.metrics.calls;
-    record('result', {
+    appendHistory(ctx.dir, {
+      ...base,
+      event: 'result' as const,
+      time: now(),
       outcome: result.outcome,
       strategy: result.strategy,
       requests: result.requests,
@@ -335,7 +339,7 @@ export async function runJob(
       apiCalls: result.apiCalls,
       ...(failure ? { error: failure } : {}),
       ...(unsent.length ? { unsent: unsent.map(unsentRecord) } : {}),
-    });
+    } satisfies ResultEvent);
   }
   if (result.outcome === 'stalled') {
     throw new StalledError(stalledMessage(progress), {

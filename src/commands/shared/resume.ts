@@ -2,19 +2,12 @@
 // accepted (a 409 that outlasted its retries, a network failure, Ctrl-C between chunks). The
 // history's `result` record keeps those requests' customer ids (`unsent`); the resumed run takes
 // its services and scope from there and goes through the same plan, confirmation and --wait.
-import { type HistoryRecord, readHistory } from '../../config/history.js';
+import { readHistoryEvents, type StoredEvent, type UnsentRequest } from '../../config/history.js';
 import type { Context } from '../../context.js';
 import type { Verb } from '../../core/progress.js';
 import type { JobRequest } from '../../core/scope.js';
 import { UsageError } from '../../errors.js';
 import type { JobOptions } from './job.js';
-
-/** A request not accepted, as the history keeps it. */
-export interface UnsentRequest {
-  include?: string[];
-  exclude?: string[];
-  all?: true;
-}
 
 export function unsentRecord(request: JobRequest): UnsentRequest {
   if (request.include) return { include: request.include };
@@ -40,21 +33,19 @@ export function findResumable(
   where: { profile: string | undefined; gateway: string },
   id: string | undefined,
 ): ResumePlan {
-  const { records } = readHistory(dir);
-  const resumed = new Set(
-    records
-      .filter((r) => r.event === 'sent' && typeof r.resumeOf === 'string')
-      .map((r) => r.resumeOf as string),
-  );
-  const fits = (r: HistoryRecord) =>
-    r.event === 'result' &&
-    r.verb === verb &&
+  const { events } = readHistoryEvents(dir);
+  const resumed = new Set(events.flatMap((e) => (e.event === 'sent' && e.resumeOf ? [e.resumeOf] : [])));
+  const fits = (e: StoredEvent): e is Extract<StoredEvent, { event: 'result' }> =>
+    e.event === 'result' &&
+    e.verb === verb &&
     (id !== undefined
-      ? r.id === id
-      : (r.profile ?? undefined) === where.profile && r.gateway === where.gateway) &&
-    Array.isArray(r.unsent) &&
-    r.unsent.length > 0;
-  const target = [...records].reverse().find((r) => fits(r) && (id !== undefined || !resumed.has(r.id)));
+      ? e.id === id
+      : (e.profile ?? undefined) === where.profile && e.gateway === where.gateway) &&
+    (e.unsent?.length ?? 0) > 0;
+  const target = [...events]
+    .reverse()
+    .filter(fits)
+    .find((e) => id !== undefined || !resumed.has(e.id));
   if (!target) {
     throw new UsageError(
       id !== undefined
@@ -70,7 +61,7 @@ export function findResumable(
     (target.gateway !== where.gateway || (target.profile ?? undefined) !== where.profile)
   ) {
     throw new UsageError(
-      `Run '${id}' was sent to ${String(target.gateway)}${target.profile ? ` (profile ${String(target.profile)})` : ''}, not to this gateway and profile.`,
+      `Run '${id}' was sent to ${target.gateway}${target.profile ? ` (profile ${target.profile})` : ''}, not to this gateway and profile.`,
       { hint: 'Resume it with the profile it was sent with (-p).' },
     );
   }
@@ -79,8 +70,8 @@ export function findResumable(
       hint: "'msp-license history' shows the resumed run; resume that one if it stopped part-way too.",
     });
   }
-  const unsent = target.unsent as UnsentRequest[];
-  const services = Array.isArray(target.services) ? (target.services as string[]) : [];
+  const unsent = target.unsent ?? [];
+  const { services } = target;
   if (unsent.some((u) => u.all)) return { id: target.id, services, allCustomers: true };
   const exclude = unsent.find((u) => u.exclude)?.exclude;
   if (exclude) return { id: target.id, services, exclude };

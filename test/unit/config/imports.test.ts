@@ -21,6 +21,6 @@ describe('light config modules', () => {
     const inputs = Object.keys(result.metafile.inputs).sort();
     expect(inputs.filter((input) => input.includes('node_modules'))).toEqual([]);
     for (const input of inputs)
-      expect(input).toMatch(/^src\/(config\/(paths|lock|cache|history|fs-private)|errors)\.ts$/);
+      expect(input).toMatch(/^src\/(config\/(paths|lock|cache|history|fs-private)|core\/json|errors)\.ts$/);
   });
 });
