@@ -4,6 +4,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { CLUSTERS } from './central/clusters.js';
 import { CliError, ExitCode } from './errors.js';
 import type { GlobalOptions } from './globals.js';
+import { HELP_TOPIC_LIST } from './help-topic-names.js';
 
 declare const __VERSION__: string;
 export const VERSION = typeof __VERSION__ === 'string' ? __VERSION__ : '0.0.0-dev';
@@ -453,7 +454,7 @@ ${examples(['msp-license autolicense status -s foundation_ap --all-customers', '
 
   program
     .command('help')
-    .description('help on a command, or a topic: exit-codes, environment, cron')
+    .description(`help on a command, or a topic: ${HELP_TOPIC_LIST}`)
     .argument('[topic...]', "a topic, or a command ('auth status')")
     .addHelpText('after', examples(['msp-license help cron', 'msp-license help auth status']))
     .action(async (words: string[] = [], _o, cmd: Command) => {
@@ -469,7 +470,7 @@ ${examples(['msp-license autolicense status -s foundation_ap --all-customers', '
       if (topic && !target) {
         throw new CliError(`No help topic or command '${topic}'.`, ExitCode.usage, {
           code: 'usage',
-          hint: 'Topics: exit-codes, environment, cron. Commands: msp-license --help',
+          hint: `Topics: ${HELP_TOPIC_LIST}. Commands: msp-license --help`,
         });
       }
       (target ?? cmd.parent ?? program).outputHelp();

@@ -1,5 +1,7 @@
 // Help topics: `msp-license help exit-codes | environment | cron`. Plain text, no dependencies.
 
+import { HELP_TOPICS, type HelpTopicName } from './help-topic-names.js';
+
 const EXIT_CODES = `Exit codes
 
   0    success (a dry run, an empty list, an already-assigned service included)
@@ -91,13 +93,14 @@ const CRON = `Running from cron
   flock itself; 'flock -n -E 75' gives it a code of its own.
 `;
 
-const TOPICS: Record<string, string> = {
+const TEXTS: Record<HelpTopicName, string> = {
   'exit-codes': EXIT_CODES,
-  exitcodes: EXIT_CODES,
   environment: ENVIRONMENT,
-  env: ENVIRONMENT,
   cron: CRON,
 };
+const TOPICS: Record<string, string> = Object.fromEntries(
+  HELP_TOPICS.flatMap((t) => [t.name, ...t.aliases].map((name) => [name, TEXTS[t.name]])),
+);
 
 export function helpTopic(topic: string): string | undefined {
   return TOPICS[topic.toLowerCase()];

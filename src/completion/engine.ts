@@ -1,5 +1,6 @@
 // The completion decision, pure: the command tree, the words typed so far and a source of local
 // data in; candidates and a directive out. The shell scripts only relay this (cobra's design).
+import { HELP_TOPICS } from '../help-topic-names.js';
 import type { CommandSpec, OptionSpec } from './spec.js';
 
 export interface Candidate {
@@ -70,11 +71,10 @@ const SHELLS: Candidate[] = [
   { value: 'fish', description: 'fish' },
 ];
 
-const HELP_TOPICS: Candidate[] = [
-  { value: 'exit-codes', description: 'what each exit code means (for scripts and cron alerts)' },
-  { value: 'environment', description: 'environment variables' },
-  { value: 'cron', description: 'running from cron' },
-];
+const HELP_TOPIC_CANDIDATES: Candidate[] = HELP_TOPICS.map((t) => ({
+  value: t.name,
+  description: t.description,
+}));
 
 interface ParseState {
   path: CommandSpec[];
@@ -190,7 +190,7 @@ function valueCandidates(
       const commands = (state.path[0]?.commands ?? [])
         .filter((command) => command.name !== 'help')
         .map((command) => ({ value: command.name, description: command.description }));
-      return { candidates: byPrefix([...HELP_TOPICS, ...commands], current), directive: noFiles };
+      return { candidates: byPrefix([...HELP_TOPIC_CANDIDATES, ...commands], current), directive: noFiles };
     }
     case 'profile':
       return { candidates: byPrefix(data.profiles(), current), directive: noFiles };
