@@ -93,8 +93,6 @@ export async function run(ctx: Context, options: { offline?: boolean }): Promise
 
 export function render(status: AuthStatus, ctx: Context): void {
   const { io } = ctx;
-  // Colour only when stdout itself is a terminal.
-  const paint: typeof io.style = io.stdoutTTY ? io.style : (_kind, text) => text;
   const lines = [
     `profile        ${status.profile ?? '(none)'}`,
     `gateway        ${status.gateway}`,
@@ -120,7 +118,7 @@ export function render(status: AuthStatus, ctx: Context): void {
     `status         ${
       status.verified === null
         ? 'not verified (--offline)'
-        : paint('green', `valid${status.refreshed ? ' (tokens refreshed)' : ''}`)
+        : io.styleOut('green', `valid${status.refreshed ? ' (tokens refreshed)' : ''}`)
     }`,
   );
   io.out(lines.join('\n'));

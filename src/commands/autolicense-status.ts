@@ -108,7 +108,7 @@ export async function run(
   ctx: Context,
   options: ScopeFlags & { services?: string[]; refresh?: boolean; yes?: boolean },
 ): Promise<AutoLicenseStatusResult> {
-  const references = scopeReferences(options);
+  const references = scopeReferences(options, ctx.io);
   const session = ctx.session();
   const { io } = ctx;
   const explicit = options.services?.length
@@ -254,7 +254,7 @@ export function render(result: AutoLicenseStatusResult, ctx: Context): void {
       s.paused === null
         ? 'pause state unknown'
         : s.paused
-          ? io.style('red', 'PAUSED: fewer licenses than devices')
+          ? io.styleOut('red', 'PAUSED: fewer licenses than devices')
           : 'running';
     const pool =
       s.devices !== undefined && s.licenses !== undefined

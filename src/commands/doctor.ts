@@ -389,7 +389,7 @@ export function render(result: DoctorResult, ctx: Context): void {
   const width = Math.max(...result.checks.map((c) => c.title.length));
   io.out(`Central at ${result.gateway}${result.profile ? ` (profile ${result.profile})` : ''}`);
   for (const c of result.checks) {
-    io.out(`${io.style(color[c.verdict], MARK[c.verdict])} ${c.title.padEnd(width)}  ${c.detail}`);
+    io.out(`${io.styleOut(color[c.verdict], MARK[c.verdict])} ${c.title.padEnd(width)}  ${c.detail}`);
   }
   io.info(
     `${result.apiCalls} API calls.${Object.keys(result.learned).length ? ' What was learned is kept for later runs of this profile.' : ''}`,

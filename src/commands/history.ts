@@ -90,8 +90,6 @@ const GOOD = new Set(['done', 'accepted', 'settled']);
 
 export function render(result: HistoryResult, ctx: Context): void {
   const { io } = ctx;
-  // Colour only when stdout itself is a terminal: `history > audit.txt` stays plain.
-  const paint: typeof io.style = io.stdoutTTY ? io.style : (_kind, text) => text;
   if (!result.entries.length) {
     io.info(
       result.total
@@ -120,7 +118,7 @@ export function render(result: HistoryResult, ctx: Context): void {
         : `${scope.mode} ${scope.listed?.length ?? '?'} (${inScope})`;
     const counts = e.counts as { done?: number; needed?: number | null } | undefined;
     const countText = counts ? ` ${counts.done ?? '?'}/${counts.needed ?? '?'} devices` : '';
-    const outcome = paint(
+    const outcome = io.styleOut(
       GOOD.has(e.outcome) ? 'green' : e.outcome === 'failed' ? 'red' : 'yellow',
       e.outcome,
     );

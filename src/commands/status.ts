@@ -131,7 +131,7 @@ export async function run(
   ctx: Context,
   options: ScopeFlags & { services?: string[]; refreshAutolicense?: boolean },
 ): Promise<StatusResult> {
-  const references = scopeReferences(options);
+  const references = scopeReferences(options, ctx.io);
   const session = ctx.session();
   const explicit = Boolean(options.services?.length);
   const candidates = explicit
@@ -231,8 +231,10 @@ function bar(percent: number, width = 16): string {
 export function render(result: StatusResult, ctx: Context): void {
   const { io } = ctx;
   const n = (x: number) => x.toLocaleString('en-US');
-  const paint = (p: number, text: string) => io.style(p >= 100 ? 'green' : p >= 50 ? 'yellow' : 'red', text);
-  const useBar = io.stdoutTTY && io.color;
+  const paint = (p: number, text: string) =>
+    io.styleOut(p >= 100 ? 'green' : p >= 50 ? 'yellow' : 'red', text);
+  // Bars on a terminal only: a file or pipe gets the numbers.
+  const useBar = io.stdoutTTY && io.stdoutColor;
   const customers = result.customers ?? [];
   const labels = [
     ...result.services.map((s) => s.service),
