@@ -3,6 +3,7 @@
 import { readHistory } from '../config/history.js';
 import type { Context } from '../context.js';
 import { parseInteger, parseSince } from '../core/duration.js';
+import { plural } from '../ui/format.js';
 import { cleanText } from '../ui/sanitize.js';
 
 export interface HistoryEntry {
@@ -81,8 +82,7 @@ export async function run(
   if (since !== undefined) entries = entries.filter((e) => Date.parse(e.time) >= since);
   // --profile (or MSP_LICENSE_PROFILE) narrows the log to that profile; without one, every profile.
   if (options.profile) entries = entries.filter((e) => e.profile === options.profile);
-  if (skipped)
-    ctx.io.warn(`warning: ${skipped} unreadable line${skipped > 1 ? 's' : ''} in the history file skipped`);
+  if (skipped) ctx.io.warn(`warning: ${plural(skipped, 'unreadable line')} in the history file skipped`);
   return { entries: entries.slice(-limit), skippedLines: skipped, total };
 }
 
@@ -108,7 +108,7 @@ export function render(result: HistoryResult, ctx: Context): void {
       total === undefined
         ? ''
         : accepted === undefined || accepted === total
-          ? `, ${total} request${total === 1 ? '' : 's'}`
+          ? `, ${plural(total, 'request')}`
           : `, ${accepted}/${total} requests sent`;
     const inScope = `${scope?.customersInScope ?? '?'} in scope${chunks}`;
     const scopeText = !scope
