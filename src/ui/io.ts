@@ -4,6 +4,7 @@
 import type { Readable, Writable } from 'node:stream';
 import { Chalk } from 'chalk';
 import type { GlobalOptions } from '../globals.js';
+import { decideColor } from './color.js';
 import { cleanOutput } from './sanitize.js';
 import { createStdinReader } from './stdin.js';
 
@@ -55,18 +56,6 @@ export interface IO {
 }
 
 export type StyleKind = 'bold' | 'dim' | 'green' | 'red' | 'yellow' | 'cyan';
-
-/**
- * Colour for one stream. NO_COLOR (any non-empty value), --no-color and --json win; FORCE_COLOR=1+
- * turns colour on even in a pipe; TERM=dumb turns it off; otherwise the stream being a terminal.
- */
-export function decideColor(globals: GlobalOptions, env: NodeJS.ProcessEnv, isTTY: boolean): boolean {
-  if (globals.color === false || globals.json) return false;
-  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
-  if (env.FORCE_COLOR !== undefined) return env.FORCE_COLOR !== '0' && env.FORCE_COLOR !== 'false';
-  if (env.TERM === 'dumb') return false;
-  return isTTY;
-}
 
 export function timestamp(date = new Date()): string {
   return date.toISOString().replace(/\.\d{3}Z$/, 'Z');

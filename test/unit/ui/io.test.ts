@@ -7,7 +7,8 @@ import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { UsageError } from '../../../src/errors.js';
 import type { GlobalOptions } from '../../../src/globals.js';
-import { createIO, decideColor } from '../../../src/ui/io.js';
+import { decideColor } from '../../../src/ui/color.js';
+import { createIO } from '../../../src/ui/io.js';
 
 const RED = '\u001b[31m';
 
