@@ -1,6 +1,7 @@
 // auth status: which credentials, how fresh, and (unless --offline) whether they work.
 import type { Context } from '../context.js';
 import { AuthError } from '../errors.js';
+import { table } from '../ui/format.js';
 import { REFRESH_TOKEN_LIFETIME_DAYS, refreshAge } from './profiles.js';
 
 export interface AuthStatus {
@@ -93,37 +94,38 @@ export async function run(ctx: Context, options: { offline?: boolean }): Promise
 
 export function render(status: AuthStatus, ctx: Context): void {
   const { io } = ctx;
-  // Colour only when stdout itself is a terminal.
-  const paint: typeof io.style = io.stdoutTTY ? io.style : (_kind, text) => text;
-  const lines = [
-    `profile        ${status.profile ?? '(none)'}`,
-    `gateway        ${status.gateway}`,
-    `client id      ${status.clientId ?? '-'}`,
-    `credentials    ${
+  const rows = [
+    ['profile', status.profile ?? '(none)'],
+    ['gateway', status.gateway],
+    ['client id', status.clientId ?? '-'],
+    [
+      'credentials',
       status.source === 'environment'
         ? 'access token from MSP_LICENSE_ACCESS_TOKEN (used as is, never refreshed)'
-        : `profile${status.clientSecretSource === 'environment' ? ' (client secret from MSP_LICENSE_CLIENT_SECRET)' : ''}`
-    }`,
+        : `profile${status.clientSecretSource === 'environment' ? ' (client secret from MSP_LICENSE_CLIENT_SECRET)' : ''}`,
+    ],
   ];
   if (status.accessTokenExpiresAt) {
     const s = status.accessTokenExpiresInSeconds ?? 0;
-    lines.push(
-      `access token   ${s > 0 ? `expires in ${Math.floor(s / 60)} min` : 'expired (refreshed on next use)'} (${status.accessTokenExpiresAt})`,
-    );
+    rows.push([
+      'access token',
+      `${s > 0 ? `expires in ${Math.floor(s / 60)} min` : 'expired (refreshed on next use)'} (${status.accessTokenExpiresAt})`,
+    ]);
   }
   if (status.refreshTokenAgeDays !== undefined) {
-    lines.push(
-      `refresh token  ${status.refreshTokenAgeDays} days old; revoked by Central after ${REFRESH_TOKEN_LIFETIME_DAYS} days unused (${status.refreshTokenDaysLeft} left)`,
-    );
+    rows.push([
+      'refresh token',
+      `${status.refreshTokenAgeDays} days old; revoked by Central after ${REFRESH_TOKEN_LIFETIME_DAYS} days unused (${status.refreshTokenDaysLeft} left)`,
+    ]);
   }
-  lines.push(
-    `status         ${
-      status.verified === null
-        ? 'not verified (--offline)'
-        : paint('green', `valid${status.refreshed ? ' (tokens refreshed)' : ''}`)
-    }`,
-  );
-  io.out(lines.join('\n'));
+  rows.push([
+    'status',
+    status.verified === null
+      ? 'not verified (--offline)'
+      : io.styleOut('green', `valid${status.refreshed ? ' (tokens refreshed)' : ''}`),
+  ]);
+  // The labels' column is as wide as 'refresh token' whichever rows there are.
+  io.out(table(rows, [{ min: 13 }, {}]).join('\n'));
   if (status.refreshTokenDaysLeft !== undefined && status.refreshTokenDaysLeft <= 3) {
     io.warn(
       io.style(

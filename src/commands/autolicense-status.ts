@@ -9,6 +9,7 @@ import type { CustomerRef } from '../core/customers.js';
 import { from, pool } from '../core/pool.js';
 import type { ScopeFlags } from '../core/scope.js';
 import { RateLimitError } from '../errors.js';
+import { count, plural, table } from '../ui/format.js';
 import { startProgress } from '../ui/spinner.js';
 import { cacheKey, loadCustomers, resolveScope, resolveServices, scopeReferences } from './shared/data.js';
 import { loadFacts } from './shared/facts.js';
@@ -109,7 +110,7 @@ export async function run(
   ctx: Context,
   options: ScopeFlags & { services?: string[]; refresh?: boolean; yes?: boolean },
 ): Promise<AutoLicenseStatusResult> {
-  const references = scopeReferences(options);
+  const references = scopeReferences(options, ctx.io);
   const session = ctx.session();
   const { io } = ctx;
   const explicit = options.services?.length
@@ -132,8 +133,8 @@ export async function run(
     explicit?.length ?? new Set(Object.values(cache).flatMap((entry) => entry.services ?? [])).size;
   const calls = toFetch.length + 2 * Math.max(1, knownServices);
   io.info(
-    `autolicense status: ${toFetch.length.toLocaleString('en-US')} customer call${toFetch.length === 1 ? '' : 's'}` +
-      ` (${(ids.length - toFetch.length).toLocaleString('en-US')} cached) + 2 per service.`,
+    `autolicense status: ${plural(toFetch.length, 'customer call')}` +
+      ` (${count(ids.length - toFetch.length)} cached) + 2 per service.`,
   );
   // What is left of the day is known from any answer's X-RateLimit-Remaining-day: the first
   // customer's answer, when nothing was asked yet in this run.
@@ -149,7 +150,7 @@ export async function run(
   if (left !== undefined && calls - next > left - DAY_RESERVE && !options.yes) {
     writeAutoLicenseCache(ctx, session, cache);
     throw new RateLimitError(
-      `autolicense status needs about ${calls.toLocaleString('en-US')} API calls but only ${left.toLocaleString('en-US')} are left today.`,
+      `autolicense status needs about ${count(calls)} API calls but only ${count(left)} are left today.`,
       {
         retryable: false,
         hint: 'Narrow the scope, wait for the reset at midnight GMT, or add --yes to spend them anyway.',
@@ -235,15 +236,15 @@ const age = (ms: number) =>
 
 export function render(result: AutoLicenseStatusResult, ctx: Context): void {
   const { io } = ctx;
-  const n = (x: number) => x.toLocaleString('en-US');
   const inScope = result.scope.customersInScope;
   io.out(
-    `Auto-licensing of ${n(inScope)} customer${inScope === 1 ? '' : 's'} — ${result.profile ? `profile ${result.profile}, ` : ''}${result.gateway}`,
+    `Auto-licensing of ${plural(inScope, 'customer')} — ${result.profile ? `profile ${result.profile}, ` : ''}${result.gateway}`,
   );
   if (result.services.length === 0) {
     io.out('No service has auto-licensing on, for the MSP or any customer in scope.');
   }
-  const width = Math.max(7, ...result.services.map((s) => s.service.length));
+  // Per service: its line, then the customers it is off for (a line with no service name).
+  const rows: string[][] = [];
   for (const s of result.services) {
     const dflt =
       s.mspDefault === null
@@ -253,26 +254,29 @@ export function render(result: AutoLicenseStatusResult, ctx: Context): void {
       s.paused === null
         ? 'pause state unknown'
         : s.paused
-          ? io.style('red', 'PAUSED: fewer licenses than devices')
+          ? io.styleOut('red', 'PAUSED: fewer licenses than devices')
           : 'running';
     const pool =
       s.devices !== undefined && s.licenses !== undefined
-        ? ` (${n(s.devices)} devices, ${n(s.licenses)} licenses)`
+        ? ` (${count(s.devices)} devices, ${count(s.licenses)} licenses)`
         : '';
-    io.out(
-      `${s.service.padEnd(width)}  on for ${n(s.on)} / ${n(inScope)}${s.unknown ? ` (${n(s.unknown)} unreadable)` : ''}; ${dflt}; ${paused}${pool}`,
-    );
+    rows.push([
+      s.service,
+      `on for ${count(s.on)} / ${count(inScope)}${s.unknown ? ` (${count(s.unknown)} unreadable)` : ''}; ${dflt}; ${paused}${pool}`,
+    ]);
     if (s.customersOff.length) {
       const shown = s.customersOff.slice(0, 5).map((c) => `${c.name} (${c.id})`);
-      io.out(
-        `${''.padEnd(width)}  off: ${shown.join(', ')}${s.customersOff.length > 5 ? ` and ${n(s.customersOff.length - 5)} more` : ''}`,
-      );
+      rows.push([
+        '',
+        `off: ${shown.join(', ')}${s.customersOff.length > 5 ? ` and ${count(s.customersOff.length - 5)} more` : ''}`,
+      ]);
     }
   }
+  for (const line of table(rows, [{ min: 7 }, {}])) io.out(line);
   io.info(
     io.style(
       'dim',
-      `${n(result.apiCalls)} API calls; ${n(result.cached)} answers from the cache${result.cached ? ` (oldest ${age(result.oldestMs)}; --refresh asks again)` : ''}.`,
+      `${count(result.apiCalls)} API calls; ${count(result.cached)} answers from the cache${result.cached ? ` (oldest ${age(result.oldestMs)}; --refresh asks again)` : ''}.`,
     ),
   );
 }

@@ -5,7 +5,7 @@ import { type Customer, countCustomerDevices } from '../central/api.js';
 import { readCache, writeCache } from '../config/cache.js';
 import type { Context, Session } from '../context.js';
 import { InterruptedError } from '../errors.js';
-import { cutColumns, displayWidth, padColumns } from '../ui/width.js';
+import { type Column, count, table } from '../ui/format.js';
 import { CUSTOMERS_TTL_MS, cacheKey, loadCustomers } from './shared/data.js';
 
 /** Most rows that get a device count (one API call each, unless cached). */
@@ -102,28 +102,29 @@ export async function run(
 export function render(result: CustomersResult, ctx: Context): void {
   const { io } = ctx;
   const rows = result.customers;
-  const n = (x: number) => x.toLocaleString('en-US');
   if (rows.length) {
-    const idWidth = Math.max(11, ...rows.map((c) => c.id.length));
-    // Columns, not code units: a wide (CJK) or decomposed name must not shift the table.
-    const nameWidth = Math.min(40, Math.max(4, ...rows.map((c) => displayWidth(c.name))));
-    const groupWidth = Math.min(24, Math.max(5, ...rows.map((c) => displayWidth(c.groupName ?? '-'))));
-    const cut = (text: string, width: number) => padColumns(cutColumns(text, width), width);
     const devices = result.deviceCounts;
-    io.out(
-      `${'CUSTOMER ID'.padEnd(idWidth)}  ${'NAME'.padEnd(nameWidth)}  ${'GROUP'.padEnd(groupWidth)}  ${'STATUS'.padEnd(11)}${devices ? '  DEVICES' : ''}`.trimEnd(),
-    );
-    for (const c of rows) {
-      const count = devices ? `  ${(c.devices === undefined ? '?' : n(c.devices)).padStart(7)}` : '';
-      io.out(
-        `${c.id.padEnd(idWidth)}  ${cut(c.name, nameWidth)}  ${cut(c.groupName ?? '-', groupWidth)}  ${(c.provisionStatus ?? '-').padEnd(11)}${count}`.trimEnd(),
-      );
-    }
+    const columns: Column[] = [
+      { header: 'CUSTOMER ID' },
+      // Long names and groups are cut, so that one does not push the table off the screen.
+      { header: 'NAME', max: 40 },
+      { header: 'GROUP', max: 24 },
+      { header: 'STATUS', min: 11 },
+      ...(devices ? [{ header: 'DEVICES', align: 'right' as const }] : []),
+    ];
+    const cells = rows.map((c) => [
+      c.id,
+      c.name,
+      c.groupName ?? '-',
+      c.provisionStatus ?? '-',
+      ...(devices ? [c.devices === undefined ? '?' : count(c.devices)] : []),
+    ]);
+    for (const line of table(cells, columns)) io.out(line);
   }
   const of =
     result.search !== undefined
-      ? `${n(rows.length)} of ${n(result.total)} customers match '${result.search}'`
-      : `${n(result.total)} customers`;
+      ? `${count(rows.length)} of ${count(result.total)} customers match '${result.search}'`
+      : `${count(result.total)} customers`;
   const age = result.fromCache ? ` (cached ${result.fetchedAt}; --refresh to fetch again)` : '';
   io.info(io.style('dim', `${of}${age}`));
   if (result.note) io.info(io.style('dim', result.note));

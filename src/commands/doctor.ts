@@ -10,6 +10,7 @@ import type { Context } from '../context.js';
 import { Anonymizer, type Exchange } from '../core/anonymize.js';
 import { isRecord } from '../core/json.js';
 import { ApiError, CancelledError, CliError, UsageError } from '../errors.js';
+import { table } from '../ui/format.js';
 import { confirm } from '../ui/prompt.js';
 import { cacheKey } from './shared/data.js';
 import { type GatewayFacts, saveFacts } from './shared/facts.js';
@@ -385,11 +386,12 @@ const MARK: Record<Verdict, string> = { ok: '✓', warn: '!', fail: '✗', unkno
 export function render(result: DoctorResult, ctx: Context): void {
   const { io } = ctx;
   const color = { ok: 'green', warn: 'yellow', fail: 'red', unknown: 'dim' } as const;
-  const width = Math.max(...result.checks.map((c) => c.title.length));
   io.out(`Central at ${result.gateway}${result.profile ? ` (profile ${result.profile})` : ''}`);
-  for (const c of result.checks) {
-    io.out(`${io.style(color[c.verdict], MARK[c.verdict])} ${c.title.padEnd(width)}  ${c.detail}`);
-  }
+  const rows = result.checks.map((c) => [
+    `${io.styleOut(color[c.verdict], MARK[c.verdict])} ${c.title}`,
+    c.detail,
+  ]);
+  for (const line of table(rows, [{}, {}])) io.out(line);
   io.info(
     `${result.apiCalls} API calls.${Object.keys(result.learned).length ? ' What was learned is kept for later runs of this profile.' : ''}`,
   );

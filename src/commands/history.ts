@@ -8,6 +8,7 @@ import {
 } from '../config/history.js';
 import type { Context } from '../context.js';
 import { parseInteger, parseSince } from '../core/duration.js';
+import { plural } from '../ui/format.js';
 import { cleanText } from '../ui/sanitize.js';
 
 export interface HistoryEntry {
@@ -84,8 +85,7 @@ export async function run(
   if (since !== undefined) entries = entries.filter((e) => Date.parse(e.time) >= since);
   // --profile (or MSP_LICENSE_PROFILE) narrows the log to that profile; without one, every profile.
   if (options.profile) entries = entries.filter((e) => e.profile === options.profile);
-  if (skipped)
-    ctx.io.warn(`warning: ${skipped} unreadable line${skipped > 1 ? 's' : ''} in the history file skipped`);
+  if (skipped) ctx.io.warn(`warning: ${plural(skipped, 'unreadable line')} in the history file skipped`);
   return { entries: entries.slice(-limit), skippedLines: skipped, total };
 }
 
@@ -93,8 +93,6 @@ const GOOD = new Set(['done', 'accepted', 'settled']);
 
 export function render(result: HistoryResult, ctx: Context): void {
   const { io } = ctx;
-  // Colour only when stdout itself is a terminal: `history > audit.txt` stays plain.
-  const paint: typeof io.style = io.stdoutTTY ? io.style : (_kind, text) => text;
   if (!result.entries.length) {
     io.info(
       result.total
@@ -111,7 +109,7 @@ export function render(result: HistoryResult, ctx: Context): void {
       total === undefined
         ? ''
         : accepted === undefined || accepted === total
-          ? `, ${total} request${total === 1 ? '' : 's'}`
+          ? `, ${plural(total, 'request')}`
           : `, ${accepted}/${total} requests sent`;
     const inScope = `${scope?.customersInScope ?? '?'} in scope${chunks}`;
     const scopeText = !scope
@@ -121,7 +119,7 @@ export function render(result: HistoryResult, ctx: Context): void {
         : `${scope.mode} ${scope.listed.length} (${inScope})`;
     const counts = e.counts;
     const countText = counts ? ` ${counts.done}/${counts.needed ?? '?'} devices` : '';
-    const outcome = paint(
+    const outcome = io.styleOut(
       GOOD.has(e.outcome) ? 'green' : e.outcome === 'failed' ? 'red' : 'yellow',
       e.outcome,
     );

@@ -9,10 +9,10 @@ import { checkBaseUrl } from '../central/url.js';
 import type { Profile } from '../config/store.js';
 import type { Context } from '../context.js';
 import { AuthError, CliError, UsageError } from '../errors.js';
+import type { IO } from '../ui/io.js';
 import { ask, askHidden } from '../ui/prompt.js';
 import { loadServices } from './shared/data.js';
 import { MAX_TOKEN_FILE_BYTES, readInputFile } from './shared/input-file.js';
-import { readStdinAll, readStdinLine } from './shared/stdin.js';
 
 export interface LoginOptions {
   cluster?: string;
@@ -58,12 +58,12 @@ function clusterUrl(name: string): string {
   return url;
 }
 
-function readTokenFile(file: string): Tokens {
+function readTokenFile(io: IO, file: string): Tokens {
   let text: string;
   try {
     text =
       file === '-'
-        ? readStdinAll()
+        ? io.readStdin()
         : readInputFile(file, {
             what: 'token file',
             maxBytes: MAX_TOKEN_FILE_BYTES,
@@ -215,14 +215,14 @@ export async function run(ctx: Context, options: LoginOptions): Promise<LoginRes
   } else {
     baseUrl = options.baseUrl ?? (options.cluster ? clusterUrl(options.cluster) : existing?.baseUrl);
     clientId = options.clientId ?? ctx.env.MSP_LICENSE_CLIENT_ID ?? existing?.clientId;
-    if (options.clientSecretStdin) clientSecret = readStdinLine('the client secret');
+    if (options.clientSecretStdin) clientSecret = io.readStdinLine('the client secret');
     else clientSecret = ctx.env.MSP_LICENSE_CLIENT_SECRET ?? existing?.clientSecret;
-    if (options.tokenFile) tokens = readTokenFile(options.tokenFile);
-    else if (options.refreshTokenStdin) tokens = { refreshToken: readStdinLine('the refresh token') };
+    if (options.tokenFile) tokens = readTokenFile(io, options.tokenFile);
+    else if (options.refreshTokenStdin) tokens = { refreshToken: io.readStdinLine('the refresh token') };
     else if (options.username) {
       if (!options.passwordStdin)
         throw new UsageError('--username needs --password-stdin (the password is read from stdin).');
-      const password = readStdinLine('the password');
+      const password = io.readStdinLine('the password');
       tokens = await loginWithPassword(
         checkBaseUrl(baseUrl ?? ''),
         clientId ?? '',

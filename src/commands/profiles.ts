@@ -1,5 +1,6 @@
 import type { Context } from '../context.js';
 import { UsageError } from '../errors.js';
+import { table } from '../ui/format.js';
 
 export interface ProfileRow {
   name: string;
@@ -59,16 +60,21 @@ export function render(result: { profiles?: ProfileRow[]; default?: string }, ct
     );
     return;
   }
-  const width = Math.max(7, ...rows.map((r) => r.name.length));
-  io.out(`  ${'PROFILE'.padEnd(width)}  ${'REFRESH AGE'.padEnd(16)}  GATEWAY`);
-  for (const r of rows) {
+  const cells = rows.map((r) => {
     const age = !r.hasCredentials
       ? 'logged out'
       : r.refreshTokenAgeDays === undefined
         ? '-'
         : `${r.refreshTokenAgeDays}d (${r.refreshTokenDaysLeft}d left)`;
-    io.out(`${r.default ? '*' : ' '} ${r.name.padEnd(width)}  ${age.padEnd(16)}  ${r.gateway}`);
-  }
+    // The default profile is marked in front of its name: '* prod'.
+    return [`${r.default ? '*' : ' '} ${r.name}`, age, r.gateway];
+  });
+  const columns = [
+    { header: '  PROFILE', min: 9 },
+    { header: 'REFRESH AGE', min: 16 },
+    { header: 'GATEWAY' },
+  ];
+  for (const line of table(cells, columns)) io.out(line);
 }
 
 /** The list is an answer (printed under --quiet too); `profiles use`'s confirmation is not. */

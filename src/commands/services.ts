@@ -1,4 +1,5 @@
 import type { Context } from '../context.js';
+import { plural, table } from '../ui/format.js';
 import { type CachedService, loadServices } from './shared/data.js';
 
 export interface ServicesResult {
@@ -19,15 +20,13 @@ export async function run(
 
 export function render(result: ServicesResult, ctx: Context): void {
   const { io } = ctx;
-  const width = Math.max(7, ...result.services.map((s) => s.name.length));
-  io.out(`${'SERVICE'.padEnd(width)}  ${'CATEGORY'.padEnd(14)}  DEVICE TYPE`);
-  for (const s of result.services) {
-    io.out(`${s.name.padEnd(width)}  ${(s.category ?? '-').padEnd(14)}  ${s.deviceType ?? '-'}`);
-  }
+  const rows = result.services.map((s) => [s.name, s.category ?? '-', s.deviceType ?? '-']);
+  const columns = [{ header: 'SERVICE' }, { header: 'CATEGORY', min: 14 }, { header: 'DEVICE TYPE' }];
+  for (const line of table(rows, columns)) io.out(line);
   io.info(
     io.style(
       'dim',
-      `${result.services.length} services${result.fromCache ? ` (cached ${result.fetchedAt}; --refresh to fetch again)` : ''}`,
+      `${plural(result.services.length, 'service')}${result.fromCache ? ` (cached ${result.fetchedAt}; --refresh to fetch again)` : ''}`,
     ),
   );
 }

@@ -8,6 +8,7 @@ import { readHistoryEvents, type StoredEvent } from '../config/history.js';
 import type { Context, Session } from '../context.js';
 import type { CustomerRef } from '../core/customers.js';
 import type { ScopeFlags } from '../core/scope.js';
+import { count, plural, table } from '../ui/format.js';
 import {
   loadCustomers,
   loadServices,
@@ -126,7 +127,7 @@ export async function run(
   ctx: Context,
   options: ScopeFlags & { services?: string[]; refreshAutolicense?: boolean },
 ): Promise<StatusResult> {
-  const references = scopeReferences(options);
+  const references = scopeReferences(options, ctx.io);
   const session = ctx.session();
   const explicit = Boolean(options.services?.length);
   const candidates = explicit
@@ -161,7 +162,7 @@ export async function run(
         });
   if (perCustomerCost > PER_CUSTOMER_BUDGET && scope.inScope.length > 0) {
     notes.push(
-      `Per-customer view skipped: ${scope.inScope.length.toLocaleString('en-US')} customers × ${services.length} service${services.length === 1 ? '' : 's'} would cost ${perCustomerCost.toLocaleString('en-US')} API calls (budget ${PER_CUSTOMER_BUDGET}); narrow the scope or --services.`,
+      `Per-customer view skipped: ${count(scope.inScope.length)} customers × ${plural(services.length, 'service')} would cost ${count(perCustomerCost)} API calls (budget ${PER_CUSTOMER_BUDGET}); narrow the scope or --services.`,
     );
   }
   if (!measure.inScope) {
@@ -225,31 +226,36 @@ function bar(percent: number, width = 16): string {
 
 export function render(result: StatusResult, ctx: Context): void {
   const { io } = ctx;
-  const n = (x: number) => x.toLocaleString('en-US');
-  const paint = (p: number, text: string) => io.style(p >= 100 ? 'green' : p >= 50 ? 'yellow' : 'red', text);
-  const useBar = io.stdoutTTY && io.color;
+  const paint = (p: number, text: string) =>
+    io.styleOut(p >= 100 ? 'green' : p >= 50 ? 'yellow' : 'red', text);
+  // Bars on a terminal only: a file or pipe gets the numbers.
+  const useBar = io.stdoutTTY && io.stdoutColor;
   const customers = result.customers ?? [];
-  const labels = [
-    ...result.services.map((s) => s.service),
-    ...customers.flatMap((c) => c.services.map((s) => `  ${s.service}`)),
+  // One table for the services and every customer's rows, so that all align; a customer's rows
+  // are printed under its name, further down.
+  const cells = (label: string, r: CoverageRow) => [
+    label,
+    `${count(r.licensed)} / ${count(r.eligible)}`,
+    `${paint(r.percent, `${useBar ? `${bar(r.percent)} ` : ''}${String(r.percent).padStart(3)}%`)}${r.missing ? `  (${count(r.missing)} devices unlicensed)` : ''}`,
   ];
-  const width = Math.max(7, ...labels.map((l) => l.length));
-  const countWidth = Math.max(
-    27,
-    ...[...result.services, ...customers.flatMap((c) => c.services)].map(
-      (r) => `${n(r.licensed)} / ${n(r.eligible)}`.length,
-    ),
+  const rows: Array<{ of: CoverageRow; cells: string[] }> = [
+    ...result.services.map((r) => ({ of: r, cells: cells(r.service, r) })),
+    ...customers.flatMap((c) => c.services.map((r) => ({ of: r, cells: cells(`  ${r.service}`, r) }))),
+  ];
+  const [header = '', ...lines] = table(
+    rows.map((r) => r.cells),
+    [{ header: 'SERVICE', min: 7 }, { header: 'DEVICES LICENSED / ELIGIBLE', align: 'right' }, {}],
   );
-  const line = (label: string, r: CoverageRow) =>
-    `${label.padEnd(width)}  ${`${n(r.licensed)} / ${n(r.eligible)}`.padStart(countWidth)}  ${paint(r.percent, `${useBar ? `${bar(r.percent)} ` : ''}${String(r.percent).padStart(3)}%`)}${r.missing ? `  (${n(r.missing)} devices unlicensed)` : ''}`;
+  const lineOf = new Map(rows.map((r, i) => [r.of, lines[i] ?? '']));
+  const line = (r: CoverageRow) => lineOf.get(r) ?? '';
 
   // One customer in scope: the summary is that customer's table; it is not repeated below.
   const only = customers.length === 1 && result.scope.customersInScope === 1 ? customers[0] : undefined;
   const scopeText = only
     ? `${only.name} (${only.id})`
     : result.scope.mode === 'all'
-      ? `all ${n(result.scope.customersInScope)} customers`
-      : `${n(result.scope.customersInScope)} customer${result.scope.customersInScope === 1 ? '' : 's'}${result.scope.mode === 'exclude' ? ` (all but ${n(result.scope.listed.length)})` : ''}`;
+      ? `all ${count(result.scope.customersInScope)} customers`
+      : `${plural(result.scope.customersInScope, 'customer')}${result.scope.mode === 'exclude' ? ` (all but ${count(result.scope.listed.length)})` : ''}`;
   io.out(
     `License coverage of ${scopeText}${result.countsInScope ? '' : ' (tenant-wide counts)'} — ${result.profile ? `profile ${result.profile}, ` : ''}${result.gateway}`,
   );
@@ -257,9 +263,9 @@ export function render(result: StatusResult, ctx: Context): void {
     io.out('No device in scope is eligible for any of these services.');
   } else {
     const free = (r: { licensesAvailable?: number }) =>
-      r.licensesAvailable === undefined ? '' : `  ${n(r.licensesAvailable)} licenses free`;
-    io.out(`${'SERVICE'.padEnd(width)}  ${'DEVICES LICENSED / ELIGIBLE'.padStart(countWidth)}`);
-    for (const r of result.services) io.out(`${line(r.service, r)}${free(r)}`);
+      r.licensesAvailable === undefined ? '' : `  ${count(r.licensesAvailable)} licenses free`;
+    io.out(header);
+    for (const r of result.services) io.out(`${line(r)}${free(r)}`);
   }
   // Per customer: the incomplete ones first (what needs attention), the complete ones counted.
   const withDevices = customers.filter((c) => c.services.some((s) => s.eligible > 0));
@@ -267,11 +273,11 @@ export function render(result: StatusResult, ctx: Context): void {
   const complete = withDevices.length - incomplete.length;
   for (const customer of only ? [] : incomplete) {
     io.out(`\n${customer.name} (${customer.id})`);
-    for (const r of customer.services.filter((s) => s.eligible > 0)) io.out(line(`  ${r.service}`, r));
+    for (const r of customer.services.filter((s) => s.eligible > 0)) io.out(line(r));
   }
   if (result.customers && !only) {
     io.out(
-      `\n${n(complete)} of ${n(withDevices.length)} customers with eligible devices fully licensed${incomplete.length ? `; ${n(incomplete.length)} not (above)` : ''}.`,
+      `\n${count(complete)} of ${count(withDevices.length)} customers with eligible devices fully licensed${incomplete.length ? `; ${count(incomplete.length)} not (above)` : ''}.`,
     );
   }
   for (const a of result.autolicense ?? []) {

@@ -1,4 +1,5 @@
 import { UsageError } from '../errors.js';
+import { count } from './text.js';
 
 const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
@@ -43,7 +44,7 @@ export function parseInteger(text: string, flag: string, range: Range = {}): num
   return n;
 }
 
-const plain = (n: number) => n.toLocaleString('en-US');
+const plain = count;
 
 function rangeText(range: Range, format: (n: number) => string): string {
   if (range.min !== undefined && range.max !== undefined)

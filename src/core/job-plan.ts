@@ -8,6 +8,7 @@ import type { CustomerRef } from './customers.js';
 import { formatDuration, parseDuration, parseInteger } from './duration.js';
 import { formatProgress, type Progress, type ServiceTarget, type Verb } from './progress.js';
 import type { JobRequest, Scope } from './scope.js';
+import { count, plural } from './text.js';
 
 /**
  * How a scope was measured (src/commands/shared/measure.ts): MSP-wide stats per service, the
@@ -144,7 +145,7 @@ export function planRows(verb: Verb, services: string[], measure: MeasuredScope 
 
 export function planWarnings(verb: Verb, rows: PlanRow[], measure: MeasuredScope | undefined): string[] {
   const warnings: string[] = [];
-  const n = (x: number | undefined) => (x ?? 0).toLocaleString('en-US');
+  const n = (x: number | undefined) => count(x ?? 0);
   for (const row of rows) {
     if (verb === 'assign' && row.shortfall) {
       warnings.push(
@@ -230,9 +231,9 @@ export function dayBudgetShortfall(
   const needed = requests + polls * services;
   if (needed <= dayRemaining) return undefined;
   return (
-    `--wait may need up to ${needed.toLocaleString('en-US')} API calls ` +
-    `(${requests} request${requests === 1 ? '' : 's'} + ${polls} polls × ${services} service${services === 1 ? '' : 's'}) ` +
-    `but only ${dayRemaining.toLocaleString('en-US')} of today's budget${dayLimit ? ` of ${dayLimit.toLocaleString('en-US')}` : ''} are left.`
+    `--wait may need up to ${count(needed)} API calls ` +
+    `(${plural(requests, 'request')} + ${count(polls)} polls × ${plural(services, 'service')}) ` +
+    `but only ${count(dayRemaining)} of today's budget${dayLimit ? ` of ${count(dayLimit)}` : ''} are left.`
   );
 }
 
@@ -247,7 +248,7 @@ export function stalledMessage(progress: Progress | undefined): string {
   const blocked = progress.services.filter((s) => s.blocked).map((s) => s.service);
   const left = (progress.needed ?? 0) - progress.done;
   return blocked.length
-    ? `Stalled with ${left.toLocaleString('en-US')} devices left unlicensed: no ${blocked.join(', ')} licenses left (${formatProgress(progress)}).`
+    ? `Stalled with ${plural(left, 'device')} left unlicensed: no ${blocked.join(', ')} licenses left (${formatProgress(progress)}).`
     : `Stalled: no progress for a while (${formatProgress(progress)}).`;
 }
 
@@ -322,7 +323,7 @@ export function acceptedButLost(error: unknown, result: JobResult): CliError {
   const sent = result.requests.filter((r) => r.status === 'accepted').length;
   const reason = error instanceof Error ? error.message : String(error);
   const cli = error instanceof CliError ? error : undefined;
-  const message = `The job was accepted by Central (${sent} request${sent === 1 ? '' : 's'}) and goes on there, but following it failed: ${reason}`;
+  const message = `The job was accepted by Central (${plural(sent, 'request')}) and goes on there, but following it failed: ${reason}`;
   const hint = `Check its progress later with 'msp-license status' (same scope flags); running the same command again is safe.${cli?.hint ? `\n${cli.hint}` : ''}`;
   return new CliError(message, cli?.exitCode ?? ExitCode.failure, {
     code: cli?.code ?? 'failure',
@@ -340,7 +341,7 @@ export function partlySent(error: unknown, result: JobResult): CliError {
   const reason = error instanceof Error ? error.message : String(error);
   const cli = error instanceof CliError ? error : undefined;
   return new CliError(
-    `${sent.length} of ${result.requests.filter((r) => r.status !== 'split').length} requests were accepted (${customers.toLocaleString('en-US')} customer${customers === 1 ? '' : 's'}: their job goes on in Central), then one failed: ${reason}`,
+    `${sent.length} of ${result.requests.filter((r) => r.status !== 'split').length} requests were accepted (${plural(customers, 'customer')}: their job goes on in Central), then one failed: ${reason}`,
     cli?.exitCode ?? ExitCode.failure,
     {
       code: cli?.code ?? 'failure',

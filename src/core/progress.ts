@@ -2,6 +2,7 @@
 // The job only touches devices in scope, so the fall of what is left to do MSP-wide since the job
 // was sent is the job's progress: for assign, devices without the license
 // (`non_subscribed_devices`); for unassign, licenses consumed (`used`). Pure.
+import { count } from './text.js';
 
 export type Verb = 'assign' | 'unassign';
 
@@ -86,7 +87,7 @@ export function evaluateProgress(verb: Verb, targets: ServiceTarget[], samples: 
 }
 
 export function formatProgress(progress: Pick<Progress, 'done' | 'needed' | 'percent' | 'exact'>): string {
-  const n = (x: number) => x.toLocaleString('en-US');
+  const n = count;
   if (progress.needed === undefined) return `${n(progress.done)} devices changed so far`;
   const atMost = progress.exact === false ? 'at most ' : '';
   return `${n(progress.done)} / ${atMost}${n(progress.needed)} devices, ${progress.percent}%`;

@@ -1,15 +1,20 @@
-// The one place that knows whether stdout/stderr/stdin are terminals and decides colour,
-// spinners and prompts (gh's IOStreams). Commands get an IO and never look at process.* themselves.
+// The one place that knows whether stdout/stderr/stdin are terminals and decides colour (per
+// stream), spinners and prompts, and that reads stdin (gh's IOStreams). Commands get an IO and
+// never look at process.* themselves.
 import type { Readable, Writable } from 'node:stream';
 import { Chalk } from 'chalk';
 import type { GlobalOptions } from '../globals.js';
+import { decideColor } from './color.js';
 import { cleanOutput } from './sanitize.js';
+import { createStdinReader } from './stdin.js';
 
 export interface Streams {
   stdout: Writable & { isTTY?: boolean; columns?: number };
   stderr: Writable & { isTTY?: boolean; columns?: number };
   stdin: Readable & { isTTY?: boolean; setRawMode?: (mode: boolean) => unknown };
   env: NodeJS.ProcessEnv;
+  /** The file descriptor behind `stdin`, read synchronously by readStdin (default 0). */
+  stdinFd?: number;
 }
 
 export interface IO {
@@ -19,8 +24,12 @@ export interface IO {
   readonly verbose: boolean;
   /** stdin and stderr are terminals and prompting is allowed. */
   readonly interactive: boolean;
-  /** Colour on stderr (and on stdout when it is a terminal too). */
+  /** Colour on stderr (same as stderrColor: errors, warnings and progress go there). */
   readonly color: boolean;
+  /** Colour in what goes to stdout: decided from stdout, so `> report.txt` stays plain. */
+  readonly stdoutColor: boolean;
+  /** Colour in what goes to stderr: decided from stderr. */
+  readonly stderrColor: boolean;
   /** A spinner may animate on stderr. */
   readonly spinner: boolean;
   readonly stdoutTTY: boolean;
@@ -36,20 +45,17 @@ export interface IO {
   progress(text: string): void;
   /** Verbose trace on stderr. */
   trace(text: string): void;
-  /** Paint with a style when colour is on. */
+  /** Paint text bound for stderr (info, warn, progress) when stderr has colour. */
   style(kind: StyleKind, text: string): string;
+  /** Paint text bound for stdout (out) when stdout has colour. */
+  styleOut(kind: StyleKind, text: string): string;
+  /** What is left of stdin, all of it; refused past 8 MiB; Ctrl-C works while it waits. */
+  readStdin(): string;
+  /** The next line of stdin, trimmed (a secret); a usage error naming `what` when there is none. */
+  readStdinLine(what: string): string;
 }
 
 export type StyleKind = 'bold' | 'dim' | 'green' | 'red' | 'yellow' | 'cyan';
-
-/** NO_COLOR (any non-empty value) and --no-color win; FORCE_COLOR=1+ turns colour on even in a pipe. */
-export function decideColor(globals: GlobalOptions, env: NodeJS.ProcessEnv, isTTY: boolean): boolean {
-  if (globals.color === false || globals.json) return false;
-  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
-  if (env.FORCE_COLOR !== undefined) return env.FORCE_COLOR !== '0' && env.FORCE_COLOR !== 'false';
-  if (env.TERM === 'dumb') return false;
-  return isTTY;
-}
 
 export function timestamp(date = new Date()): string {
   return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -62,14 +68,17 @@ export function createIO(globals: GlobalOptions, streams: Streams): IO {
   const json = Boolean(globals.json);
   const quiet = Boolean(globals.quiet);
   const verbose = Boolean(globals.verbose);
-  const color = decideColor(globals, streams.env, stderrTTY);
+  const stdoutColor = decideColor(globals, streams.env, stdoutTTY);
+  const stderrColor = decideColor(globals, streams.env, stderrTTY);
   const noInput = globals.input === false;
   const interactive = stdinTTY && stderrTTY && !noInput;
   // A terminal that reports no width (some pseudo-terminals) cannot redraw a spinner line in place.
   const width = streams.stderr.columns ?? 80;
-  const spinner = stderrTTY && color && !quiet && !json && streams.env.TERM !== 'dumb' && width > 0;
+  const spinner = stderrTTY && stderrColor && !quiet && !json && streams.env.TERM !== 'dumb' && width > 0;
   // chalk decides nothing here (it ignores NO_COLOR on a terminal): we pick the level ourselves.
-  const chalk = new Chalk({ level: color ? 1 : 0 });
+  const outChalk = new Chalk({ level: stdoutColor ? 1 : 0 });
+  const errChalk = new Chalk({ level: stderrColor ? 1 : 0 });
+  const stdin = createStdinReader(streams.stdinFd ?? 0);
   // The one place every line of output passes: whatever outside text it carries cannot drive
   // the terminal (see sanitize.ts); msp-license's own colours pass.
   const write = (stream: Writable, text: string) => {
@@ -83,7 +92,9 @@ export function createIO(globals: GlobalOptions, streams: Streams): IO {
     quiet,
     verbose,
     interactive,
-    color,
+    color: stderrColor,
+    stdoutColor,
+    stderrColor,
     spinner,
     stdoutTTY,
     stderrTTY,
@@ -102,6 +113,9 @@ export function createIO(globals: GlobalOptions, streams: Streams): IO {
     trace: (text) => {
       if (verbose) write(streams.stderr, text);
     },
-    style: (kind, text) => chalk[kind](text),
+    style: (kind, text) => errChalk[kind](text),
+    styleOut: (kind, text) => outChalk[kind](text),
+    readStdin: () => stdin.all(),
+    readStdinLine: (what) => stdin.line(what),
   };
 }

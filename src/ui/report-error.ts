@@ -1,6 +1,7 @@
 // Turns any error that ends the program into one clear message and the SPEC exit code.
 import { redact } from '../central/redact.js';
 import { CliError, ExitCode } from '../errors.js';
+import { decideColor } from './color.js';
 import { cleanOutput, cleanText } from './sanitize.js';
 
 export interface ErrorReport {
@@ -61,10 +62,7 @@ export function writeError(error: unknown, options: ReportOptions): number {
 /** Used when an error escapes before a command built its IO (argv is all we know). */
 export function reportError(error: unknown, argv: string[]): number {
   const json = argv.includes('--json');
-  const color =
-    !json &&
-    !argv.includes('--no-color') &&
-    (process.env.NO_COLOR ?? '') === '' &&
-    Boolean(process.stderr.isTTY);
+  const globals = { json, ...(argv.includes('--no-color') ? { color: false } : {}) };
+  const color = decideColor(globals, process.env, Boolean(process.stderr.isTTY));
   return writeError(error, { json, color, verbose: argv.includes('--verbose') || argv.includes('-v') });
 }

@@ -2,6 +2,8 @@
 // and --no-color take every colour away, on a terminal too. (Without a terminal there is never an
 // escape code at all: operator.test.ts. The prompts: prompts.test.ts.)
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { cleanupAll, world } from '../helpers/e2e.js';
 import { plain, runInPty } from '../helpers/pty.js';
@@ -48,5 +50,33 @@ describe.skipIf(!hasScript)('on a terminal', () => {
       const viaFlag = await runInPty(w.dir, ['--no-color', ...args]);
       expect(viaFlag.screen).not.toMatch(COLOUR);
     }
+  });
+
+  test('stdout redirected to a file on a terminal: the file is plain, stderr keeps its colour', async () => {
+    const w = await world({ preLicensed: 0, devices: 40 });
+    const status = ['status', '-s', 'foundation_ap', '--all-customers'];
+    const job = await w.cli(['assign', '-s', 'foundation_ap', '--include', w.ids[0] as string, '--yes']);
+    expect(job.code, job.stderr).toBe(0); // an outcome for `history` to colour
+    for (const args of [status, ['history'], ['doctor', '--yes'], ['auth', 'status']]) {
+      const file = join(w.dir, `${args.join('-')}.txt`);
+      const run = await runInPty(w.dir, args, { stdoutFile: file, timeoutMs: 20_000 });
+      const written = readFileSync(file, 'utf8');
+      expect(written, args.join(' ')).not.toContain('\u001b');
+      expect(run.code, `${args.join(' ')}: ${run.screen}`).toBe(0);
+      expect(written.length, args.join(' ')).toBeGreaterThan(0);
+      if (args[0] === 'status') {
+        expect(written, run.screen).toMatch(/^License coverage of /);
+        expect(written).toMatch(/\d+%/);
+        expect(written).not.toContain('█'); // bars are for a terminal
+      }
+    }
+    // The same status on the terminal: coloured, with bars.
+    const onTty = await runInPty(w.dir, status);
+    expect(onTty.screen).toMatch(COLOUR);
+    expect(onTty.screen).toContain('█');
+    // stderr on the terminal keeps its colour while stdout goes to a file (the dim footnote).
+    const redirected = await runInPty(w.dir, ['customers'], { stdoutFile: join(w.dir, 'customers.txt') });
+    expect(redirected.screen).toMatch(/\u001b\[2m/);
+    expect(readFileSync(join(w.dir, 'customers.txt'), 'utf8')).not.toContain('\u001b');
   });
 });

@@ -19,9 +19,11 @@ export function runInPty(
     cols?: number;
     timeoutMs?: number;
     delayMs?: number;
+    /** Redirect the CLI's stdout to this file (stderr stays on the terminal). */
+    stdoutFile?: string;
   } = {},
 ): Promise<PtyResult> {
-  const command = `stty cols ${options.cols ?? 100} rows 30; exec ${quote(process.execPath)} ${quote(BIN)} ${args.map(quote).join(' ')}`;
+  const command = `stty cols ${options.cols ?? 100} rows 30; exec ${quote(process.execPath)} ${quote(BIN)} ${args.map(quote).join(' ')}${options.stdoutFile ? ` > ${quote(options.stdoutFile)}` : ''}`;
   return new Promise((resolve, reject) => {
     const child = spawn('script', ['-qfec', command, '/dev/null'], {
       env: { ...baseEnv(configDir), TERM: 'xterm-256color', ...options.env },

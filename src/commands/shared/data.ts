@@ -8,8 +8,8 @@ import { type CustomerRef, parseList, resolveCustomers } from '../../core/custom
 import { buildScope, type Scope, type ScopeFlags, type ScopeMode, scopeMode } from '../../core/scope.js';
 import { isCentralService, matchServices } from '../../core/services.js';
 import { CliError, UsageError } from '../../errors.js';
+import type { IO } from '../../ui/io.js';
 import { MAX_LIST_BYTES, readInputFile } from './input-file.js';
-import { readStdinAll } from './stdin.js';
 
 export const SERVICES_TTL_MS = 24 * 3_600_000;
 export const CUSTOMERS_TTL_MS = 6 * 3_600_000;
@@ -109,12 +109,12 @@ const LIST_HINT =
  * A customer list file: one id or name per line, `#` comments; '-' reads stdin (once per run).
  * Unreadable files are usage errors (exit 2) naming the file.
  */
-export function readCustomerList(file: string, stdin: { used: boolean }): string[] {
+export function readCustomerList(file: string, stdin: { used: boolean; read: () => string }): string[] {
   try {
     if (file === '-') {
       if (stdin.used) throw new UsageError('Only one customer list can come from stdin.');
       stdin.used = true;
-      return parseList(readStdinAll());
+      return parseList(stdin.read());
     }
     return parseList(
       readInputFile(file, { what: 'customer list', maxBytes: MAX_LIST_BYTES, hint: LIST_HINT }),
@@ -132,10 +132,14 @@ export interface ScopeReferences {
   references: string[];
 }
 
-/** The scope flags and list files, read and checked without any API call (exit 2 on a bad one). */
-export function scopeReferences(flags: ScopeFlags): ScopeReferences {
+/**
+ * The scope flags and list files, read and checked without any API call (exit 2 on a bad one).
+ * `-` reads stdin through `io`; a caller that does not pass its IO yet (the job) gets a reader of
+ * fd 0 made for this call, with the same cap and signal handling.
+ */
+export function scopeReferences(flags: ScopeFlags, io: Pick<IO, 'readStdin'>): ScopeReferences {
   const mode = scopeMode(flags);
-  const stdin = { used: false };
+  const stdin = { used: false, read: () => io.readStdin() };
   const references =
     mode === 'include'
       ? [...(flags.include ?? []), ...(flags.includeFile ? readCustomerList(flags.includeFile, stdin) : [])]

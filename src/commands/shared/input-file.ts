@@ -3,6 +3,7 @@
 // signals) and never followed past a size cap (/dev/zero, a 300 MB mistake).
 import fs from 'node:fs';
 import { UsageError } from '../../errors.js';
+import { readUpTo } from '../../ui/stdin.js';
 
 /** A customer list: 100,000 customers of 40 characters is 4 MB. */
 export const MAX_LIST_BYTES = 8 * 1024 * 1024;
@@ -58,30 +59,4 @@ export function readInputFile(file: string, options: InputFileOptions): string {
   } finally {
     fs.closeSync(fd);
   }
-}
-
-/** Reads `fd` to its end, refusing more than `maxBytes` (a file may grow after its fstat). */
-export function readUpTo(fd: number, maxBytes: number, tooBig: () => string, hint: string): string {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  const buffer = Buffer.alloc(64 * 1024);
-  for (;;) {
-    let n: number;
-    try {
-      n = fs.readSync(fd, buffer, 0, buffer.length, null);
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'EAGAIN') {
-        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
-        continue;
-      }
-      if (code === 'EOF') break;
-      throw error;
-    }
-    if (n === 0) break;
-    size += n;
-    if (size > maxBytes) throw new UsageError(tooBig(), { hint });
-    chunks.push(Buffer.from(buffer.subarray(0, n)));
-  }
-  return Buffer.concat(chunks, size).toString('utf8');
 }

@@ -4,6 +4,7 @@ import type { Context } from '../../context.js';
 import type { CustomerRef } from '../../core/customers.js';
 import type { JobResult } from '../../core/job-plan.js';
 import { formatProgress } from '../../core/progress.js';
+import { count, plural } from '../../ui/format.js';
 
 /**
  * The plan. Before a confirmation it is a status message (stderr); for a dry run it is the
@@ -18,14 +19,15 @@ export function renderPlan(
 ): void {
   const { io } = ctx;
   const toStdout = target === 'stdout';
-  const s: typeof io.style = toStdout && !io.stdoutTTY ? (_kind, text) => text : io.style;
-  const n = (x: number | undefined) => (x === undefined ? '?' : x.toLocaleString('en-US'));
+  // Each stream's own colour: a dry run's plan goes to stdout, the plan before a prompt to stderr.
+  const s: typeof io.style = toStdout ? io.styleOut : io.style;
+  const n = (x: number | undefined) => (x === undefined ? '?' : count(x));
   const lines: string[] = [];
   const scopeText =
     result.scope.mode === 'all'
       ? `all ${n(result.scope.customersInScope)} customers`
       : result.scope.mode === 'include'
-        ? `${n(result.scope.customersInScope)} customer${result.scope.customersInScope === 1 ? '' : 's'}: ${names(result.scope.listed)}`
+        ? `${plural(result.scope.customersInScope, 'customer')}: ${names(result.scope.listed)}`
         : `${n(result.scope.customersInScope)} customers (all but ${names(result.scope.listed)})`;
   lines.push(`${s('bold', titleOf(result))} ${result.services.join(', ')}`);
   if (result.action === 'autolicense-enable') {
@@ -101,6 +103,6 @@ export function renderJob(result: JobResult, ctx: Context): void {
           ? 'nothing to change: it was already done'
           : 'the job runs in the background in Central (add --wait to follow it)';
   io.out(
-    `${verbText} of ${result.services.join(', ')} accepted for ${result.scope.customersInScope.toLocaleString('en-US')} customer${result.scope.customersInScope === 1 ? '' : 's'} in ${sent} request${sent === 1 ? '' : 's'}; ${tail}.`,
+    `${verbText} of ${result.services.join(', ')} accepted for ${plural(result.scope.customersInScope, 'customer')} in ${plural(sent, 'request')}; ${tail}.`,
   );
 }

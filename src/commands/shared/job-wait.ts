@@ -13,6 +13,7 @@ import {
   type ServiceTarget,
   type Verb,
 } from '../../core/progress.js';
+import { plural } from '../../core/text.js';
 import { InterruptedError } from '../../errors.js';
 import { startProgress } from '../../ui/spinner.js';
 import { loadFacts } from './facts.js';
@@ -67,7 +68,7 @@ export async function waitForJob(
   const retarget = (stillLeft: Map<string, number>) => {
     const total = [...stillLeft.values()].reduce((a, b) => a + b, 0);
     ctx.io.info(
-      `the tenant-wide counts moved more than this job's devices (another job on the same service?): ${total.toLocaleString('en-US')} devices in scope still to do; following them`,
+      `the tenant-wide counts moved more than this job's devices (another job on the same service?): ${plural(total, 'device')} in scope still to do; following them`,
     );
     targets = targets.map((t) => ({
       service: t.service,

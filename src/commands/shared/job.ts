@@ -66,7 +66,7 @@ interface Validated {
 }
 
 async function validate(ctx: Context, options: JobOptions): Promise<Validated> {
-  const references = scopeReferences(options); // bad flags and unreadable lists: before any call
+  const references = scopeReferences(options, ctx.io); // bad flags and unreadable lists: before any call
   const session = ctx.session();
 
   const matched = await resolveServices(ctx, session, options.services ?? []);
