@@ -464,7 +464,7 @@ describe('bug 5: outcomes after the job was accepted', () => {
     expect(result.stderr).toContain(
       `(${sent} customer${sent === 1 ? '' : 's'}: their job goes on in Central), then one failed: An unexpected error occurred (HTTP 500)`,
     );
-    expect(result.stderr).toMatch(/Run the same command again/);
+    expect(result.stderr).toMatch(/Send what was not accepted with 'msp-license assign --resume'/);
     const [entry] = await history(w);
     expect(entry?.outcome).toBe('failed');
     expect(entry?.requests?.map((r) => r.status)).toEqual(
