@@ -3,7 +3,7 @@
 // Central answers one customer per call, so the answers are cached (6 h, with their age), the
 // cost is said before it is spent, and a cost beyond what is left of the day needs --yes.
 import { fetchAutoLicense, fetchLicenseStatus, fetchMspId, fetchStats } from '../central/api.js';
-import { readCache, writeCache } from '../config/cache.js';
+import { writeCache } from '../config/cache.js';
 import type { Context, Session } from '../context.js';
 import type { CustomerRef } from '../core/customers.js';
 import { from, pool } from '../core/pool.js';
@@ -11,7 +11,14 @@ import type { ScopeFlags } from '../core/scope.js';
 import { RateLimitError } from '../errors.js';
 import { count, plural, table } from '../ui/format.js';
 import { startProgress } from '../ui/spinner.js';
-import { cacheKey, loadCustomers, resolveScope, resolveServices, scopeReferences } from './shared/data.js';
+import {
+  cacheKey,
+  loadCustomers,
+  readGatewayCache,
+  resolveScope,
+  resolveServices,
+  scopeReferences,
+} from './shared/data.js';
 import { loadFacts } from './shared/facts.js';
 
 export const AUTOLICENSE_TTL_MS = 6 * 3_600_000;
@@ -24,10 +31,7 @@ const PAUSE_CACHE = 'autolicense-paused';
 export type PauseCache = Record<string, { paused: boolean | null; fetchedAt: number }>;
 
 export function readPauseCache(ctx: Context, session: Session): PauseCache {
-  const entry = readCache<PauseCache>(ctx.dir, cacheKey(session), PAUSE_CACHE);
-  return entry && entry.baseUrl === session.baseUrl && entry.data && typeof entry.data === 'object'
-    ? entry.data
-    : {};
+  return readGatewayCache<PauseCache>(ctx, session, PAUSE_CACHE) as PauseCache;
 }
 
 /** The pause state of each service, asked now (one call each), and cached for `status`. */
@@ -89,10 +93,7 @@ export interface AutoLicenseStatusResult {
 }
 
 export function readAutoLicenseCache(ctx: Context, session: Session): AutoLicenseCache {
-  const entry = readCache<AutoLicenseCache>(ctx.dir, cacheKey(session), CACHE);
-  return entry && entry.baseUrl === session.baseUrl && entry.data && typeof entry.data === 'object'
-    ? entry.data
-    : {};
+  return readGatewayCache<AutoLicenseCache>(ctx, session, CACHE) as AutoLicenseCache;
 }
 
 function writeAutoLicenseCache(ctx: Context, session: Session, data: AutoLicenseCache): void {

@@ -36,6 +36,17 @@ export function cacheKey(session: Session): string {
   );
 }
 
+/**
+ * A cache that holds one record for this profile's gateway (what was learned, per-customer
+ * answers…): the record, or {} when missing, unreadable or from another gateway.
+ */
+export function readGatewayCache<T extends object>(ctx: Context, session: Session, name: string): Partial<T> {
+  const entry = readCache<T>(ctx.dir, cacheKey(session), name);
+  return entry && entry.baseUrl === session.baseUrl && entry.data && typeof entry.data === 'object'
+    ? entry.data
+    : {};
+}
+
 function fresh<T>(ctx: Context, session: Session, name: string, ttlMs: number) {
   const entry = readCache<T>(ctx.dir, cacheKey(session), name);
   if (!entry || entry.baseUrl !== session.baseUrl) return undefined;

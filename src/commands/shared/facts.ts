@@ -2,9 +2,9 @@
 // open (docs/central-contract.md, "Unknowns"): found by `msp-license doctor`, or noticed during a
 // run (stats that ignore TenantID), kept per profile beside the other caches.
 import type { StatsFilter } from '../../central/api.js';
-import { readCache, writeCache } from '../../config/cache.js';
+import { writeCache } from '../../config/cache.js';
 import type { Context, Session } from '../../context.js';
-import { cacheKey } from './data.js';
+import { cacheKey, readGatewayCache } from './data.js';
 
 export interface GatewayFacts {
   /** Does `TenantID` scope `subscriptions/stats` to one tenant? */
@@ -20,10 +20,7 @@ export interface GatewayFacts {
 const NAME = 'facts';
 
 export function loadFacts(ctx: Context, session: Session): GatewayFacts {
-  const entry = readCache<GatewayFacts>(ctx.dir, cacheKey(session), NAME);
-  return entry && entry.baseUrl === session.baseUrl && entry.data && typeof entry.data === 'object'
-    ? entry.data
-    : {};
+  return readGatewayCache<GatewayFacts>(ctx, session, NAME);
 }
 
 export function saveFacts(
