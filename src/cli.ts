@@ -1,112 +1,76 @@
 // The commander tree and nothing else: every action import()s its command, so --help, --version
 // and completion load commander alone (undici, zod, ora and conf live in lazily loaded chunks).
-import { Command, CommanderError, Option } from 'commander';
-import { CLUSTERS } from './central/clusters.js';
+import { Command, CommanderError } from 'commander';
 import { CliError, ExitCode } from './errors.js';
-import type { GlobalOptions } from './globals.js';
+import {
+  assignFlags,
+  authStatusFlags,
+  autolicenseDisableFlags,
+  autolicenseEnableFlags,
+  autolicenseStatusFlags,
+  customersFlags,
+  doctorFlags,
+  type GlobalOptions,
+  globalFlags,
+  historyFlags,
+  loginFlags,
+  logoutFlags,
+  sandboxFlags,
+  servicesFlags,
+  statusFlags,
+  unassignFlags,
+} from './flags.js';
 import { HELP_TOPIC_LIST } from './help-topic-names.js';
+import { addFlags, type FlagSet, parseFlags } from './options.js';
 
 declare const __VERSION__: string;
 export const VERSION = typeof __VERSION__ === 'string' ? __VERSION__ : '0.0.0-dev';
 
-const collect = (value: string, previous: string[] = []): string[] => [
-  ...previous,
-  ...value
-    .split(',')
-    .map((part) => part.trim())
-    .filter(Boolean),
-];
-
-/** Customer references are kept as typed: a name may hold a comma, so they are split once resolved. */
-const collectRaw = (value: string, previous: string[] = []): string[] =>
-  value.trim() ? [...previous, value.trim()] : previous;
-
 type Loader = () => Promise<{ run: (ctx: never, options: never, ...args: never[]) => Promise<unknown> }>;
 
-export type Dispatcher = (load: Loader, command: Command, args: unknown[]) => Promise<void>;
+export type Dispatcher = (load: Loader, command: Command, args: unknown[], flags: FlagSet) => Promise<void>;
 
-/** Runs one command: builds its context from the global options, then hands over. */
-let dispatcher: Dispatcher = async (load, command, args) => {
+/** Runs one command: its flags and the global ones parsed (typed), a context built, then hands over. */
+let dispatcher: Dispatcher = async (load, command, args, flags) => {
   const { runCommand } = await import('./runtime.js');
-  const options = command.optsWithGlobals() as GlobalOptions & Record<string, unknown>;
+  const root = command.parent ? rootOf(command) : command;
+  const sourceOf = (c: Command) => (key: string) => c.getOptionValueSource(key);
+  const globals: GlobalOptions = parseFlags(globalFlags, root.opts(), sourceOf(root));
   // A bad value is reported under the name it was given by: the flag or the variable.
-  if (command.getOptionValueSourceWithGlobals('requestTimeout') === 'env')
-    options.requestTimeoutFrom = 'MSP_LICENSE_REQUEST_TIMEOUT';
-  await runCommand(load, options, args);
+  if (root.getOptionValueSource('requestTimeout') === 'env')
+    globals.requestTimeoutFrom = 'MSP_LICENSE_REQUEST_TIMEOUT';
+  await runCommand(load, globals, () => parseFlags(flags, command.opts(), sourceOf(command)), args);
 };
+
+function rootOf(command: Command): Command {
+  let c = command;
+  while (c.parent) c = c.parent;
+  return c;
+}
 
 /** The wiring test replaces how actions run, to see what argv turns into. */
 export function setDispatcher(replacement: Dispatcher): void {
   dispatcher = replacement;
 }
 
-function dispatch(load: Loader, command: Command, args: unknown[] = []): Promise<void> {
-  return dispatcher(load, command, args);
+function dispatch(load: Loader, command: Command, flags: FlagSet, args: unknown[] = []): Promise<void> {
+  return dispatcher(load, command, args, flags);
 }
 
 const examples = (lines: string[]) => `\nExamples:\n${lines.map((line) => `  $ ${line}`).join('\n')}\n`;
 
-function scopeOptions(command: Command): Command {
-  return command
-    .option(
-      '--include <customers>',
-      'only these customers (ids or exact names, comma list; repeatable)',
-      collectRaw,
-    )
-    .option(
-      '--exclude <customers>',
-      'every customer but these (ids or exact names, comma list; repeatable)',
-      collectRaw,
-    )
-    .option(
-      '--include-file <file>',
-      "read customers to include from FILE ('-' = stdin), one per line, # comments",
-    )
-    .option(
-      '--exclude-file <file>',
-      "read customers to exclude from FILE ('-' = stdin), one per line, # comments",
-    )
-    .option('--all-customers', 'every customer of the MSP (required when neither --include nor --exclude)');
-}
-
 function jobCommand(program: Command, verb: 'assign' | 'unassign'): Command {
-  const command = program
-    .command(verb)
-    .description(
-      verb === 'assign'
-        ? 'assign service licenses to all devices of the chosen customers'
-        : 'remove service licenses from all devices of the chosen customers',
-    )
-    // Checked by the command, not by commander: an unknown flag must be reported before a missing
-    // one (and --resume takes the services from the history).
-    .option(
-      '-s, --services <names>',
-      verb === 'assign'
-        ? 'services to assign (comma list; repeatable)'
-        : 'services to remove (comma list; repeatable)',
-      collect,
-    );
-  scopeOptions(command)
-    .option('--dry-run', 'resolve and validate, print the plan, send nothing')
-    .option('-y, --yes', 'do not ask for confirmation')
-    .option('-w, --wait', 'wait until every eligible device in scope is done')
-    .option('--timeout <duration>', 'with --wait: give up after this long (1s to 7d, e.g. 30m, 2h)', '30m')
-    .option(
-      '--interval <duration>',
-      'with --wait: time between progress polls (1s to 1h; each poll costs one call per service)',
-      '15s',
-    )
-    .option(
-      '--stall-after <duration>',
-      'with --wait: give up (exit 7) after this long without progress (1s to 1d)',
-      '10m',
-    )
-    .addOption(
-      new Option('--chunk-size <n>', 'customer ids per request, 1 to 10000 (halved on 413/417)').default(
-        '200',
+  const flags = verb === 'assign' ? assignFlags : unassignFlags;
+  return addFlags(
+    program
+      .command(verb)
+      .description(
+        verb === 'assign'
+          ? 'assign service licenses to all devices of the chosen customers'
+          : 'remove service licenses from all devices of the chosen customers',
       ),
-    )
-    .option('--resume [run-id]', 'send only what an earlier run did not get accepted (from the history)')
+    flags,
+  )
     .addHelpText(
       'after',
       verb === 'assign'
@@ -124,34 +88,20 @@ function jobCommand(program: Command, verb: 'assign' | 'unassign'): Command {
       dispatch(
         verb === 'assign' ? () => import('./commands/assign.js') : () => import('./commands/unassign.js'),
         cmd,
+        flags,
       ),
     );
-  return command;
 }
 
 export function buildProgram(): Command {
-  const program = new Command('msp-license')
+  const program: Command = new Command('msp-license')
     .description('Assign Aruba Central service licenses to the devices of an MSP’s tenant customers.')
     .version(VERSION, '-V, --version', 'print the version')
     .helpOption('-h, --help', 'show help')
     // Wrap descriptions on narrow terminals too (commander gives up below 40 columns of them);
     // set before the subcommands are added, which inherit it.
-    .configureHelp({ minWidthToWrap: 16 })
-    .addOption(new Option('-p, --profile <name>', 'profile to use').env('MSP_LICENSE_PROFILE'))
-    .option('--json', 'machine-readable output: one JSON document on stdout')
-    .option('-q, --quiet', 'print only errors and answers (no status lines, no confirmations)')
-    .option('-v, --verbose', 'trace HTTP calls on stderr (secrets redacted)')
-    .option('--no-color', 'no colour (also NO_COLOR)')
-    .option('--no-input', 'never prompt (scripts, cron)')
-    .addOption(
-      new Option('--base-url <url>', 'gateway URL (overrides the profile)').env('MSP_LICENSE_BASE_URL'),
-    )
-    .addOption(
-      new Option(
-        '--request-timeout <duration>',
-        'give up on one HTTP request after this long (1s to 10m, default 30s)',
-      ).env('MSP_LICENSE_REQUEST_TIMEOUT'),
-    )
+    .configureHelp({ minWidthToWrap: 16 });
+  addFlags(program, globalFlags)
     .showSuggestionAfterError(true)
     .helpCommand(false)
     .addHelpText(
@@ -162,21 +112,10 @@ export function buildProgram(): Command {
       ])}`,
     );
 
-  program
+  const login = program
     .command('login')
-    .description('store credentials in a profile (interactive on a terminal)')
-    .option('--cluster <name>', `regional gateway: ${Object.keys(CLUSTERS).join(', ')}`)
-    .option('--client-id <id>', 'API client id (Central: API Gateway → System Apps & Tokens)')
-    .option('--client-secret-stdin', 'read the client secret from stdin (or set MSP_LICENSE_CLIENT_SECRET)')
-    .option('--token-file <file>', "Central's “Download Token” JSON file ('-' = stdin)")
-    .option('--refresh-token-stdin', 'read a refresh token from stdin')
-    .option(
-      '--username <email>',
-      'username/password login (non-SSO accounts); password from --password-stdin',
-    )
-    .option('--password-stdin', 'read the password from stdin')
-    .option('--customer-id <id>', 'with --username: the MSP customer id')
-    .option('--default', 'make this the default profile')
+    .description('store credentials in a profile (interactive on a terminal)');
+  addFlags(login, loginFlags)
     .addHelpText(
       'after',
       examples([
@@ -184,26 +123,28 @@ export function buildProgram(): Command {
         'printf %s "$SECRET" | msp-license login -p prod --cluster eu-1 --client-id ID --client-secret-stdin --token-file token.json',
       ]),
     )
-    .action((_o, cmd: Command) => dispatch(() => import('./commands/login.js'), cmd));
+    .action((_o, cmd: Command) => dispatch(() => import('./commands/login.js'), cmd, loginFlags));
 
-  program
-    .command('logout')
-    .description("forget a profile's secrets (keeps its gateway and client id)")
-    .option('--remove', 'remove the whole profile')
+  addFlags(
+    program.command('logout').description("forget a profile's secrets (keeps its gateway and client id)"),
+    logoutFlags,
+  )
     .addHelpText(
       'after',
       examples(['msp-license logout --profile old-lab', 'msp-license logout --profile old-lab --remove']),
     )
-    .action((_o, cmd: Command) => dispatch(() => import('./commands/logout.js'), cmd));
+    .action((_o, cmd: Command) => dispatch(() => import('./commands/logout.js'), cmd, logoutFlags));
 
   const auth = program
     .command('auth')
     .description('credentials: status and keep-alive')
     .addHelpText('after', examples(['msp-license auth status', 'msp-license auth refresh --quiet']));
-  auth
-    .command('status')
-    .description('who am I, which gateway, token expiry, refresh-token age (exit 4 when they do not work)')
-    .option('--offline', 'do not verify with a live call')
+  addFlags(
+    auth
+      .command('status')
+      .description('who am I, which gateway, token expiry, refresh-token age (exit 4 when they do not work)'),
+    authStatusFlags,
+  )
     .addHelpText(
       'after',
       `
@@ -216,12 +157,12 @@ ${examples([
   'msp-license auth status --offline               # no network: token ages only',
 ])}`,
     )
-    .action((_o, cmd: Command) => dispatch(() => import('./commands/auth-status.js'), cmd));
+    .action((_o, cmd: Command) => dispatch(() => import('./commands/auth-status.js'), cmd, authStatusFlags));
   auth
     .command('refresh')
     .description('refresh the tokens now (cron keep-alive: refresh tokens die after 15 days unused)')
     .addHelpText('after', examples(['msp-license auth refresh --profile prod --quiet   # weekly, from cron']))
-    .action((_o, cmd: Command) => dispatch(() => import('./commands/auth-refresh.js'), cmd));
+    .action((_o, cmd: Command) => dispatch(() => import('./commands/auth-refresh.js'), cmd, {}));
 
   const profiles = program
     .command('profiles')
@@ -230,59 +171,48 @@ ${examples([
       'after',
       examples(['msp-license profiles', 'msp-license profiles use prod', 'msp-license profiles --json']),
     )
-    .action((_o, cmd: Command) => dispatch(() => import('./commands/profiles.js'), cmd));
+    .action((_o, cmd: Command) => dispatch(() => import('./commands/profiles.js'), cmd, {}));
   profiles
     .command('use <name>')
     .description('make a profile the default')
     .addHelpText('after', examples(['msp-license profiles use prod']))
     .action((name: string, _o, cmd: Command) =>
-      dispatch(() => import('./commands/profiles.js'), cmd, ['use', name]),
+      dispatch(() => import('./commands/profiles.js'), cmd, {}, ['use', name]),
     );
 
-  program
-    .command('services')
-    .description('list the licensable services (cached; --refresh)')
-    .option('--refresh', 'fetch the list again instead of using the cache')
-    .option('--all', 'also list non-Central GreenLake services')
+  addFlags(
+    program.command('services').description('list the licensable services (cached; --refresh)'),
+    servicesFlags,
+  )
     .addHelpText('after', examples(['msp-license services', 'msp-license services --refresh --json']))
-    .action((_o, cmd: Command) => dispatch(() => import('./commands/services.js'), cmd));
+    .action((_o, cmd: Command) => dispatch(() => import('./commands/services.js'), cmd, servicesFlags));
 
-  program
-    .command('customers')
-    .description('list tenant customers (cached; --refresh, --search TEXT)')
-    .option('--refresh', 'fetch the list again instead of using the cache')
-    .option('--search <text>', 'only customers whose name or id contains TEXT')
+  addFlags(
+    program.command('customers').description('list tenant customers (cached; --refresh, --search TEXT)'),
+    customersFlags,
+  )
     .addHelpText(
       'after',
       examples(['msp-license customers --search dental', 'msp-license customers --refresh --json']),
     )
-    .action((_o, cmd: Command) => dispatch(() => import('./commands/customers.js'), cmd));
+    .action((_o, cmd: Command) => dispatch(() => import('./commands/customers.js'), cmd, customersFlags));
 
   jobCommand(program, 'assign');
   jobCommand(program, 'unassign');
 
-  scopeOptions(
+  addFlags(
     program
       .command('status')
-      .description('license coverage of a scope: devices licensed / eligible, per service and customer')
-      .option(
-        '-s, --services <names>',
-        'services to report (default: every service with eligible devices)',
-        collect,
-      ),
+      .description('license coverage of a scope: devices licensed / eligible, per service and customer'),
+    statusFlags,
   )
-    .option(
-      '--refresh-autolicense',
-      'ask Central for the auto-licensing state (MSP default, paused) instead of the cache',
-    )
     .addHelpText('after', examples(['msp-license status --services foundation_ap --all-customers']))
-    .action((_o, cmd: Command) => dispatch(() => import('./commands/status.js'), cmd));
+    .action((_o, cmd: Command) => dispatch(() => import('./commands/status.js'), cmd, statusFlags));
 
-  program
-    .command('history')
-    .description('the local audit log of every assign/unassign this machine sent')
-    .option('--since <when>', 'only entries since a date (2026-11-01) or a duration ago (7d, 12h)')
-    .option('--limit <n>', 'at most N entries, newest last (1 to 1000000)', '20')
+  addFlags(
+    program.command('history').description('the local audit log of every assign/unassign this machine sent'),
+    historyFlags,
+  )
     .addHelpText(
       'after',
       `
@@ -296,7 +226,7 @@ ${examples([
   'msp-license history --json --limit 100',
 ])}`,
     )
-    .action((_o, cmd: Command) => dispatch(() => import('./commands/history.js'), cmd));
+    .action((_o, cmd: Command) => dispatch(() => import('./commands/history.js'), cmd, historyFlags));
 
   program
     .command('completion')
@@ -312,7 +242,7 @@ ${examples([
       ]),
     )
     .action((shell: string, _o, cmd: Command) =>
-      dispatch(() => import('./commands/completion.js'), cmd, [shell]),
+      dispatch(() => import('./commands/completion.js'), cmd, {}, [shell]),
     );
 
   const autolicense = program
@@ -326,20 +256,14 @@ ${examples([
         'msp-license autolicense disable -s foundation_ap --include c3 --yes',
       ]),
     );
-  scopeOptions(
+  addFlags(
     autolicense
       .command('status')
       .description(
         'per service: the MSP default (what new tenants inherit), each tenant on or off, paused or not',
-      )
-      .option(
-        '-s, --services <names>',
-        'services to report (default: every service with eligible devices)',
-        collect,
       ),
+    autolicenseStatusFlags,
   )
-    .option('--refresh', 'ask Central again instead of using answers cached less than 6 h ago')
-    .option('-y, --yes', 'spend the calls even when they would take most of the day budget')
     .addHelpText(
       'after',
       `
@@ -347,35 +271,21 @@ Costs one call per customer in scope (cached 6 h with its age), one for the MSP 
 per service for the pause status; the count is said before it is spent.
 ${examples(['msp-license autolicense status -s foundation_ap --all-customers', 'msp-license autolicense status --include "Acme Dental" --refresh --json'])}`,
     )
-    .action((_o, cmd: Command) => dispatch(() => import('./commands/autolicense-status.js'), cmd));
+    .action((_o, cmd: Command) =>
+      dispatch(() => import('./commands/autolicense-status.js'), cmd, autolicenseStatusFlags),
+    );
   for (const action of ['enable', 'disable'] as const) {
-    const command = autolicense
-      .command(action)
-      .description(
-        action === 'enable'
-          ? 'turn auto-licensing on for services and customers (assigns them now, and to new devices later)'
-          : 'turn auto-licensing off for services and customers (current licenses stay)',
-      )
-      .option('-s, --services <names>', 'services (comma list; repeatable)', collect);
-    scopeOptions(command)
-      .option('--dry-run', 'resolve and validate, print the plan, send nothing')
-      .option('-y, --yes', 'do not ask for confirmation');
-    if (action === 'enable') {
-      command
-        .option('-w, --wait', 'wait until every eligible device in scope is licensed')
-        .option('--timeout <duration>', 'with --wait: give up after this long (e.g. 30m, 2h)', '30m')
-        .option('--interval <duration>', 'with --wait: time between progress polls (min 1s)', '15s')
-        .option(
-          '--stall-after <duration>',
-          'with --wait: give up (exit 7) after this long without progress',
-          '10m',
-        );
-    }
-    command
-      .addOption(
-        new Option('--chunk-size <n>', 'customer ids per request (halved on 413/417)').default('200'),
-      )
-      .option('--resume [run-id]', 'send only what an earlier run did not get accepted (from the history)')
+    const flags = action === 'enable' ? autolicenseEnableFlags : autolicenseDisableFlags;
+    addFlags(
+      autolicense
+        .command(action)
+        .description(
+          action === 'enable'
+            ? 'turn auto-licensing on for services and customers (assigns them now, and to new devices later)'
+            : 'turn auto-licensing off for services and customers (current licenses stay)',
+        ),
+      flags,
+    )
       .addHelpText(
         'after',
         action === 'enable'
@@ -391,18 +301,17 @@ ${examples(['msp-license autolicense status -s foundation_ap --all-customers', '
             ? () => import('./commands/autolicense-enable.js')
             : () => import('./commands/autolicense-disable.js'),
           cmd,
+          flags,
         ),
       );
   }
 
-  program
-    .command('doctor')
-    .description('check, on a live tenant, every API behaviour the tool relies on (read-only calls)')
-    .option('-y, --yes', 'do not ask before making the calls')
-    .option(
-      '--record <file>',
-      'also write the raw answers, with every id, name, serial, MAC and token replaced',
-    )
+  addFlags(
+    program
+      .command('doctor')
+      .description('check, on a live tenant, every API behaviour the tool relies on (read-only calls)'),
+    doctorFlags,
+  )
     .addHelpText(
       'after',
       examples([
@@ -411,37 +320,14 @@ ${examples(['msp-license autolicense status -s foundation_ap --all-customers', '
         'msp-license doctor --record answers.json',
       ]),
     )
-    .action((_o, cmd: Command) => dispatch(() => import('./commands/doctor.js'), cmd));
+    .action((_o, cmd: Command) => dispatch(() => import('./commands/doctor.js'), cmd, doctorFlags));
 
-  program
-    .command('sandbox')
-    .description('run a local simulated Central (for trying the tool and rehearsing cron scripts)')
-    .option('--port <n>', 'port to listen on, 0 to 65535 (0 = any free one)', '0')
-    .option('--host <addr>', 'loopback address to bind', '127.0.0.1')
-    .option('--customers <n>', 'tenant customers', '20')
-    .option('--devices <n>', 'tenant devices in all', '500')
-    .option('--licenses <n>', 'licenses per service', '1000000')
-    .option('--job-speed <n>', 'devices licensed per second by a job', '500')
-    .option('--token-ttl <seconds>', 'access-token lifetime', '7200')
-    .option('--page-size <n>', 'silent cap on page sizes', '100')
-    .option('--max-ids <n>', 'customer ids per request before 413', '500')
-    .option('--daily-limit <n>', 'API calls per day', '5000')
-    .option('--no-rate-limit', 'do not enforce 7 calls/s and the daily budget')
-    .option('--services-v2', 'also serve the documented v2 services path')
-    .option(
-      '--variant <switches>',
-      'how to answer where Central is not known: tenant-stats=scoped|ignored, stats-filter=service|license_type, msp-in-wide=yes|no, services-v2=ok|404|401|403|405|500, job-conflict=N (comma list; repeatable)',
-      (value: string, previous?: string) => (previous ? `${previous},${value}` : value),
-    )
-    .option(
-      '--replay <file>',
-      'serve the answers recorded by `doctor --record` instead of a simulated estate',
-    )
-    .option('--fault-429 <n>', 'answer the next N calls with 429')
-    .option('--fault-5xx <n>', 'answer the next N calls with 500')
-    .option('--latency <ms>', 'delay every answer')
-    .option('--seed <n>', 'estate seed', '1')
-    .option('--write-profile [name]', 'write a ready profile (default name: sandbox)')
+  addFlags(
+    program
+      .command('sandbox')
+      .description('run a local simulated Central (for trying the tool and rehearsing cron scripts)'),
+    sandboxFlags,
+  )
     .addHelpText(
       'after',
       examples([
@@ -450,7 +336,7 @@ ${examples(['msp-license autolicense status -s foundation_ap --all-customers', '
         'msp-license sandbox --customers 2000 --devices 50000 --json',
       ]),
     )
-    .action((_o, cmd: Command) => dispatch(() => import('./commands/sandbox.js'), cmd));
+    .action((_o, cmd: Command) => dispatch(() => import('./commands/sandbox.js'), cmd, sandboxFlags));
 
   program
     .command('help')

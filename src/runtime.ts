@@ -19,9 +19,15 @@ export interface CommandModule {
   answers?: (result: any) => boolean;
 }
 
+/**
+ * `options` parses the command's own flags (typed, see flags.ts): called inside, so a bad value is
+ * reported like every other error (exit 2, under --json as JSON). The globals reach the command
+ * through `ctx.globals` and `ctx.io`.
+ */
 export async function runCommand(
   load: () => Promise<unknown>,
-  options: GlobalOptions & Record<string, unknown>,
+  globals: GlobalOptions,
+  options: () => unknown,
   args: unknown[],
 ): Promise<void> {
   let ctx: Context | undefined;
@@ -36,20 +42,21 @@ export async function runCommand(
       process.exit(Number(process.exitCode ?? 0));
     });
   }
-  const io = createIO(options, {
+  const io = createIO(globals, {
     stdout: process.stdout,
     stderr: process.stderr,
     stdin: process.stdin,
     env: process.env,
   });
-  ctx = new Context(io, options, process.env);
+  ctx = new Context(io, globals, process.env);
   const context = ctx;
   const onSignal = (signal: NodeJS.Signals) => context.interrupt(signal);
   const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
   for (const signal of signals) process.on(signal, onSignal);
   try {
+    const parsed = options();
     const command = (await load()) as CommandModule;
-    const result = await command.run(ctx, options, ...args);
+    const result = await command.run(ctx, parsed, ...args);
     if (result === undefined) return;
     if (io.json) io.out(JSON.stringify(result, null, 2));
     else if (command.render && (!io.quiet || command.answers?.(result))) command.render(result, ctx);

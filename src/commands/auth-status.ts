@@ -1,6 +1,7 @@
 // auth status: which credentials, how fresh, and (unless --offline) whether they work.
 import type { Context } from '../context.js';
 import { AuthError } from '../errors.js';
+import type { AuthStatusOptions } from '../flags.js';
 import { table } from '../ui/format.js';
 import { REFRESH_TOKEN_LIFETIME_DAYS, refreshAge } from './profiles.js';
 
@@ -21,7 +22,7 @@ export interface AuthStatus {
   refreshed: boolean;
 }
 
-export async function run(ctx: Context, options: { offline?: boolean }): Promise<AuthStatus> {
+export async function run(ctx: Context, options: AuthStatusOptions): Promise<AuthStatus> {
   const session = ctx.session();
   const profile = session.source === 'profile' ? session.profile : undefined;
   const status: AuthStatus = {

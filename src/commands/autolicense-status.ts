@@ -7,8 +7,8 @@ import { writeCache } from '../config/cache.js';
 import type { Context, Session } from '../context.js';
 import type { CustomerRef } from '../core/customers.js';
 import { from, pool } from '../core/pool.js';
-import type { ScopeFlags } from '../core/scope.js';
 import { RateLimitError } from '../errors.js';
+import type { AutolicenseStatusOptions } from '../flags.js';
 import { count, plural, table } from '../ui/format.js';
 import { startProgress } from '../ui/spinner.js';
 import {
@@ -107,10 +107,7 @@ export async function mspIdOf(ctx: Context, session: Session): Promise<string | 
   return fetchMspId(session.client);
 }
 
-export async function run(
-  ctx: Context,
-  options: ScopeFlags & { services?: string[]; refresh?: boolean; yes?: boolean },
-): Promise<AutoLicenseStatusResult> {
+export async function run(ctx: Context, options: AutolicenseStatusOptions): Promise<AutoLicenseStatusResult> {
   const references = scopeReferences(options, ctx.io);
   const session = ctx.session();
   const { io } = ctx;

@@ -5,6 +5,7 @@ import { type Customer, countCustomerDevices } from '../central/api.js';
 import { readCache, writeCache } from '../config/cache.js';
 import type { Context, Session } from '../context.js';
 import { InterruptedError } from '../errors.js';
+import type { CustomersOptions } from '../flags.js';
 import { type Column, count, table } from '../ui/format.js';
 import { CUSTOMERS_TTL_MS, cacheKey, loadCustomers } from './shared/data.js';
 
@@ -67,10 +68,7 @@ async function addDeviceCounts(
   return note;
 }
 
-export async function run(
-  ctx: Context,
-  options: { refresh?: boolean; search?: string },
-): Promise<CustomersResult> {
+export async function run(ctx: Context, options: CustomersOptions): Promise<CustomersResult> {
   const session = ctx.session();
   const refresh = Boolean(options.refresh);
   const loaded = await loadCustomers(ctx, session, refresh);

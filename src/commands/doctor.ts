@@ -10,6 +10,7 @@ import type { Context } from '../context.js';
 import { Anonymizer, type Exchange } from '../core/anonymize.js';
 import { isRecord } from '../core/json.js';
 import { ApiError, CancelledError, CliError, UsageError } from '../errors.js';
+import type { DoctorOptions } from '../flags.js';
 import { table } from '../ui/format.js';
 import { confirm } from '../ui/prompt.js';
 import { cacheKey } from './shared/data.js';
@@ -108,7 +109,7 @@ class Recorder {
   }
 }
 
-export async function run(ctx: Context, options: { yes?: boolean; record?: string }): Promise<DoctorResult> {
+export async function run(ctx: Context, options: DoctorOptions): Promise<DoctorResult> {
   const session = ctx.session();
   const { io } = ctx;
   const plan = `doctor makes about ${BASE_CALLS} read-only API calls (and one per customer, up to ${MSP_SUM_LIMIT}, when that few exist), nothing that changes anything.`;

@@ -7,7 +7,7 @@ import {
   type SentEvent,
 } from '../config/history.js';
 import type { Context } from '../context.js';
-import { parseInteger, parseSince } from '../core/duration.js';
+import type { HistoryOptions } from '../flags.js';
 import { plural } from '../ui/format.js';
 import { cleanText } from '../ui/sanitize.js';
 
@@ -44,12 +44,9 @@ export interface HistoryResult {
   total: number;
 }
 
-export async function run(
-  ctx: Context,
-  options: { since?: string; limit?: string; profile?: string },
-): Promise<HistoryResult> {
-  const limit = parseInteger(options.limit ?? '20', '--limit', { min: 1, max: 1_000_000 });
-  const since = options.since ? parseSince(options.since) : undefined;
+export async function run(ctx: Context, options: HistoryOptions): Promise<HistoryResult> {
+  const { limit, since } = options;
+  const profile = ctx.globals.profile;
   const { events, skipped } = readHistoryEvents(ctx.dir);
   const byId = new Map<string, HistoryEntry>();
   for (const e of events) {
@@ -84,7 +81,7 @@ export async function run(
   let entries = [...byId.values()].sort((a, b) => a.time.localeCompare(b.time));
   if (since !== undefined) entries = entries.filter((e) => Date.parse(e.time) >= since);
   // --profile (or MSP_LICENSE_PROFILE) narrows the log to that profile; without one, every profile.
-  if (options.profile) entries = entries.filter((e) => e.profile === options.profile);
+  if (profile) entries = entries.filter((e) => e.profile === profile);
   if (skipped) ctx.io.warn(`warning: ${plural(skipped, 'unreadable line')} in the history file skipped`);
   return { entries: entries.slice(-limit), skippedLines: skipped, total };
 }

@@ -9,24 +9,14 @@ import { checkBaseUrl } from '../central/url.js';
 import type { Profile } from '../config/store.js';
 import type { Context } from '../context.js';
 import { AuthError, CliError, UsageError } from '../errors.js';
+import type { GlobalOptions, LoginOptions as LoginFlagOptions } from '../flags.js';
 import type { IO } from '../ui/io.js';
 import { ask, askHidden } from '../ui/prompt.js';
 import { loadServices } from './shared/data.js';
 import { MAX_TOKEN_FILE_BYTES, readInputFile } from './shared/input-file.js';
 
-export interface LoginOptions {
-  cluster?: string;
-  baseUrl?: string;
-  clientId?: string;
-  clientSecretStdin?: boolean;
-  tokenFile?: string;
-  refreshTokenStdin?: boolean;
-  username?: string;
-  passwordStdin?: boolean;
-  customerId?: string;
-  default?: boolean;
-  profile?: string;
-}
+/** login's flags (flags.ts) with the two global ones it takes: where to log in, as what. */
+export type LoginOptions = LoginFlagOptions & Pick<GlobalOptions, 'profile' | 'baseUrl'>;
 
 export interface LoginResult {
   profile: string;
@@ -190,8 +180,9 @@ async function loginWithPassword(
   };
 }
 
-export async function run(ctx: Context, options: LoginOptions): Promise<LoginResult> {
+export async function run(ctx: Context, flags: LoginFlagOptions): Promise<LoginResult> {
   const { io } = ctx;
+  const options: LoginOptions = { ...flags, profile: ctx.globals.profile, baseUrl: ctx.globals.baseUrl };
   const store = ctx.store();
   const name = options.profile ?? ctx.env.MSP_LICENSE_PROFILE ?? 'default';
   const existing = store.getProfile(name);

@@ -1,12 +1,13 @@
 import type { Context } from '../context.js';
 import { UsageError } from '../errors.js';
+import type { LogoutOptions } from '../flags.js';
 
 export interface LogoutResult {
   profile: string;
   removed: boolean;
 }
 
-export async function run(ctx: Context, options: { remove?: boolean }): Promise<LogoutResult> {
+export async function run(ctx: Context, options: LogoutOptions): Promise<LogoutResult> {
   const store = ctx.store();
   const name = ctx.profileName();
   if (!name || !store.getProfile(name)) {

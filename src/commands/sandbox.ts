@@ -4,8 +4,8 @@ import { readFileSync } from 'node:fs';
 import { isLoopbackHost } from '../central/url.js';
 import type { Profile } from '../config/store.js';
 import type { Context } from '../context.js';
-import { parseInteger } from '../core/duration.js';
 import { UsageError } from '../errors.js';
+import type { SandboxOptions as SandboxFlagOptions } from '../flags.js';
 import { type ReplayFile, type SandboxOptions, startSandbox } from '../sandbox/server.js';
 import { parseVariants } from '../sandbox/variants.js';
 
@@ -27,35 +27,6 @@ function readReplay(file: string): ReplayFile {
   return { exchanges } as ReplayFile;
 }
 
-export interface SandboxCommandOptions {
-  port: string;
-  host: string;
-  customers: string;
-  devices: string;
-  licenses: string;
-  jobSpeed: string;
-  tokenTtl: string;
-  pageSize: string;
-  maxIds: string;
-  dailyLimit: string;
-  rateLimit: boolean;
-  servicesV2?: boolean;
-  variant?: string;
-  replay?: string;
-  fault429?: string;
-  fault5xx?: string;
-  latency?: string;
-  seed: string;
-  writeProfile?: string | boolean;
-}
-
-const MAX = 10_000_000;
-
-function int(text: string | undefined, flag: string, min = 0, max = MAX): number | undefined {
-  if (text === undefined) return undefined;
-  return parseInteger(text, flag, { min, max });
-}
-
 /**
  * A profile this command wrote: marked so, or (written by an older build) pointing at a plain
  * http:// gateway, which only a loopback sandbox can be.
@@ -64,7 +35,7 @@ export function isSandboxProfile(profile: Profile): boolean {
   return profile.sandbox === true || profile.baseUrl.startsWith('http://');
 }
 
-export async function run(ctx: Context, options: SandboxCommandOptions): Promise<undefined> {
+export async function run(ctx: Context, options: SandboxFlagOptions): Promise<undefined> {
   if (!isLoopbackHost(options.host)) {
     throw new UsageError(`--host ${options.host}: the sandbox only listens on loopback.`, {
       hint: 'Use 127.0.0.1.',
@@ -83,25 +54,25 @@ export async function run(ctx: Context, options: SandboxCommandOptions): Promise
     ...(variants ? { variants } : {}),
     ...(replay ? { replay } : {}),
     host: options.host,
-    port: int(options.port, '--port', 0, 65_535),
-    customers: int(options.customers, '--customers', 1),
-    devices: int(options.devices, '--devices'),
-    licenses: int(options.licenses, '--licenses'),
-    jobSpeed: int(options.jobSpeed, '--job-speed', 1),
-    tokenTtlSeconds: int(options.tokenTtl, '--token-ttl', 1, 30 * 86_400),
-    maxPageSize: int(options.pageSize, '--page-size', 1),
-    maxIdsPerRequest: int(options.maxIds, '--max-ids', 1),
-    seed: int(options.seed, '--seed', 0, 2 ** 32 - 1),
-    rateLimit: { enforce: options.rateLimit !== false, perDay: int(options.dailyLimit, '--daily-limit', 1) },
-    servicesV2: Boolean(options.servicesV2),
+    port: options.port,
+    customers: options.customers,
+    devices: options.devices,
+    licenses: options.licenses,
+    jobSpeed: options.jobSpeed,
+    tokenTtlSeconds: options.tokenTtl,
+    maxPageSize: options.pageSize,
+    maxIdsPerRequest: options.maxIds,
+    seed: options.seed,
+    rateLimit: { enforce: options.rateLimit, perDay: options.dailyLimit },
+    servicesV2: options.servicesV2,
     faults: {
-      ...(options.fault429 ? { status429: int(options.fault429, '--fault-429') } : {}),
-      ...(options.fault5xx ? { status5xx: int(options.fault5xx, '--fault-5xx') } : {}),
-      ...(options.latency ? { latencyMs: int(options.latency, '--latency', 0, 60_000) } : {}),
+      ...(options.fault429 ? { status429: options.fault429 } : {}),
+      ...(options.fault5xx ? { status5xx: options.fault5xx } : {}),
+      ...(options.latency ? { latencyMs: options.latency } : {}),
     },
   };
   const profileName =
-    options.writeProfile === undefined || options.writeProfile === false
+    options.writeProfile === false
       ? undefined
       : typeof options.writeProfile === 'string'
         ? options.writeProfile

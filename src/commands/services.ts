@@ -1,4 +1,5 @@
 import type { Context } from '../context.js';
+import type { ServicesOptions } from '../flags.js';
 import { plural, table } from '../ui/format.js';
 import { type CachedService, loadServices } from './shared/data.js';
 
@@ -8,10 +9,7 @@ export interface ServicesResult {
   fetchedAt: string;
 }
 
-export async function run(
-  ctx: Context,
-  options: { refresh?: boolean; all?: boolean },
-): Promise<ServicesResult> {
+export async function run(ctx: Context, options: ServicesOptions): Promise<ServicesResult> {
   const session = ctx.session();
   const loaded = await loadServices(ctx, session, Boolean(options.refresh));
   const services = options.all ? loaded.data : loaded.data.filter((s) => s.central);

@@ -7,7 +7,7 @@ import { fetchStats } from '../central/api.js';
 import { readHistoryEvents, type StoredEvent } from '../config/history.js';
 import type { Context, Session } from '../context.js';
 import type { CustomerRef } from '../core/customers.js';
-import type { ScopeFlags } from '../core/scope.js';
+import type { StatusOptions } from '../flags.js';
 import { count, plural, table } from '../ui/format.js';
 import {
   loadCustomers,
@@ -123,10 +123,7 @@ async function autolicenseState(
   return out.length ? out : undefined;
 }
 
-export async function run(
-  ctx: Context,
-  options: ScopeFlags & { services?: string[]; refreshAutolicense?: boolean },
-): Promise<StatusResult> {
+export async function run(ctx: Context, options: StatusOptions): Promise<StatusResult> {
   const references = scopeReferences(options, ctx.io);
   const session = ctx.session();
   const explicit = Boolean(options.services?.length);

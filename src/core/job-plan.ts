@@ -5,7 +5,7 @@
 
 import { CliError, ExitCode, InterruptedError, StalledError, UsageError } from '../errors.js';
 import type { CustomerRef } from './customers.js';
-import { formatDuration, parseDuration, parseInteger } from './duration.js';
+import { formatDuration } from './duration.js';
 import { formatProgress, type Progress, type ServiceTarget, type Verb } from './progress.js';
 import type { JobRequest, Scope } from './scope.js';
 import { count, plural } from './text.js';
@@ -280,39 +280,17 @@ export function complementChunks(exclude: string[], complement: string[]): JobRe
   return chunks;
 }
 
-const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
-
-/** The numeric flags, each checked against its range (exit 2 naming the range). */
-/** The numeric flags of a job, as typed. */
-export interface JobNumberFlags {
-  timeout?: string;
-  interval?: string;
-  stallAfter?: string;
-  chunkSize?: string;
-  wait?: boolean;
-}
-
-export function jobNumbers(options: JobNumberFlags): {
-  timeoutMs: number;
-  intervalMs: number;
-  stallAfterMs: number;
-  chunkSize: number;
-} {
-  const timeoutMs = parseDuration(options.timeout ?? '30m', '--timeout', { min: 1000, max: 7 * DAY });
-  const intervalMs = parseDuration(options.interval ?? '15s', '--interval', { min: 1000, max: HOUR });
-  const stallAfterMs = parseDuration(options.stallAfter ?? '10m', '--stall-after', {
-    min: 1000,
-    max: DAY,
-  });
-  if (options.wait && stallAfterMs < intervalMs) {
+/**
+ * The wait's durations, checked together (each flag's own range is checked where flags are parsed,
+ * src/options.ts): a stall shorter than one poll would end every wait at its first poll.
+ */
+export function checkWaitDurations(intervalMs: number, stallAfterMs: number): void {
+  if (stallAfterMs < intervalMs) {
     throw new UsageError(
       `--stall-after (${formatDuration(stallAfterMs)}) is shorter than --interval (${formatDuration(intervalMs)}): the wait would stall at the first poll.`,
       { hint: 'Make --stall-after at least as long as --interval.' },
     );
   }
-  const chunkSize = parseInteger(options.chunkSize ?? '200', '--chunk-size', { min: 1, max: 10_000 });
-  return { timeoutMs, intervalMs, stallAfterMs, chunkSize };
 }
 
 /**

@@ -12,10 +12,10 @@ import { formatDuration } from '../../core/duration.js';
 import {
   acceptedButLost,
   actionOf,
+  checkWaitDurations,
   dayBudgetShortfall,
   type JobKind,
   type JobResult,
-  jobNumbers,
   jobTargets,
   outcomeOf,
   partlySent,
@@ -26,8 +26,9 @@ import {
   stalledMessage,
 } from '../../core/job-plan.js';
 import { formatProgress, type Progress, type Verb } from '../../core/progress.js';
-import { type JobRequest, planRequests, type Scope, type ScopeFlags, scopeMode } from '../../core/scope.js';
+import { type JobRequest, planRequests, type Scope, scopeMode } from '../../core/scope.js';
 import { CancelledError, RateLimitError, StalledError, UsageError, WaitTimeoutError } from '../../errors.js';
+import type { AssignOptions } from '../../flags.js';
 import { confirm } from '../../ui/prompt.js';
 import { cacheKey, resolveScope, resolveServices, scopeReferences } from './data.js';
 import { sendAll } from './job-send.js';
@@ -41,20 +42,26 @@ import { renderPlan } from './job-render.js';
 
 export { renderJob, renderPlan } from './job-render.js';
 
-export interface JobOptions extends ScopeFlags {
-  services?: string[];
-  /** Send what an earlier run did not get accepted (true: the newest such run; a string: its id). */
-  resume?: boolean | string;
-  dryRun?: boolean;
-  yes?: boolean;
-  wait?: boolean;
-  timeout?: string;
-  interval?: string;
-  stallAfter?: string;
-  chunkSize?: string;
-}
+/**
+ * What a job command receives (flags.ts): assign's options; `autolicense disable` has no wait, so
+ * its durations are absent.
+ */
+export type JobOptions = Omit<AssignOptions, 'wait' | 'timeout' | 'interval' | 'stallAfter'> &
+  Partial<Pick<AssignOptions, 'wait' | 'timeout' | 'interval' | 'stallAfter'>>;
 
 const MEASURE_BUDGET = 200;
+
+/** --wait's durations, or none without --wait (`autolicense disable` has no such flags). */
+function waitDurations(
+  options: JobOptions,
+): { timeoutMs: number; intervalMs: number; stallAfterMs: number } | undefined {
+  if (!options.wait) return undefined;
+  const { timeout, interval, stallAfter } = options;
+  if (timeout === undefined || interval === undefined || stallAfter === undefined)
+    throw new Error('--wait without its durations');
+  checkWaitDurations(interval, stallAfter);
+  return { timeoutMs: timeout, intervalMs: interval, stallAfterMs: stallAfter };
+}
 
 interface Validated {
   session: Session;
@@ -95,7 +102,8 @@ export async function runJob(
   const { options, resumeOf } = resumeOptions(ctx, verb, given, action);
   // Everything that can be refused is refused before the first call.
   scopeMode(options);
-  const { timeoutMs, intervalMs, stallAfterMs, chunkSize } = jobNumbers(options);
+  const { chunkSize } = options;
+  const waitSettings = waitDurations(options);
   if (disabling && options.wait) {
     throw new UsageError('disable changes no license now: there is nothing to --wait for.', {
       hint: "Drop --wait; 'msp-license autolicense status' shows the settings afterwards.",
@@ -171,15 +179,15 @@ export async function runJob(
     apiCalls: 0,
   };
 
-  if (options.wait) {
+  if (waitSettings) {
     // Before anything is sent: can today's API budget pay for the wait? (Known from the
     // X-RateLimit-Remaining-day header of the calls made so far.)
     const shortfall = dayBudgetShortfall(
       session.client.metrics,
       services.length,
       plan.requests.length,
-      timeoutMs,
-      intervalMs,
+      waitSettings.timeoutMs,
+      waitSettings.intervalMs,
     );
     if (shortfall) {
       const hint =
@@ -263,7 +271,7 @@ export async function runJob(
           hint: 'Add licenses; Central resumes auto-licensing by itself once they outnumber the devices.',
         },
       );
-    } else if (options.wait) {
+    } else if (waitSettings) {
       const targets = jobTargets(verb, rows, measure);
       // Counted tenant by tenant before sending: the same count can confirm a verdict.
       const verify: Verify | undefined =
@@ -280,14 +288,7 @@ export async function runJob(
               );
             }
           : undefined;
-      const waited = await waitForJob(
-        ctx,
-        session,
-        verb,
-        targets,
-        { timeoutMs, intervalMs, stallAfterMs },
-        verify,
-      );
+      const waited = await waitForJob(ctx, session, verb, targets, waitSettings, verify);
       progress = waited.progress;
       polls = waited.polls;
       result.outcome = waited.outcome;
@@ -351,7 +352,7 @@ export async function runJob(
   }
   if (result.outcome === 'timeout') {
     throw new WaitTimeoutError(
-      `Still pending after ${formatDuration(timeoutMs)}: ${progress ? formatProgress(progress) : 'no progress seen'}.`,
+      `Still pending after ${formatDuration(waitSettings?.timeoutMs ?? 0)}: ${progress ? formatProgress(progress) : 'no progress seen'}.`,
       { hint: "The job goes on in Central; check later with 'msp-license status' (same scope flags)." },
     );
   }

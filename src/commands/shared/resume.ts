@@ -110,11 +110,11 @@ export function resumeOptions(
     typeof options.resume === 'string' ? options.resume : undefined,
   );
   ctx.io.info(`Resuming run ${plan.id}: what it did not get accepted is sent now.`);
-  const { resume: _resume, ...rest } = options;
   return {
     resumeOf: plan.id,
     options: {
-      ...rest,
+      ...options,
+      resume: false,
       services: plan.services,
       ...(plan.include ? { include: plan.include } : {}),
       ...(plan.exclude ? { exclude: plan.exclude } : {}),

@@ -3,9 +3,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
-import { runJob } from '../../../src/commands/shared/job.js';
+import { type JobOptions, runJob } from '../../../src/commands/shared/job.js';
 import { renderJob } from '../../../src/commands/shared/job-render.js';
 import { UsageError } from '../../../src/errors.js';
+import { assignFlags } from '../../../src/flags.js';
+import { optionsWith } from '../../../src/options.js';
 import { inProcess, type TestRun } from '../../helpers/inprocess.js';
 import { mutatingCalls, type Sandbox, sandboxState, start } from '../../helpers/sandbox.js';
 
@@ -31,16 +33,23 @@ async function setup(options: Parameters<typeof start>[0] = {}, globals = {}) {
   return { sandbox, run, ids: sandbox.estate.customers.map((c) => c.customer_id) };
 }
 
+/** assign's options as the flags give them when not typed, with these. */
+const job = (given: Partial<JobOptions>) => ({ ...optionsWith(assignFlags), ...given });
+
 describe('runJob in-process', () => {
   test('assign --include --wait: done with the true count; history sent + result; the plan and result rendered', async () => {
     const { sandbox, run, ids } = await setup();
     const [a, b] = ids as [string, string];
-    const result = await runJob(run.ctx, 'assign', {
-      services: ['foundation_ap'],
-      include: [a, b],
-      wait: true,
-      interval: '1s',
-    });
+    const result = await runJob(
+      run.ctx,
+      'assign',
+      job({
+        services: ['foundation_ap'],
+        include: [a, b],
+        wait: true,
+        interval: 1000,
+      }),
+    );
     expect(result).toMatchObject({ outcome: 'done', accepted: true, countsExact: true });
     const per = (await sandboxState(sandbox, true)).perCustomer;
     const changed = [a, b].reduce((n, id) => n + (per[id]?.foundation_ap?.licensed ?? 0), 0);
@@ -59,11 +68,15 @@ describe('runJob in-process', () => {
 
   test('a dry run sends nothing mutating and prints its plan on stdout', async () => {
     const { sandbox, run, ids } = await setup();
-    const result = await runJob(run.ctx, 'assign', {
-      services: ['foundation_ap'],
-      exclude: [ids[0] as string],
-      dryRun: true,
-    });
+    const result = await runJob(
+      run.ctx,
+      'assign',
+      job({
+        services: ['foundation_ap'],
+        exclude: [ids[0] as string],
+        dryRun: true,
+      }),
+    );
     expect(result).toMatchObject({ outcome: 'dry-run', scope: { mode: 'exclude', customersInScope: 5 } });
     renderJob(result, run.ctx);
     expect(run.stdout()).toMatch(/Assign foundation_ap/);
@@ -73,17 +86,21 @@ describe('runJob in-process', () => {
   test('unassign without a terminal and without --yes is refused before any call', async () => {
     const { sandbox, run, ids } = await setup();
     await expect(
-      runJob(run.ctx, 'unassign', { services: ['foundation_ap'], include: [ids[0] as string] }),
+      runJob(run.ctx, 'unassign', job({ services: ['foundation_ap'], include: [ids[0] as string] })),
     ).rejects.toThrow(UsageError);
     expect(await mutatingCalls(sandbox)).toEqual([]);
   });
 
   test('a 409 is waited out and the request sent again, accepted once', async () => {
     const { sandbox, run, ids } = await setup({ variants: { jobConflict: 1 } });
-    const result = await runJob(run.ctx, 'assign', {
-      services: ['foundation_ap'],
-      include: [ids[0] as string],
-    });
+    const result = await runJob(
+      run.ctx,
+      'assign',
+      job({
+        services: ['foundation_ap'],
+        include: [ids[0] as string],
+      }),
+    );
     expect(result.outcome).toBe('accepted');
     expect((await mutatingCalls(sandbox)).map((r) => r.status)).toEqual([409, 200]);
     expect(run.stderr()).toMatch(/HTTP 409/);

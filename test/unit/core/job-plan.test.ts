@@ -1,8 +1,8 @@
 import { describe, expect, test } from 'vitest';
 import {
+  checkWaitDurations,
   complementChunks,
   dayBudgetShortfall,
-  jobNumbers,
   jobTargets,
   type MeasuredScope,
   outcomeOf,
@@ -10,7 +10,7 @@ import {
   planWarnings,
   requestRecord,
 } from '../../../src/core/job-plan.js';
-import { InterruptedError, StalledError, UsageError } from '../../../src/errors.js';
+import { InterruptedError, StalledError } from '../../../src/errors.js';
 
 const wide = { service: 'foundation_ap', licensesUsed: 40, unlicensedDevices: 60, licensesAvailable: 10 };
 const measured = (exact: boolean, method = 'listed'): MeasuredScope => ({
@@ -105,16 +105,12 @@ describe('the rest of the plan', () => {
     expect(outcomeOf(new StalledError('x'))).toBe('stalled');
     expect(outcomeOf(new Error('x'))).toBe('failed');
   });
-  test('numbers: defaults, and ranges refused as usage errors', () => {
-    expect(jobNumbers({})).toEqual({
-      timeoutMs: 1_800_000,
-      intervalMs: 15_000,
-      stallAfterMs: 600_000,
-      chunkSize: 200,
-    });
-    expect(() => jobNumbers({ interval: '0s' })).toThrow(UsageError);
-    expect(() => jobNumbers({ wait: true, interval: '1m', stallAfter: '10s' })).toThrow(
-      /shorter than --interval/,
-    );
+  test.each([
+    [15_000, 600_000, undefined],
+    [60_000, 60_000, undefined],
+    [60_000, 10_000, /--stall-after \(10s\) is shorter than --interval \(1m\)/],
+  ])('wait durations: every %d ms, stall after %d ms', (interval, stall, refused) => {
+    if (refused) expect(() => checkWaitDurations(interval, stall)).toThrow(refused);
+    else expect(() => checkWaitDurations(interval, stall)).not.toThrow();
   });
 });
