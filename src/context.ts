@@ -6,6 +6,7 @@ import { CentralClient } from './central/http.js';
 import { checkBaseUrl } from './central/url.js';
 import { configDir } from './config/paths.js';
 import { ConfigStore, type Profile, resolveProfileName } from './config/store.js';
+import { type Clock, systemClock } from './core/clock.js';
 import { parseDuration } from './core/duration.js';
 import { AuthError, InterruptedError, SIGNAL_EXIT } from './errors.js';
 import type { GlobalOptions } from './globals.js';
@@ -23,6 +24,8 @@ export interface Session {
 
 export class Context {
   readonly dir: string;
+  /** What a job's wait and back-off read and sleep on (tests give a virtual one). */
+  clock: Clock = systemClock;
   interrupted = false;
   /** The signal that interrupted the run (its exit code is 128 + its number). */
   signal: NodeJS.Signals = 'SIGINT';

@@ -1,7 +1,6 @@
 // Sending the license job (or the auto-licensing settings): request by request, with the waits
 // for another job (409), the split of a request too large (413/417), and a record of each request,
 // those not accepted kept for --resume.
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { LicenseJobRequest, LicenseJobResult } from '../../central/api.js';
 import type { Context } from '../../context.js';
 import { formatDuration } from '../../core/duration.js';
@@ -54,7 +53,7 @@ export async function sendAll(
             `Central refused the request (HTTP 409): probably another license job is still running; trying again in ${formatDuration(ms)}`,
           );
           try {
-            await sleep(ms, undefined, { signal: ctx.abort.signal });
+            await ctx.clock.sleep(ms, ctx.abort.signal);
           } catch {
             throw new InterruptedError('Interrupted while waiting for another license job to finish.');
           }

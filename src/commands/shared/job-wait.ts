@@ -1,6 +1,5 @@
 // Following the background job (--wait): one stats call per service per poll, a verdict confirmed
 // by counting the scope again when it was counted tenant by tenant.
-import { setTimeout as sleep } from 'node:timers/promises';
 import { fetchStats } from '../../central/api.js';
 import type { Context, Session } from '../../context.js';
 import { formatDuration } from '../../core/duration.js';
@@ -41,7 +40,7 @@ export async function waitForJob(
   settings: WaitSettings,
   verify?: Verify,
 ): Promise<{ outcome: Outcome; progress: Progress; polls: number }> {
-  const started = Date.now();
+  const started = ctx.clock.now();
   const { statsFilter } = loadFacts(ctx, session);
   let targets = initial;
   let progress = evaluateProgress(verb, targets, []);
@@ -50,7 +49,7 @@ export async function waitForJob(
   ctx.onCleanup(() => spinner.stop());
   let polls = 0;
   let lastDone = -1;
-  let lastChange = Date.now();
+  let lastChange = ctx.clock.now();
   let quietPolls = 0;
   let samples: PollSample[] = [];
 
@@ -78,7 +77,7 @@ export async function waitForJob(
     }));
     progress = evaluateProgress(verb, targets, samples);
     lastDone = progress.done;
-    lastChange = Date.now();
+    lastChange = ctx.clock.now();
     quietPolls = 0;
   };
   const doneInScope = (elapsed: string) => {
@@ -88,9 +87,9 @@ export async function waitForJob(
 
   try {
     for (;;) {
-      const remaining = settings.timeoutMs - (Date.now() - started);
+      const remaining = settings.timeoutMs - (ctx.clock.now() - started);
       if (remaining <= 0) {
-        if ((await nothingLeft()) === true) return doneInScope(formatDuration(Date.now() - started));
+        if ((await nothingLeft()) === true) return doneInScope(formatDuration(ctx.clock.now() - started));
         if (!progress.exact && quietPolls >= 2) {
           // Not measurable exactly, and quiet: a finished job, most likely; never a timeout for it.
           spinner.succeed(
@@ -104,7 +103,7 @@ export async function waitForJob(
       // The first look comes soon (a small job is often done within seconds), then every interval.
       const pause = polls === 0 ? Math.min(FIRST_POLL_MS, settings.intervalMs) : settings.intervalMs;
       try {
-        await sleep(Math.min(pause, remaining), undefined, { signal: ctx.abort.signal });
+        await ctx.clock.sleep(Math.min(pause, remaining), ctx.abort.signal);
       } catch {
         throw new InterruptedError('Interrupted while waiting; the job goes on in Central.');
       }
@@ -122,12 +121,12 @@ export async function waitForJob(
       progress = evaluateProgress(verb, targets, samples);
       if (progress.done !== lastDone) {
         lastDone = progress.done;
-        lastChange = Date.now();
+        lastChange = ctx.clock.now();
         quietPolls = 0;
       } else {
         quietPolls++;
       }
-      const elapsed = formatDuration(Date.now() - started);
+      const elapsed = formatDuration(ctx.clock.now() - started);
       if (progress.complete) {
         if ((await nothingLeft()) === false && left) {
           retarget(left);
@@ -141,7 +140,7 @@ export async function waitForJob(
         spinner.fail(`stalled: ${formatProgress(progress)} (out of licenses)`);
         return { outcome: 'stalled', progress, polls };
       }
-      if (Date.now() - lastChange >= settings.stallAfterMs) {
+      if (ctx.clock.now() - lastChange >= settings.stallAfterMs) {
         if ((await nothingLeft()) === true) return doneInScope(elapsed);
         const quiet = `no change for ${formatDuration(settings.stallAfterMs)}`;
         if (progress.exact && !progress.outOfLicenses) {

@@ -246,7 +246,7 @@ export async function runJob(
   let progress: Progress | undefined;
   let failure: string | undefined;
   let polls = 0;
-  const started = Date.now();
+  const started = ctx.clock.now();
   try {
     await sendAll(ctx, verb, services, freshScope, plan.requests, result, unsent, (job) =>
       kind === 'autolicense'
@@ -324,7 +324,7 @@ export async function runJob(
         ...(progress.needed === undefined ? {} : { needed: progress.needed, percent: progress.percent }),
         exact: progress.exact,
         polls,
-        elapsedMs: Date.now() - started,
+        elapsedMs: ctx.clock.now() - started,
         services: progress.services,
       };
     }

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { type JobOptions, runJob } from '../../../src/commands/shared/job.js';
 import { renderJob } from '../../../src/commands/shared/job-render.js';
-import { UsageError } from '../../../src/errors.js';
+import type { Clock } from '../../../src/core/clock.js';
+import { StalledError, UsageError, WaitTimeoutError } from '../../../src/errors.js';
 import { assignFlags } from '../../../src/flags.js';
 import { optionsWith } from '../../../src/options.js';
 import { inProcess, type TestRun } from '../../helpers/inprocess.js';
@@ -31,6 +32,25 @@ async function setup(options: Parameters<typeof start>[0] = {}, globals = {}) {
   const run = inProcess(sandbox, globals);
   open.push({ sandbox, run });
   return { sandbox, run, ids: sandbox.estate.customers.map((c) => c.customer_id) };
+}
+
+/**
+ * A virtual clock: every sleep advances it at once (after letting pending I/O run), so the wait's
+ * 15-second polls, its stall and its timeout are decided in milliseconds of real time.
+ */
+function virtualClock(): Clock & { slept: number[] } {
+  let now = Date.UTC(2026, 11, 1);
+  const slept: number[] = [];
+  return {
+    slept,
+    now: () => now,
+    sleep: async (ms, signal) => {
+      signal?.throwIfAborted();
+      slept.push(ms);
+      now += ms;
+      await new Promise((resolve) => setImmediate(resolve));
+    },
+  };
 }
 
 /** assign's options as the flags give them when not typed, with these. */
@@ -91,18 +111,65 @@ describe('runJob in-process', () => {
     expect(await mutatingCalls(sandbox)).toEqual([]);
   });
 
-  test('a 409 is waited out and the request sent again, accepted once', async () => {
-    const { sandbox, run, ids } = await setup({ variants: { jobConflict: 1 } });
-    const result = await runJob(
+  test('the wait runs on the injected clock: a job too slow to move stalls after --stall-after of its time', async () => {
+    // One device a second over a 150-device tenant: in the few real milliseconds the test takes,
+    // the MSP-wide counts barely move, so the wait's verdict comes from the clock alone.
+    const { run, ids } = await setup({ jobSpeed: 1, customers: 2, devices: 400 });
+    const clock = virtualClock();
+    run.ctx.clock = clock;
+    const failure = await runJob(
       run.ctx,
       'assign',
       job({
         services: ['foundation_ap'],
         include: [ids[0] as string],
+        wait: true,
+        yes: true,
+        stallAfter: 60_000,
       }),
+    ).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(StalledError);
+    // First look after 2 s, then every 15 s until a minute without change.
+    expect(clock.slept[0]).toBe(2_000);
+    expect(clock.slept.slice(1).every((ms) => ms === 15_000)).toBe(true);
+    expect(clock.slept.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(60_000);
+    expect(run.stderr()).toMatch(/stalled: .*no change for 1m/);
+  });
+
+  test('…and times out (exit 8) after --timeout of its time while the job still moves', async () => {
+    const { run, ids } = await setup({ jobSpeed: 1, customers: 2, devices: 400 });
+    const clock = virtualClock();
+    run.ctx.clock = clock;
+    const failure = await runJob(
+      run.ctx,
+      'assign',
+      job({
+        services: ['foundation_ap'],
+        include: [ids[0] as string],
+        wait: true,
+        yes: true,
+        timeout: 120_000,
+      }),
+    ).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(WaitTimeoutError);
+    expect((failure as WaitTimeoutError).message).toMatch(/^Still pending after 2m:/);
+    expect(clock.slept.reduce((a, b) => a + b, 0)).toBe(120_000);
+  });
+
+  test('a 409 back-off sleeps on the injected clock: 3 s, then 6 s, then accepted', async () => {
+    const { sandbox, run, ids } = await setup({ variants: { jobConflict: 2 } });
+    const clock = virtualClock();
+    run.ctx.clock = clock;
+    const result = await runJob(
+      run.ctx,
+      'assign',
+      job({ services: ['foundation_ap'], include: [ids[0] as string] }),
     );
     expect(result.outcome).toBe('accepted');
-    expect((await mutatingCalls(sandbox)).map((r) => r.status)).toEqual([409, 200]);
-    expect(run.stderr()).toMatch(/HTTP 409/);
+    expect(clock.slept).toEqual([3_000, 6_000]);
+    expect((await mutatingCalls(sandbox)).map((r) => r.status)).toEqual([409, 409, 200]);
+    expect(run.stderr()).toMatch(
+      /HTTP 409\): probably another license job is still running; trying again in 3s/,
+    );
   });
 });
