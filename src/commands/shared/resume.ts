@@ -25,7 +25,7 @@ export interface ResumePlan {
 
 /**
  * The run to resume: `id`, or the newest one of this verb, profile and gateway with requests left
- * unsent that no later run has resumed. UsageError (exit 2) when there is none.
+ * unsent that no later run has resumed (to its end). UsageError (exit 2) when there is none.
  */
 export function findResumable(
   dir: string,
@@ -34,7 +34,12 @@ export function findResumable(
   id: string | undefined,
 ): ResumePlan {
   const { events } = readHistoryEvents(dir);
-  const resumed = new Set(events.flatMap((e) => (e.event === 'sent' && e.resumeOf ? [e.resumeOf] : [])));
+  // A run counts as resumed once its resuming run recorded how it ended: one killed (SIGKILL, a
+  // crash) between sending and its result leaves the original resumable, not lost.
+  const ended = new Set(events.flatMap((e) => (e.event === 'result' ? [e.id] : [])));
+  const resumed = new Set(
+    events.flatMap((e) => (e.event === 'sent' && e.resumeOf && ended.has(e.id) ? [e.resumeOf] : [])),
+  );
   const fits = (e: StoredEvent): e is Extract<StoredEvent, { event: 'result' }> =>
     e.event === 'result' &&
     e.verb === verb &&
