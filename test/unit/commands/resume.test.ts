@@ -78,7 +78,7 @@ describe('findResumable', () => {
     expect(() => findResumable(dir, 'unassign', where, undefined)).toThrow(UsageError);
     expect(() => findResumable(dir, 'assign', { ...where, profile: 'lab' }, undefined)).toThrow(UsageError);
     expect(() => findResumable(dir, 'assign', { ...where, profile: 'lab' }, 'r1')).toThrow(
-      /Resume it with the profile/,
+      /was sent to .*profile prod.*not to this gateway and profile/,
     );
   });
 });
