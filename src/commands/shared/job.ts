@@ -4,7 +4,6 @@
 // where those steps meet; each step lives in its own module beside it.
 import { fetchLicenseStatus, sendAutoLicense, sendLicenseJob } from '../../central/api.js';
 import { redact } from '../../central/redact.js';
-import { writeCache } from '../../config/cache.js';
 import { appendHistory, type ResultEvent, type SentEvent } from '../../config/history.js';
 import type { Context, Session } from '../../context.js';
 import type { CustomerRef } from '../../core/customers.js';
@@ -29,7 +28,8 @@ import { formatProgress, type Progress, type Verb } from '../../core/progress.js
 import { type JobRequest, planRequests, type Scope, type ScopeFlags, scopeMode } from '../../core/scope.js';
 import { CancelledError, RateLimitError, StalledError, UsageError, WaitTimeoutError } from '../../errors.js';
 import { confirm } from '../../ui/prompt.js';
-import { cacheKey, resolveScope, resolveServices, scopeReferences } from './data.js';
+import { forgetAutoLicenseAnswers } from './autolicense.js';
+import { resolveScope, resolveServices, scopeReferences } from './data.js';
 import { sendAll } from './job-send.js';
 import { type Verify, waitForJob } from './job-wait.js';
 import { measureScope } from './measure.js';
@@ -313,9 +313,7 @@ export async function runJob(
   } finally {
     if (kind === 'autolicense' && result.requests.some((r) => r.status === 'accepted')) {
       // The cached settings (autolicense status, status) no longer hold: ask again next time.
-      for (const name of ['autolicense', 'autolicense-paused']) {
-        writeCache(ctx.dir, cacheKey(session), name, session.baseUrl, {});
-      }
+      forgetAutoLicenseAnswers(ctx, session);
     }
     if (progress) {
       result.wait = {
