@@ -112,14 +112,67 @@ export async function callCommand(
   options: Record<string, unknown> = {},
   call: CallOptions = {},
 ): Promise<CommandResult> {
-  const { writeError } = await import('../../src/ui/report-error.js');
   const globals: GlobalOptions = { profile: 'sandbox', ...call.globals };
+  if (globals.profile === undefined) delete globals.profile;
+  return execute(dir, command, { ...globals, ...options }, globals, call);
+}
+
+/**
+ * argv as the user types it (`['--json', 'history', '--limit', '1']`), parsed by the real
+ * commander tree (src/cli.ts's buildProgram, its defaults, its variables), then the command's
+ * run and render in-process as callCommand does. `call.env` is also what commander reads
+ * (MSP_LICENSE_PROFILE…) while it parses.
+ */
+export async function cliCommand(
+  dir: string,
+  argv: string[],
+  call: Omit<CallOptions, 'globals' | 'args'> = {},
+) {
+  const { buildProgram, setDispatcher } = await import('../../src/cli.js');
+  let captured:
+    | { load: () => Promise<unknown>; options: Record<string, unknown>; args: unknown[] }
+    | undefined;
+  setDispatcher(async (load, command, args) => {
+    const options = command.optsWithGlobals() as Record<string, unknown>;
+    if (command.getOptionValueSourceWithGlobals('requestTimeout') === 'env')
+      options.requestTimeoutFrom = 'MSP_LICENSE_REQUEST_TIMEOUT';
+    captured = { load, options, args };
+  });
+  const saved = { ...process.env };
+  for (const [k, v] of Object.entries(call.env ?? {})) {
+    if (v === undefined) delete process.env[k];
+    else process.env[k] = v;
+  }
+  try {
+    const program = buildProgram();
+    program.exitOverride();
+    for (const c of program.commands) c.exitOverride();
+    await program.parseAsync(['node', 'msp-license', ...argv]);
+  } finally {
+    for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k];
+    Object.assign(process.env, saved);
+  }
+  if (!captured) throw new Error(`no command ran for ${argv.join(' ')}`);
+  const command = (await captured.load()) as CommandLike;
+  return execute(dir, command, captured.options, captured.options as GlobalOptions, {
+    ...call,
+    args: captured.args,
+  });
+}
+
+async function execute(
+  dir: string,
+  command: CommandLike,
+  options: Record<string, unknown>,
+  globals: GlobalOptions,
+  call: CallOptions,
+): Promise<CommandResult> {
+  const { writeError } = await import('../../src/ui/report-error.js');
   const env: NodeJS.ProcessEnv = { MSP_LICENSE_CONFIG_DIR: dir, NO_COLOR: '1', PATH: process.env.PATH ?? '' };
   for (const [k, v] of Object.entries(call.env ?? {})) {
     if (v === undefined) delete env[k];
     else env[k] = v;
   }
-  if (globals.profile === undefined) delete globals.profile;
   const t = tempDir('msp-license-stdin-');
   const stdinFile = join(t.dir, 'stdin');
   writeFileSync(stdinFile, call.input ?? '');
@@ -138,7 +191,7 @@ export async function callCommand(
     ...more,
   });
   try {
-    const result = await command.run(ctx, { ...globals, ...options }, ...(call.args ?? []));
+    const result = await command.run(ctx, options, ...(call.args ?? []));
     if (result !== undefined) {
       if (io.json) io.out(JSON.stringify(result, null, 2));
       else if (command.render && (!io.quiet || command.answers?.(result))) command.render(result, ctx);
@@ -213,23 +266,65 @@ export interface InWorld {
     options?: Record<string, unknown>,
     call?: CallOptions,
   ) => Promise<CommandResult>;
+  /** argv parsed by the real commander tree, then run in-process (see cliCommand). */
+  cli: (argv: string[], call?: Omit<CallOptions, 'globals' | 'args'>) => Promise<CommandResult>;
 }
 
-/** A sandbox (6 customers / 150 devices unless told otherwise) and a config dir logged in to it. */
-export async function inWorld(options: SandboxOptions = {}, { login = true } = {}): Promise<InWorld> {
+/**
+ * A sandbox (6 customers / 150 devices unless told otherwise) and a config dir logged in to it as
+ * profile 'sandbox': written straight into the store (`login: true`), or by the login command
+ * in-process with a Download Token file and the secret on stdin (`login: 'command'`, as
+ * test/helpers/cli.ts's loginToSandbox does with the built CLI: a refresh, then the services
+ * list cached), or not at all (`login: false`).
+ */
+export async function inWorld(
+  options: SandboxOptions = {},
+  { login = true }: { login?: boolean | 'command' } = {},
+): Promise<InWorld> {
   const { start } = await import('./sandbox.js');
   const sandbox = await start({ customers: 6, devices: 150, ...options });
   opened.push(() => sandbox.close());
   const t = tempDir();
   opened.push(t.cleanup);
   const dir = join(t.dir, 'config');
-  if (login) loggedIn(sandbox, dir);
-  return {
+  if (login === true) loggedIn(sandbox, dir);
+  const world: InWorld = {
     sandbox,
     dir,
     root: t.dir,
     ids: sandbox.estate.customers.map((c) => c.customer_id),
     names: sandbox.estate.customers.map((c) => c.customer_name),
     cmd: (command, opts, call) => callCommand(dir, command, opts, call),
+    cli: (argv, call) => cliCommand(dir, argv, call),
   };
+  if (login === 'command') {
+    const tokenFile = join(t.dir, 'token.json');
+    const c = sandbox.credentials;
+    writeFileSync(
+      tokenFile,
+      JSON.stringify({
+        access_token: c.accessToken,
+        refresh_token: c.refreshToken,
+        expires_in: 7200,
+        token_type: 'bearer',
+      }),
+    );
+    const result = await world.cli(
+      [
+        '--profile',
+        'sandbox',
+        'login',
+        '--base-url',
+        sandbox.url,
+        '--client-id',
+        c.clientId,
+        '--client-secret-stdin',
+        '--token-file',
+        tokenFile,
+      ],
+      { input: `${c.clientSecret}\n` },
+    );
+    if (result.code !== 0) throw new Error(`login failed (${result.code}): ${result.stderr}`);
+  }
+  return world;
 }
