@@ -66,11 +66,8 @@ export function inProcess(sandbox: Sandbox, globals: GlobalOptions = {}): TestRu
 
 /** What a command module exports (src/runtime.ts's CommandModule). */
 export interface CommandLike {
-  // biome-ignore lint/suspicious/noExplicitAny: each command declares its own options type
   run: (ctx: Context, options: any, ...args: any[]) => Promise<unknown>;
-  // biome-ignore lint/suspicious/noExplicitAny: the command's own result type
   render?: (result: any, ctx: Context) => void;
-  // biome-ignore lint/suspicious/noExplicitAny: the command's own result type
   answers?: (result: any) => boolean;
 }
 

@@ -16,7 +16,6 @@ type Check = { id: string; verdict: string; detail: string };
 const check = (result: { checks: Check[] }, id: string) => result.checks.find((c) => c.id === id) as Check;
 
 /** What doctor must say under each variant. */
-// biome-ignore lint/suspicious/noExplicitAny: doctor's JSON as parsed
 function expectVerdicts(result: any, variants: Partial<Variants>) {
   expect(check(result, 'gateway').verdict).toBe('ok');
   expect(check(result, 'token').verdict).toBe('ok');
@@ -115,7 +114,6 @@ describe('doctor --record', () => {
     for (const value of identifying) expect(text).not.toContain(value);
     const parsed = JSON.parse(text);
     expect(parsed.exchanges.length).toBe(JSON.parse(recorded.stdout).apiCalls);
-    // biome-ignore lint/suspicious/noExplicitAny: the recording as parsed
     expect(
       parsed.exchanges.find((e: any) => e.path.endsWith('/customers')).body.customers[0].customer_id,
     ).toMatch(/^id-\d+$/);
