@@ -30,16 +30,28 @@ type Loader = () => Promise<{ run: (ctx: never, options: never, ...args: never[]
 
 export type Dispatcher = (load: Loader, command: Command, args: unknown[], flags: FlagSet) => Promise<void>;
 
-/** Runs one command: its flags and the global ones parsed (typed), a context built, then hands over. */
-let dispatcher: Dispatcher = async (load, command, args, flags) => {
-  const { runCommand } = await import('./runtime.js');
-  const root = command.parent ? rootOf(command) : command;
+/**
+ * What a command is handed: the global options (parsed now: text and switches only) and its own
+ * options, parsed when called (inside the runtime's error handling: a bad value is exit 2).
+ */
+export function invocation(
+  command: Command,
+  flags: FlagSet,
+): { globals: GlobalOptions; options: () => unknown } {
+  const root = rootOf(command);
   const sourceOf = (c: Command) => (key: string) => c.getOptionValueSource(key);
   const globals: GlobalOptions = parseFlags(globalFlags, root.opts(), sourceOf(root));
   // A bad value is reported under the name it was given by: the flag or the variable.
   if (root.getOptionValueSource('requestTimeout') === 'env')
     globals.requestTimeoutFrom = 'MSP_LICENSE_REQUEST_TIMEOUT';
-  await runCommand(load, globals, () => parseFlags(flags, command.opts(), sourceOf(command)), args);
+  return { globals, options: () => parseFlags(flags, command.opts(), sourceOf(command)) };
+}
+
+/** Runs one command: its flags and the global ones parsed (typed), a context built, then hands over. */
+let dispatcher: Dispatcher = async (load, command, args, flags) => {
+  const { runCommand } = await import('./runtime.js');
+  const { globals, options } = invocation(command, flags);
+  await runCommand(load, globals, options, args);
 };
 
 function rootOf(command: Command): Command {

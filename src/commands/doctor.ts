@@ -3,28 +3,37 @@
 // it learns is kept in the profile's cache (facts.json), so later runs use the right variant.
 // `--record FILE` keeps the raw answers with every identifying value replaced, for a bug report;
 // `msp-license sandbox --replay FILE` serves them again.
-import { writeFileSync } from 'node:fs';
-import type { CentralClient } from '../central/http.js';
 import { writeCache } from '../config/cache.js';
 import type { Context } from '../context.js';
-import { Anonymizer, type Exchange } from '../core/anonymize.js';
-import { isRecord } from '../core/json.js';
-import { ApiError, CancelledError, CliError, UsageError } from '../errors.js';
+import { CancelledError, CliError, UsageError } from '../errors.js';
 import type { DoctorOptions } from '../flags.js';
-import { table } from '../ui/format.js';
 import { confirm } from '../ui/prompt.js';
+import { Recorder } from './doctor/recorder.js';
+import { render } from './doctor/render.js';
+import {
+  type Check,
+  customersChecks,
+  foundationService,
+  inventoryCheck,
+  MSP_SUM_LIMIT,
+  mspInWideCheck,
+  mspInWideUnknown,
+  rateHeadersCheck,
+  type StatsCounts,
+  servicesChecks,
+  statsFilterCheck,
+  statsFilterUnknown,
+  statsOf,
+  statsShapeCheck,
+  tenantStatsCheck,
+  tenantStatsUnknown,
+} from './doctor/verdicts.js';
 import { cacheKey } from './shared/data.js';
 import { type GatewayFacts, saveFacts } from './shared/facts.js';
 import { tenantScoping } from './shared/measure.js';
 
-export type Verdict = 'ok' | 'warn' | 'fail' | 'unknown';
-
-export interface Check {
-  id: string;
-  title: string;
-  verdict: Verdict;
-  detail: string;
-}
+export { render } from './doctor/render.js';
+export type { Check, Verdict } from './doctor/verdicts.js';
 
 export interface DoctorResult {
   gateway: string;
@@ -43,71 +52,7 @@ const PATHS = {
   stats: '/platform/licensing/v1/subscriptions/stats',
   inventory: '/platform/device_inventory/v1/devices',
 };
-/** Customers summed one by one to learn whether MSP-wide counts include the MSP's own devices. */
-const MSP_SUM_LIMIT = 25;
 const BASE_CALLS = 9;
-const ANY = Array.from({ length: 300 }, (_, i) => 300 + i).filter((s) => s !== 429);
-const RATE_HEADERS = [
-  'x-ratelimit-limit-day',
-  'x-ratelimit-remaining-day',
-  'x-ratelimit-limit-second',
-  'x-ratelimit-remaining-second',
-];
-
-const num = (v: unknown): number | undefined =>
-  typeof v === 'number'
-    ? v
-    : typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v))
-      ? Number(v)
-      : undefined;
-
-interface StatsCounts {
-  total?: number;
-  used?: number;
-  unlicensed?: number;
-}
-
-/** The counts of a 2xx stats answer that has them; anything else (an error, another shape) teaches nothing. */
-function statsOf(res: { status: number; body: unknown }): StatsCounts | undefined {
-  if (res.status >= 300) return undefined;
-  const value = isRecord(res.body) && isRecord(res.body.data) ? res.body.data : res.body;
-  if (!isRecord(value)) return undefined;
-  const counts = {
-    total: num(value.total),
-    used: num(value.used),
-    unlicensed: num(value.non_subscribed_devices),
-  };
-  return counts.used === undefined || counts.unlicensed === undefined ? undefined : counts;
-}
-
-const sameStats = (a?: StatsCounts, b?: StatsCounts) =>
-  Boolean(a && b) && a?.total === b?.total && a?.used === b?.used && a?.unlicensed === b?.unlicensed;
-
-class Recorder {
-  readonly exchanges: Exchange[] = [];
-  constructor(private readonly client: CentralClient) {}
-
-  async get(path: string, query: Record<string, string> = {}, tenant?: string) {
-    const res = await this.client.request<unknown>('GET', path, {
-      query,
-      ...(tenant ? { tenantId: tenant } : {}),
-      acceptStatus: ANY,
-    });
-    const headers = Object.fromEntries(
-      RATE_HEADERS.flatMap((h) => (res.headers[h] ? [[h, res.headers[h]]] : [])),
-    );
-    this.exchanges.push({
-      method: 'GET',
-      path,
-      query,
-      ...(tenant ? { tenant } : {}),
-      status: res.status,
-      headers,
-      body: res.body,
-    });
-    return res;
-  }
-}
 
 export async function run(ctx: Context, options: DoctorOptions): Promise<DoctorResult> {
   const session = ctx.session();
@@ -123,130 +68,38 @@ export async function run(ctx: Context, options: DoctorOptions): Promise<DoctorR
   if (options.record === '') throw new UsageError('--record needs a file name.');
 
   const checks: Check[] = [];
-  const add = (id: string, title: string, verdict: Verdict, detail: string) =>
-    checks.push({ id, title, verdict, detail });
   const learned: GatewayFacts = {};
   const rec = new Recorder(session.client);
 
   // 1. The gateway answers and the token works (an error here ends the run: exit 6 or 4).
   const v2 = await rec.get(PATHS.servicesV2);
-  add('gateway', 'gateway reachable', 'ok', session.baseUrl);
-  let servicesBody = v2.body;
-  let path: 'v1' | 'v2' = 'v2';
-  if (v2.status >= 300) {
-    const v1 = await rec.get(PATHS.servicesV1);
-    servicesBody = v1.body;
-    path = 'v1';
-    if (v1.status >= 300) {
-      add(
-        'token',
-        'token valid',
-        v1.status === 401 ? 'fail' : 'unknown',
-        `services answered HTTP ${v1.status}`,
-      );
-      add('services', 'services list', 'fail', `v2 answered HTTP ${v2.status}, v1 HTTP ${v1.status}`);
-    } else {
-      add('token', 'token valid', 'ok', 'an authenticated call succeeded');
-      add('services', 'services path', 'ok', `v1 (the documented v2 path answered HTTP ${v2.status})`);
-    }
-  } else {
-    add('token', 'token valid', 'ok', 'an authenticated call succeeded');
-    add('services', 'services path', 'ok', 'v2 (the documented path)');
-  }
+  checks.push({ id: 'gateway', title: 'gateway reachable', verdict: 'ok', detail: session.baseUrl });
+  const v1 = v2.status >= 300 ? await rec.get(PATHS.servicesV1) : undefined;
+  checks.push(...servicesChecks(v2.status, v1?.status));
   if (checks.every((c) => c.id !== 'services' || c.verdict === 'ok')) {
-    writeCache(ctx.dir, cacheKey(session), 'services-path', session.baseUrl, { path });
+    writeCache(ctx.dir, cacheKey(session), 'services-path', session.baseUrl, { path: v1 ? 'v1' : 'v2' });
   }
-  const serviceNames = isRecord(servicesBody)
-    ? Object.keys(isRecord(servicesBody.data) ? servicesBody.data : servicesBody)
-    : [];
-  const service =
-    serviceNames.find((s) => s.toLowerCase() === 'foundation_ap') ??
-    serviceNames.find((s) => s.startsWith('foundation'));
+  const service = foundationService((v1 ?? v2).body);
 
   // 2. An MSP token: the customers list answers; the page cap; the rate-limit headers.
   const page = await rec.get(PATHS.customers, { offset: '0', limit: '100' });
-  let customers: Array<{ id: string }> = [];
-  let total: number | undefined;
-  if (page.status === 403) {
-    add(
-      'msp',
-      'MSP token',
-      'fail',
-      'the customers list answered HTTP 403: not an MSP token, or a role without MSP permissions',
-    );
-  } else if (page.status >= 300) {
-    add('msp', 'MSP token', 'fail', `the customers list answered HTTP ${page.status}`);
-  } else {
-    const body = isRecord(page.body) && isRecord(page.body.data) ? page.body.data : page.body;
-    const list = isRecord(body) && Array.isArray(body.customers) ? body.customers : [];
-    customers = list.flatMap((c) =>
-      isRecord(c) && (typeof c.customer_id === 'string' || typeof c.customer_id === 'number')
-        ? [{ id: String(c.customer_id) }]
-        : [],
-    );
-    total = isRecord(body) ? num(body.total) : undefined;
-    add('msp', 'MSP token', 'ok', `the customers list answers (${total ?? '?'} customers)`);
-    const expected = Math.min(100, total ?? 0);
-    add(
-      'page-cap',
-      'customers page size',
-      customers.length < expected ? 'warn' : 'ok',
-      customers.length < expected
-        ? `a page of 100 came back with ${customers.length}: the gateway caps pages at ${customers.length} (msp-license pages by what it gets)`
-        : `a page of 100 served in full (${customers.length})`,
-    );
-  }
-  const rate = RATE_HEADERS.filter((h) => page.headers[h] !== undefined);
-  add(
-    'rate-headers',
-    'rate-limit headers',
-    rate.length === RATE_HEADERS.length ? 'ok' : 'warn',
-    rate.length === RATE_HEADERS.length
-      ? `day ${page.headers['x-ratelimit-remaining-day']}/${page.headers['x-ratelimit-limit-day']} left`
-      : `missing: ${RATE_HEADERS.filter((h) => !rate.includes(h)).join(', ')} (the day-budget check before --wait is skipped)`,
-  );
+  const { customers, total, checks: customerChecks } = customersChecks(page);
+  checks.push(...customerChecks, rateHeadersCheck(page.headers));
 
   // 3. The stats shape, and which parameter filters it by service.
   const all = await rec.get(PATHS.stats, { license_type: 'all' });
   const allStats = statsOf(all);
-  const shapeOk = allStats !== undefined;
-  add(
-    'stats-shape',
-    'stats shape',
-    shapeOk ? 'ok' : 'fail',
-    shapeOk
-      ? '"used" and "non_subscribed_devices" present (device counts), "total" the license pool'
-      : `HTTP ${all.status}; no numeric "used" and "non_subscribed_devices"`,
-  );
+  checks.push(statsShapeCheck(all.status, allStats));
   let wide: StatsCounts | undefined;
-  if (shapeOk && service) {
+  if (allStats && service) {
     const byService = statsOf(await rec.get(PATHS.stats, { service }));
     const byType = statsOf(await rec.get(PATHS.stats, { license_type: service }));
-    const serviceWorks = byService !== undefined && !sameStats(byService, allStats);
-    const typeWorks = byType !== undefined && !sameStats(byType, allStats);
-    if (serviceWorks || typeWorks) {
-      learned.statsFilter = serviceWorks ? 'service' : 'license_type';
-      wide = serviceWorks ? byService : byType;
-    }
-    add(
-      'stats-filter',
-      'stats service filter',
-      serviceWorks || typeWorks ? 'ok' : 'unknown',
-      serviceWorks && typeWorks
-        ? `both service= and license_type= filter by service (${service})`
-        : serviceWorks
-          ? `service= filters (license_type=${service} is ignored)`
-          : typeWorks
-            ? `license_type= filters (service=${service} is ignored)`
-            : `neither parameter changed the answer for ${service}: cannot tell (msp-license sends both)`,
-    );
+    const filter = statsFilterCheck(service, allStats, byService, byType);
+    if (filter.filter) learned.statsFilter = filter.filter;
+    wide = filter.wide;
+    checks.push(filter.check);
   } else {
-    add(
-      'stats-filter',
-      'stats service filter',
-      'unknown',
-      shapeOk ? 'no foundation service in the services list' : 'the stats shape is unknown',
-    );
+    checks.push(statsFilterUnknown(allStats !== undefined));
   }
 
   // 4. Does TenantID scope the stats? Two tenants against the MSP-wide answer.
@@ -264,18 +117,7 @@ export async function run(ctx: Context, options: DoctorOptions): Promise<DoctorR
     // An error answer for a tenant teaches nothing about scoping.
     const verdict = ra && rb ? tenantScoping([counts(wide)], [[counts(ra)], [counts(rb)]]) : undefined;
     if (verdict) learned.tenantStats = verdict;
-    add(
-      'tenant-stats',
-      'TenantID scopes stats',
-      verdict === 'scoped' ? 'ok' : verdict === 'ignored' ? 'warn' : 'unknown',
-      verdict === 'scoped'
-        ? 'two tenants answer their own counts'
-        : verdict === 'ignored'
-          ? 'two tenants answer the MSP-wide counts: TenantID is ignored; per-customer counts are unknown and --wait on a partial scope ends "settled"'
-          : ra && rb
-            ? 'the two tenants cannot tell (one holds every device)'
-            : 'a tenant-scoped stats call was refused',
-    );
+    checks.push(tenantStatsCheck(verdict, Boolean(ra && rb)));
 
     // 5. Are the MSP's own devices counted MSP-wide? The tenants' sum against the MSP-wide count.
     if (verdict === 'scoped' && total !== undefined && total <= MSP_SUM_LIMIT && customers.length >= total) {
@@ -286,91 +128,28 @@ export async function run(ctx: Context, options: DoctorOptions): Promise<DoctorR
         if (!r) complete = false;
         sum += r?.unlicensed ?? 0;
       }
-      const wideUnlicensed = wide.unlicensed ?? 0;
-      // Only a difference proves something: equal sums may just mean the MSP has no unlicensed
-      // device of this kind today, so MSP-wide figures stay upper bounds then (nothing stored).
-      if (complete && wideUnlicensed > sum) learned.mspInWide = true;
-      add(
-        'msp-in-wide',
-        "MSP's own devices MSP-wide",
-        !complete ? 'unknown' : wideUnlicensed >= sum ? 'ok' : 'warn',
-        !complete
-          ? 'a tenant-scoped stats call was refused'
-          : wideUnlicensed === sum
-            ? `no difference for ${service}: the MSP-wide count equals the tenants' (the MSP may simply have no unlicensed device of this kind); MSP-wide figures stay upper bounds`
-            : wideUnlicensed > sum
-              ? `MSP-wide counts include ${wideUnlicensed - sum} unlicensed devices that are no tenant's (the MSP's own): MSP-wide figures are upper bounds`
-              : `the tenants' sum (${sum}) exceeds the MSP-wide count (${wideUnlicensed}): inconsistent answers`,
-      );
+      const inWide = mspInWideCheck(service, wide.unlicensed ?? 0, sum, complete);
+      if (inWide.mspInWide) learned.mspInWide = true;
+      checks.push(inWide.check);
     } else {
-      add(
-        'msp-in-wide',
-        "MSP's own devices MSP-wide",
-        'unknown',
-        verdict !== 'scoped'
-          ? 'needs stats scoped per tenant'
-          : `would cost one call per customer (${total ?? '?'} > ${MSP_SUM_LIMIT}); MSP-wide figures stay upper bounds`,
-      );
+      checks.push(mspInWideUnknown(verdict === 'scoped', total));
     }
   } else {
-    add(
-      'tenant-stats',
-      'TenantID scopes stats',
-      'unknown',
-      customers.length < 2 ? 'needs two customers' : 'needs the stats filter',
-    );
-    add('msp-in-wide', "MSP's own devices MSP-wide", 'unknown', 'needs stats scoped per tenant');
+    checks.push(tenantStatsUnknown(customers.length), mspInWideUnknown(false, total));
   }
 
   // 6. The device inventory's license fields (Central Automation Studio reads `services`).
-  const inventory = await rec.get(PATHS.inventory, { limit: '5', offset: '0' });
-  const devices =
-    isRecord(inventory.body) && Array.isArray(inventory.body.devices) ? inventory.body.devices : undefined;
-  if (inventory.status >= 300 || !devices) {
-    add(
-      'inventory',
-      'device license fields',
-      'unknown',
-      `the device inventory answered HTTP ${inventory.status}${devices ? '' : ' without a "devices" list'}`,
-    );
-  } else {
-    const fields = ['services', 'tier_type', 'subscription_key'].filter((f) =>
-      devices.some((d) => isRecord(d) && f in d),
-    );
-    add(
-      'inventory',
-      'device license fields',
-      fields.includes('services') ? 'ok' : devices.length === 0 ? 'unknown' : 'warn',
-      devices.length === 0
-        ? 'no device in the inventory'
-        : `device records carry: ${fields.join(', ') || 'none of services, tier_type, subscription_key'}`,
-    );
-  }
+  checks.push(inventoryCheck(await rec.get(PATHS.inventory, { limit: '5', offset: '0' })));
 
   const stored = Object.keys(learned).length ? saveFacts(ctx, session, learned, 'doctor') : learned;
-  let recorded: string | undefined;
-  if (options.record) {
-    const anonymizer = new Anonymizer();
-    anonymizer.remember([...session.client.secrets(), session.profile?.clientId]);
-    const file = {
-      recordedBy: 'msp-license doctor',
-      recordedAt: new Date().toISOString(),
-      exchanges: anonymizer.exchanges(rec.exchanges),
-    };
-    try {
-      writeFileSync(options.record, `${JSON.stringify(file, null, 2)}\n`, { mode: 0o600 });
-    } catch (error) {
-      throw new ApiError(`Cannot write ${options.record}: ${(error as Error).message}`);
-    }
-    recorded = options.record;
-  }
+  if (options.record) rec.save(options.record, [...session.client.secrets(), session.profile?.clientId]);
   const result: DoctorResult = {
     gateway: session.baseUrl,
     ...(session.profileName ? { profile: session.profileName } : {}),
     checks,
     learned: stored,
     apiCalls: session.client.metrics.calls,
-    ...(recorded ? { recorded } : {}),
+    ...(options.record ? { recorded: options.record } : {}),
   };
   if (checks.some((c) => c.verdict === 'fail')) {
     if (!io.json) render(result, ctx);
@@ -380,21 +159,4 @@ export async function run(ctx: Context, options: DoctorOptions): Promise<DoctorR
     });
   }
   return result;
-}
-
-const MARK: Record<Verdict, string> = { ok: '✓', warn: '!', fail: '✗', unknown: '?' };
-
-export function render(result: DoctorResult, ctx: Context): void {
-  const { io } = ctx;
-  const color = { ok: 'green', warn: 'yellow', fail: 'red', unknown: 'dim' } as const;
-  io.out(`Central at ${result.gateway}${result.profile ? ` (profile ${result.profile})` : ''}`);
-  const rows = result.checks.map((c) => [
-    `${io.styleOut(color[c.verdict], MARK[c.verdict])} ${c.title}`,
-    c.detail,
-  ]);
-  for (const line of table(rows, [{}, {}])) io.out(line);
-  io.info(
-    `${result.apiCalls} API calls.${Object.keys(result.learned).length ? ' What was learned is kept for later runs of this profile.' : ''}`,
-  );
-  if (result.recorded) io.info(`Answers recorded (nothing identifying left) in ${result.recorded}.`);
 }

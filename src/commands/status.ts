@@ -8,40 +8,27 @@ import { readHistoryEvents, type StoredEvent } from '../config/history.js';
 import type { Context, Session } from '../context.js';
 import type { CustomerRef } from '../core/customers.js';
 import type { StatusOptions } from '../flags.js';
-import { count, plural, table } from '../ui/format.js';
-import {
-  loadCustomers,
-  loadServices,
-  resolveScope,
-  resolveServices,
-  scopeReferences,
-} from './shared/data.js';
+import { count, plural } from '../ui/format.js';
+import { fetchMspDefault, fetchPauses, readAutoLicenseCache, readPauseCache } from './shared/autolicense.js';
+import { loadServices, mspIdOf, resolveScope, resolveServices, scopeReferences } from './shared/data.js';
 import { loadFacts } from './shared/facts.js';
 import { measureScope } from './shared/measure.js';
+import {
+  type AutoLicenseLine,
+  autoLicenseLines,
+  type CoverageRow,
+  coverageRow,
+  type LastJob,
+  lastJobOf,
+} from './status/coverage.js';
+
+export type { CoverageRow, LastJob } from './status/coverage.js';
+export { render } from './status/render.js';
 
 /** Most per-customer stats calls status spends for the per-customer view. */
 export const PER_CUSTOMER_BUDGET = 300;
 /** Most stats calls status spends for in-scope totals when the per-customer view is skipped. */
 const IN_SCOPE_BUDGET = 200;
-
-export interface CoverageRow {
-  service: string;
-  licensed: number;
-  eligible: number;
-  /** Eligible devices without the license. */
-  missing: number;
-  /** Whole percent of eligible devices licensed, rounded down (100 only when complete). */
-  percent: number;
-}
-
-export interface LastJob {
-  id: string;
-  time: string;
-  verb: string;
-  services: string[];
-  outcome?: string;
-  requests?: number;
-}
 
 export interface StatusResult {
   gateway: string;
@@ -54,22 +41,10 @@ export interface StatusResult {
   customers?: Array<{ id: string; name: string; services: CoverageRow[] }>;
   lastJob?: LastJob;
   /** Auto-licensing per service, from the cache (or asked now with --refresh-autolicense). */
-  autolicense?: Array<{ service: string; mspDefault: boolean | null; paused: boolean | null; ageMs: number }>;
+  autolicense?: AutoLicenseLine[];
   note?: string;
   apiCalls: number;
 }
-
-const pct = (licensed: number, eligible: number) =>
-  eligible === 0 ? 100 : Math.floor((Math.min(licensed, eligible) / eligible) * 100);
-
-/** Devices holding the service (`used`) and devices lacking it (`non_subscribed_devices`). */
-const row = (service: string, c: { licensed: number; unlicensed: number }): CoverageRow => ({
-  service,
-  licensed: c.licensed,
-  eligible: c.licensed + c.unlicensed,
-  missing: c.unlicensed,
-  percent: pct(c.licensed, c.licensed + c.unlicensed),
-});
 
 /** The newest job this profile sent, from the local history (free: no API call). */
 function lastJob(dir: string, profile: string | undefined, gateway: string): LastJob | undefined {
@@ -79,16 +54,7 @@ function lastJob(dir: string, profile: string | undefined, gateway: string): Las
   } catch {
     return undefined;
   }
-  const e = [...events].reverse().find((r) => (r.profile ?? undefined) === profile && r.gateway === gateway);
-  if (!e) return undefined;
-  return {
-    id: e.id,
-    time: e.time,
-    verb: e.verb,
-    services: e.services,
-    ...(e.event === 'result' && e.outcome !== undefined ? { outcome: e.outcome } : {}),
-    ...(e.event === 'result' && e.requests ? { requests: e.requests.length } : {}),
-  };
+  return lastJobOf(events, profile, gateway);
 }
 
 /** Auto-licensing of `services`: the MSP default and the pause state, cached or asked now (1 + S calls). */
@@ -98,28 +64,15 @@ async function autolicenseState(
   services: string[],
   refresh: boolean,
 ): Promise<StatusResult['autolicense']> {
-  const al = await import('./autolicense-status.js');
   if (refresh) {
-    await al.fetchMspDefault(ctx, session);
-    await al.fetchPauses(ctx, session, services);
+    await fetchMspDefault(ctx, session);
+    await fetchPauses(ctx, session, services);
   }
-  const settings = al.readAutoLicenseCache(ctx, session);
-  const pauses = al.readPauseCache(ctx, session);
-  const mspId = (await loadCustomers(ctx, session)).data.find((c) => c.mspId)?.mspId;
-  const msp = mspId ? settings[mspId] : undefined;
-  const now = Date.now();
-  const out = services.flatMap((service) => {
-    const pause = pauses[service];
-    if (!msp && !pause) return [];
-    return [
-      {
-        service,
-        mspDefault: msp?.services ? msp.services.includes(service) : null,
-        paused: pause?.paused ?? null,
-        ageMs: now - Math.min(msp?.fetchedAt ?? now, pause?.fetchedAt ?? now),
-      },
-    ];
-  });
+  const settings = readAutoLicenseCache(ctx, session);
+  const pauses = readPauseCache(ctx, session);
+  // The id from the customers list only: a report spends no call to find it.
+  const mspId = await mspIdOf(ctx, session, { call: false });
+  const out = autoLicenseLines(services, mspId ? settings[mspId] : undefined, pauses, Date.now());
   return out.length ? out : undefined;
 }
 
@@ -178,7 +131,7 @@ export async function run(ctx: Context, options: StatusOptions): Promise<StatusR
     };
     const available = mspWide[i]?.licensesAvailable;
     return {
-      ...row(service, counts),
+      ...coverageRow(service, counts),
       ...(available === undefined ? {} : { licensesAvailable: available }),
     };
   });
@@ -192,7 +145,7 @@ export async function run(ctx: Context, options: StatusOptions): Promise<StatusR
         name: c.name,
         services: (measure.perCustomer?.get(c.id) ?? [])
           .filter((s) => shown.has(s.service))
-          .map((s) => row(s.service, s)),
+          .map((s) => coverageRow(s.service, s)),
       }))
     : undefined;
   const last = lastJob(ctx.dir, session.profileName, session.baseUrl);
@@ -214,85 +167,6 @@ export async function run(ctx: Context, options: StatusOptions): Promise<StatusR
     ...(notes.length ? { note: notes.join(' ') } : {}),
     apiCalls: session.client.metrics.calls,
   };
-}
-
-function bar(percent: number, width = 16): string {
-  const filled = Math.min(width, Math.round((percent / 100) * width));
-  return `${'█'.repeat(filled)}${'░'.repeat(width - filled)}`;
-}
-
-export function render(result: StatusResult, ctx: Context): void {
-  const { io } = ctx;
-  const paint = (p: number, text: string) =>
-    io.styleOut(p >= 100 ? 'green' : p >= 50 ? 'yellow' : 'red', text);
-  // Bars on a terminal only: a file or pipe gets the numbers.
-  const useBar = io.stdoutTTY && io.stdoutColor;
-  const customers = result.customers ?? [];
-  // One table for the services and every customer's rows, so that all align; a customer's rows
-  // are printed under its name, further down.
-  const cells = (label: string, r: CoverageRow) => [
-    label,
-    `${count(r.licensed)} / ${count(r.eligible)}`,
-    `${paint(r.percent, `${useBar ? `${bar(r.percent)} ` : ''}${String(r.percent).padStart(3)}%`)}${r.missing ? `  (${count(r.missing)} devices unlicensed)` : ''}`,
-  ];
-  const rows: Array<{ of: CoverageRow; cells: string[] }> = [
-    ...result.services.map((r) => ({ of: r, cells: cells(r.service, r) })),
-    ...customers.flatMap((c) => c.services.map((r) => ({ of: r, cells: cells(`  ${r.service}`, r) }))),
-  ];
-  const [header = '', ...lines] = table(
-    rows.map((r) => r.cells),
-    [{ header: 'SERVICE', min: 7 }, { header: 'DEVICES LICENSED / ELIGIBLE', align: 'right' }, {}],
-  );
-  const lineOf = new Map(rows.map((r, i) => [r.of, lines[i] ?? '']));
-  const line = (r: CoverageRow) => lineOf.get(r) ?? '';
-
-  // One customer in scope: the summary is that customer's table; it is not repeated below.
-  const only = customers.length === 1 && result.scope.customersInScope === 1 ? customers[0] : undefined;
-  const scopeText = only
-    ? `${only.name} (${only.id})`
-    : result.scope.mode === 'all'
-      ? `all ${count(result.scope.customersInScope)} customers`
-      : `${plural(result.scope.customersInScope, 'customer')}${result.scope.mode === 'exclude' ? ` (all but ${count(result.scope.listed.length)})` : ''}`;
-  io.out(
-    `License coverage of ${scopeText}${result.countsInScope ? '' : ' (tenant-wide counts)'} — ${result.profile ? `profile ${result.profile}, ` : ''}${result.gateway}`,
-  );
-  if (result.services.length === 0) {
-    io.out('No device in scope is eligible for any of these services.');
-  } else {
-    const free = (r: { licensesAvailable?: number }) =>
-      r.licensesAvailable === undefined ? '' : `  ${count(r.licensesAvailable)} licenses free`;
-    io.out(header);
-    for (const r of result.services) io.out(`${line(r)}${free(r)}`);
-  }
-  // Per customer: the incomplete ones first (what needs attention), the complete ones counted.
-  const withDevices = customers.filter((c) => c.services.some((s) => s.eligible > 0));
-  const incomplete = withDevices.filter((c) => c.services.some((s) => s.missing > 0));
-  const complete = withDevices.length - incomplete.length;
-  for (const customer of only ? [] : incomplete) {
-    io.out(`\n${customer.name} (${customer.id})`);
-    for (const r of customer.services.filter((s) => s.eligible > 0)) io.out(line(r));
-  }
-  if (result.customers && !only) {
-    io.out(
-      `\n${count(complete)} of ${count(withDevices.length)} customers with eligible devices fully licensed${incomplete.length ? `; ${count(incomplete.length)} not (above)` : ''}.`,
-    );
-  }
-  for (const a of result.autolicense ?? []) {
-    const ago = a.ageMs < 60_000 ? 'just now' : `${Math.round(a.ageMs / 60_000)} min ago`;
-    io.out(
-      `auto-licensing ${a.service}: MSP default ${a.mspDefault === null ? 'unknown' : a.mspDefault ? 'on' : 'off'}, ${a.paused === null ? 'pause state unknown' : a.paused ? 'PAUSED (fewer licenses than devices)' : 'running'} (as of ${ago})`,
-    );
-  }
-  if (result.lastJob) {
-    const j = result.lastJob;
-    io.info(
-      io.style(
-        'dim',
-        `Last job from this machine: ${j.verb} ${j.services.join(', ')} at ${j.time}${j.outcome ? ` — ${j.outcome}` : ''} ('msp-license history' for more).`,
-      ),
-    );
-  }
-  if (result.note) io.info(io.style('dim', result.note));
 }
 
 /** A list or report: printed under --quiet too (quiet silences noise, not answers). */

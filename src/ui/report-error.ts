@@ -1,4 +1,4 @@
-// Turns any error that ends the program into one clear message and the SPEC exit code.
+// Turns any error that ends the program into one clear message and its exit code (README "Exit codes").
 import { redact } from '../central/redact.js';
 import { CliError, ExitCode } from '../errors.js';
 import { decideColor } from './color.js';

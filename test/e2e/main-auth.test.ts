@@ -1,6 +1,7 @@
-// End to end, credentials and the services list: login, token refresh with rotation, services
-// v2/v1 fallback. The BUILT CLI (no TTY) against the sandbox.
-import { existsSync, writeFileSync } from 'node:fs';
+// End to end, credentials: login's default config dir (the process's HOME), token refresh with
+// rotation across runs and processes. The BUILT CLI (no TTY) against the sandbox. login's flags
+// and the services list are tested in-process: test/unit/commands/{login,services}.test.ts.
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { runCli } from '../helpers/cli.js';
@@ -14,8 +15,6 @@ import {
   secretsOf,
   statusLines,
   TOKEN_PATH,
-  SERVICES_V1 as V1,
-  SERVICES_V2 as V2,
   walk,
   world,
 } from '../helpers/e2e.js';
@@ -52,37 +51,6 @@ describe('login (non-interactive)', () => {
     );
   }
 
-  test('stores a 0600 config in a fresh 0700 dir, verifies secret and token, prints no secret', async () => {
-    const sandbox = await sandboxOnly();
-    const { root, dir } = scratch();
-    const result = await login(sandbox, root, dir);
-    expect(result.code, result.stderr).toBe(0);
-    expect(result.stdout).toMatch(/Logged in: profile 'default'/);
-    expect(mode(dir)).toBe(0o700);
-    expect(mode(join(dir, 'config.json'))).toBe(0o600);
-    expect(walk(root).filter((p) => p.includes('-nodejs'))).toEqual([]);
-    expectNoSecret(result.stdout + result.stderr, secretsOf(sandbox));
-    const profile = profileOf(dir, 'default');
-    expect(profile).toMatchObject({ baseUrl: sandbox.url, clientId: sandbox.credentials.clientId });
-    // The verification: a refresh (only it proves the client secret), then the services list
-    // (v2 answers 404 here, then v1). The rotated pair is what is stored.
-    const log = await requestLog(sandbox);
-    expect(statusLines(log.requests)).toEqual([`${TOKEN_PATH} 200`, `GET ${V2} 404`, `GET ${V1} 200`]);
-    expect(profile.refreshToken).not.toBe(sandbox.credentials.refreshToken);
-  });
-
-  test('verifies the credentials it was given, not an exported MSP_LICENSE_ACCESS_TOKEN', async () => {
-    const sandbox = await sandboxOnly();
-    const { root, dir } = scratch();
-    const result = await login(sandbox, root, dir, [], {
-      MSP_LICENSE_ACCESS_TOKEN: 'stale-token-from-the-shell',
-    });
-    expect(result.code, result.stderr).toBe(0);
-    expect(profileOf(dir, 'default').accessToken).not.toBe('stale-token-from-the-shell');
-    const log = await requestLog(sandbox);
-    expect(log.requests.every((r) => r.status !== 401)).toBe(true);
-  });
-
   test('the default config dir is <XDG>/msp-license, with no -nodejs suffix', async () => {
     const sandbox = await sandboxOnly();
     const { root } = scratch();
@@ -95,88 +63,6 @@ describe('login (non-interactive)', () => {
     expect(mode(dir)).toBe(0o700);
     expect(mode(join(dir, 'config.json'))).toBe(0o600);
     expect(walk(root).filter((p) => p.includes('-nodejs'))).toEqual([]);
-  });
-
-  test('--verbose traces the calls but never a secret', async () => {
-    const sandbox = await sandboxOnly();
-    const { root, dir } = scratch();
-    const result = await login(sandbox, root, dir, ['--verbose']);
-    expect(result.code, result.stderr).toBe(0);
-    expect(result.stderr).toMatch(/services\/config/);
-    expectNoSecret(result.stdout + result.stderr, secretsOf(sandbox));
-  });
-
-  test('refuses http:// to a non-loopback host (exit 2) and writes no profile', async () => {
-    const { root, dir } = scratch();
-    const tokenFile = join(root, 'token.json');
-    writeFileSync(tokenFile, JSON.stringify({ access_token: 'a'.repeat(32), refresh_token: 'r'.repeat(32) }));
-    const result = await runCli(
-      dir,
-      [
-        'login',
-        '--base-url',
-        'http://central.example.com',
-        '--client-id',
-        'id',
-        '--client-secret-stdin',
-        '--token-file',
-        tokenFile,
-      ],
-      { input: 'the-client-secret\n', cwd: root },
-    );
-    expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/https/);
-    expect(result.stdout).toBe('');
-    expect(result.stdout + result.stderr).not.toContain('the-client-secret');
-    expect(existsSync(join(dir, 'config.json')) && profileOf(dir, 'default')).toBeFalsy();
-  });
-});
-
-describe('services', () => {
-  test('v2 404 falls back to v1; the next --refresh goes straight to the remembered path', async () => {
-    const w = await world();
-    // login refreshed (to verify the client secret), then fetched the list: v2 (404) then v1.
-    const first = statusLines((await requestLog(w.sandbox)).requests);
-    expect(first).toEqual([`${TOKEN_PATH} 200`, `GET ${V2} 404`, `GET ${V1} 200`]);
-    await clearLog(w.sandbox);
-    const result = await w.cli(['services', '--refresh']);
-    expect(result.code, result.stderr).toBe(0);
-    expect(result.stdout).toMatch(/^foundation_ap\s/m);
-    const second = statusLines((await requestLog(w.sandbox)).requests);
-    expect(second).toEqual([`GET ${V1} 200`]);
-  });
-
-  test('a gateway that serves v2 is asked v2 only', async () => {
-    const w = await world({ servicesV2: true });
-    const log = statusLines((await requestLog(w.sandbox)).requests);
-    expect(log).toEqual([`${TOKEN_PATH} 200`, `GET ${V2} 200`]);
-  });
-
-  test.each([
-    ['wrapped {"data": {...}}', true],
-    ['bare {...}', false],
-  ])('--json parses the %s shape; GreenLake names only with --all', async (_label, servicesWrapped) => {
-    const w = await world({ servicesWrapped });
-    const result = await w.cli(['--json', 'services', '--refresh']);
-    expect(result.code, result.stderr).toBe(0);
-    const parsed = JSON.parse(result.stdout);
-    const names: string[] = parsed.services.map((s: { name: string }) => s.name);
-    expect(names).toEqual(
-      expect.arrayContaining(['foundation_ap', 'advanced_switch_6300', 'foundation_70xx']),
-    );
-    expect(names).not.toContain('data');
-    for (const hidden of ['storage_alletra_6k', 'k8s_ezmeral', 'zerto_dr', 'hciaas_baas', 'proliant_compute'])
-      expect(names).not.toContain(hidden);
-
-    const all = await w.cli(['--json', 'services', '--all']);
-    expect(all.code, all.stderr).toBe(0);
-    const allNames: string[] = JSON.parse(all.stdout).services.map((s: { name: string }) => s.name);
-    expect(allNames).toEqual(expect.arrayContaining(['storage_alletra_6k', 'k8s_ezmeral', 'foundation_ap']));
-
-    const text = await w.cli(['services']);
-    expect(text.code).toBe(0);
-    expect(text.stdout).toMatch(/^foundation_ap\s/m);
-    expect(text.stdout).not.toMatch(/storage_alletra_6k/);
   });
 });
 

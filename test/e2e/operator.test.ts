@@ -1,6 +1,7 @@
-// The operator's day: auth status and the keep-alive, profiles' refresh age, the history of every
-// job (and how it ended), cron-friendly output (no ANSI, --quiet), and the example cron script.
-// Everything runs the BUILT CLI as a child process without a terminal, as cron would.
+// The operator's day, where a process is what shows it: how an interrupted or failed job ends in
+// the history, cron-friendly output (no ANSI, --quiet), the example cron script, --help. Everything
+// runs the BUILT CLI as a child process without a terminal, as cron would. auth status, the
+// keep-alive, profiles and the history listing are tested in-process: test/unit/commands/.
 import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -8,19 +9,16 @@ import type { Command } from 'commander';
 import { afterEach, describe, expect, test } from 'vitest';
 import { buildProgram } from '../../src/cli.js';
 import { helpTopic } from '../../src/help-topics.js';
-import { BIN, baseEnv, type CliResult, loginToSandbox, ROOT, runCli } from '../helpers/cli.js';
+import { BIN, baseEnv, type CliResult, ROOT, runCli } from '../helpers/cli.js';
 import {
   cleanupAll,
   expectNoSecret,
   expectTypedHistory,
-  jsonError,
-  profileOf,
   scratch,
   secretsOf,
   type World,
   world,
 } from '../helpers/e2e.js';
-import { control, requestLog } from '../helpers/sandbox.js';
 
 afterEach(cleanupAll);
 
@@ -33,14 +31,14 @@ const parse = (result: CliResult) => {
 };
 
 /** Rewrites a stored profile field (as if time had passed). */
-function patchProfile(dir: string, patch: Record<string, string>, name = 'sandbox'): void {
+function _patchProfile(dir: string, patch: Record<string, string>, name = 'sandbox'): void {
   const file = join(dir, 'config.json');
   const config = JSON.parse(readFileSync(file, 'utf8'));
   Object.assign(config.profiles[name], patch);
   writeFileSync(file, JSON.stringify(config));
 }
 
-const daysAgo = (days: number) => new Date(Date.now() - days * 86_400_000).toISOString();
+const _daysAgo = (days: number) => new Date(Date.now() - days * 86_400_000).toISOString();
 
 interface HistoryEntry {
   id: string;
@@ -60,154 +58,6 @@ interface HistoryEntry {
 async function historyOf(w: World, args: string[] = []): Promise<HistoryEntry[]> {
   return parse(await w.cli(['history', '--json', ...args])).entries;
 }
-
-describe('auth status', () => {
-  test('valid credentials: exit 0, who/where/expiry/refresh age, never a secret', async () => {
-    const w = await world();
-    const human = await w.cli(['auth', 'status']);
-    expect(human.code, human.stderr).toBe(0);
-    expect(human.stdout).toContain('profile        sandbox');
-    expect(human.stdout).toContain(`gateway        ${w.sandbox.url}`);
-    expect(human.stdout).toContain(`client id      ${w.sandbox.credentials.clientId}`);
-    expect(human.stdout).toMatch(/access token {3}expires in \d+ min/);
-    expect(human.stdout).toMatch(
-      /refresh token {2}0 days old; revoked by Central after 15 days unused \(15 left\)/,
-    );
-    expect(human.stdout).toMatch(/status {9}valid/);
-    expectNoSecret(human.stdout + human.stderr, secretsOf(w.sandbox));
-
-    const status = parse(await w.cli(['auth', 'status', '--json']));
-    expect(status).toEqual({
-      profile: 'sandbox',
-      gateway: w.sandbox.url,
-      clientId: w.sandbox.credentials.clientId,
-      source: 'profile',
-      clientSecretSource: 'profile',
-      accessTokenExpiresAt: expect.any(String),
-      accessTokenExpiresInSeconds: expect.any(Number),
-      refreshTokenIssuedAt: expect.any(String),
-      refreshTokenAgeDays: 0,
-      refreshTokenDaysLeft: 15,
-      verified: true,
-      refreshed: false,
-    });
-    expect(status.accessTokenExpiresInSeconds).toBeGreaterThan(3600);
-  });
-
-  test('after revocation: exit 4 with a clear message (and a JSON error with --json)', async () => {
-    const w = await world();
-    // Central revoked the refresh token and the access token has expired: nothing works any more.
-    await control(w.sandbox, 'revoke-refresh');
-    await control(w.sandbox, 'expire-tokens');
-    const human = await w.cli(['auth', 'status']);
-    expect(human.code).toBe(4);
-    expect(human.stdout).toBe('');
-    expect(human.stderr).toMatch(/credentials of profile 'sandbox' do not work/);
-    expect(human.stdout + human.stderr).not.toMatch(/status +valid/);
-    expectNoSecret(human.stderr, secretsOf(w.sandbox));
-
-    const json = await w.cli(['auth', 'status', '--json']);
-    expect(json.code).toBe(4);
-    expect(jsonError(json)).toMatchObject({ code: 'auth', exitCode: 4 });
-  });
-
-  test('--offline makes no call; a refresh token past 15 days is exit 4 even offline', async () => {
-    const w = await world();
-    const before = (await requestLog(w.sandbox)).total;
-    const status = parse(await w.cli(['auth', 'status', '--offline', '--json']));
-    expect(status).toMatchObject({ verified: null, refreshTokenDaysLeft: 15 });
-    expect((await requestLog(w.sandbox)).total).toBe(before);
-
-    patchProfile(w.dir, { refreshTokenIssuedAt: daysAgo(13) });
-    const old = await w.cli(['auth', 'status', '--offline']);
-    expect(old.code).toBe(0);
-    expect(old.stdout).toMatch(/13 days old.*\(2 left\)/);
-    expect(old.stderr).toMatch(
-      /warning: the refresh token is revoked in 2 days unless used: run 'msp-license auth refresh'/,
-    );
-
-    patchProfile(w.dir, { refreshTokenIssuedAt: daysAgo(16) });
-    const dead = await w.cli(['auth', 'status', '--offline']);
-    expect(dead.code).toBe(4);
-    expect(dead.stderr).toMatch(/16 days old: Central revokes it after 15 days unused/);
-  });
-
-  test('environment credentials: source "environment"; a rejected token is exit 4', async () => {
-    const w = await world();
-    const { dir } = scratch(); // no profile at all, as in CI
-    const env = {
-      // The live access token: the one login's verifying refresh stored.
-      MSP_LICENSE_ACCESS_TOKEN: profileOf(w.dir).accessToken as string,
-      MSP_LICENSE_BASE_URL: w.sandbox.url,
-    };
-    const ok = await w.cli(['auth', 'status'], { env: { ...env, MSP_LICENSE_CONFIG_DIR: dir } });
-    expect(ok.code, ok.stderr).toBe(0);
-    expect(ok.stdout).toMatch(/credentials {4}access token from MSP_LICENSE_ACCESS_TOKEN/);
-    expect(ok.stdout).toMatch(/status {9}valid/);
-    expectNoSecret(ok.stdout + ok.stderr, secretsOf(w.sandbox));
-
-    const bad = await w.cli(['auth', 'status'], {
-      env: { ...env, MSP_LICENSE_CONFIG_DIR: dir, MSP_LICENSE_ACCESS_TOKEN: 'not-a-valid-token-at-all' },
-    });
-    expect(bad.code).toBe(4);
-    expect(bad.stderr).toMatch(/do not work/);
-  });
-});
-
-describe('auth refresh (the keep-alive) and profiles', () => {
-  test('persists the rotated pair: a later run that must refresh works with it', async () => {
-    const w = await world();
-    patchProfile(w.dir, { refreshTokenIssuedAt: daysAgo(10) });
-    const before = profileOf(w.dir);
-    const listed = await w.cli(['profiles']);
-    expect(listed.stdout).toMatch(/\* sandbox +10d \(5d left\)/);
-
-    const refreshed = await w.cli(['auth', 'refresh', '--json']);
-    expect(parse(refreshed)).toEqual({
-      profile: 'sandbox',
-      gateway: w.sandbox.url,
-      accessTokenExpiresAt: expect.any(String),
-      refreshTokenDaysLeft: 15,
-    });
-    expectNoSecret(refreshed.stdout + refreshed.stderr, secretsOf(w.sandbox));
-    const after = profileOf(w.dir);
-    expect(after?.refreshToken).toBeTruthy();
-    expect(after?.refreshToken).not.toBe(before?.refreshToken);
-    expect(after?.accessToken).not.toBe(before?.accessToken);
-    expect(Date.parse(after?.refreshTokenIssuedAt ?? '')).toBeGreaterThan(Date.now() - 60_000);
-
-    // The sandbox forgets every access token: the next run must refresh with the stored (rotated) token.
-    await control(w.sandbox, 'expire-tokens');
-    const next = await w.cli(['customers', '--refresh', '--json']);
-    expect(next.code, next.stderr).toBe(0);
-    expect(JSON.parse(next.stdout).total).toBe(6);
-
-    const profiles = parse(await w.cli(['profiles', '--json'])).profiles;
-    expect(profiles).toEqual([
-      expect.objectContaining({
-        name: 'sandbox',
-        default: true,
-        gateway: w.sandbox.url,
-        hasCredentials: true,
-        refreshTokenAgeDays: 0,
-        refreshTokenDaysLeft: 15,
-      }),
-    ]);
-    // The cron form: --quiet prints nothing at all on success.
-    const quiet = await w.cli(['auth', 'refresh', '--quiet']);
-    expect(quiet).toMatchObject({ code: 0, stdout: '', stderr: '' });
-  });
-
-  test('a revoked refresh token: auth refresh exits 4 and keeps the stored pair', async () => {
-    const w = await world();
-    const before = profileOf(w.dir);
-    await control(w.sandbox, 'revoke-refresh');
-    const result = await w.cli(['auth', 'refresh']);
-    expect(result.code).toBe(4);
-    expect(result.stdout).toBe('');
-    expect(profileOf(w.dir)?.refreshToken).toBe(before?.refreshToken);
-  });
-});
 
 /** Runs the built CLI and sends SIGINT once stderr shows `when`. */
 function runAndInterrupt(w: World, args: string[], when: RegExp): Promise<CliResult> {
@@ -240,95 +90,6 @@ function runAndInterrupt(w: World, args: string[], when: RegExp): Promise<CliRes
 }
 
 describe('history', () => {
-  test('assign, unassign and another profile are logged; a dry run is not; filters', async () => {
-    const w = await world();
-    const minted = await control(w.sandbox, 'tokens');
-    await loginToSandbox(
-      w.dir,
-      {
-        url: w.sandbox.url,
-        credentials: {
-          ...w.sandbox.credentials,
-          accessToken: minted.access_token,
-          refreshToken: minted.refresh_token,
-        },
-      },
-      'other',
-    );
-    const [a, b] = w.ids as [string, string];
-    expect((await w.cli(['-p', 'sandbox', 'assign', '-s', 'foundation_ap', '--include', a])).code).toBe(0);
-    expect(
-      (await w.cli(['-p', 'sandbox', 'assign', '-s', 'foundation_ap', '--include', b, '--dry-run'])).code,
-    ).toBe(0);
-    expect(
-      (
-        await w.cli([
-          '-p',
-          'other',
-          'assign',
-          '-s',
-          'foundation_ap',
-          '--exclude',
-          a,
-          '--wait',
-          '--interval',
-          '1s',
-        ])
-      ).code,
-    ).toBe(0);
-    expect(
-      (await w.cli(['-p', 'sandbox', 'unassign', '-s', 'foundation_ap', '--include', a, '--yes'])).code,
-    ).toBe(0);
-
-    const entries = await historyOf(w);
-    expect(entries.map((e) => [e.profile, e.verb, e.outcome])).toEqual([
-      ['sandbox', 'assign', 'accepted'],
-      ['other', 'assign', 'done'],
-      ['sandbox', 'unassign', 'accepted'],
-    ]);
-    expect(entries[0]).toMatchObject({
-      gateway: w.sandbox.url,
-      services: ['foundation_ap'],
-      scope: { mode: 'include', customersInScope: 1, listed: [a] },
-      requests: [{ status: 'accepted' }],
-      finishedAt: expect.any(String),
-    });
-    expect(entries[1]).toMatchObject({
-      scope: { mode: 'exclude', customersInScope: 5, listed: [a] },
-      counts: { done: expect.any(Number), needed: expect.any(Number) },
-    });
-    expect(entries[1]?.counts?.done).toBe(entries[1]?.counts?.needed);
-    for (const e of entries) expect(e.error).toBeUndefined();
-
-    // Filters: --profile (and MSP_LICENSE_PROFILE), --limit, --since.
-    expect((await historyOf(w, ['--profile', 'other'])).map((e) => e.verb)).toEqual(['assign']);
-    const viaEnv = parse(await w.cli(['history', '--json'], { env: { MSP_LICENSE_PROFILE: 'sandbox' } }));
-    expect(viaEnv.entries.map((e: HistoryEntry) => e.verb)).toEqual(['assign', 'unassign']);
-    expect((await historyOf(w, ['--limit', '1'])).map((e) => e.verb)).toEqual(['unassign']);
-    const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
-    expect(await historyOf(w, ['--since', tomorrow])).toEqual([]);
-    const bad = await w.cli(['history', '--since', 'last tuesday']);
-    expect(bad.code).toBe(2);
-
-    // The human listing: one line per job, plain text without a terminal.
-    const human = await w.cli(['history']);
-    expect(human.code).toBe(0);
-    const lines = human.stdout.trim().split('\n');
-    expect(lines).toHaveLength(3);
-    expect(lines[0]).toMatch(
-      /sandbox +assign +foundation_ap {2}include 1 \(1 in scope, 1 request\) {2}accepted$/,
-    );
-    expect(lines[1]).toMatch(
-      /other +assign +foundation_ap {2}exclude 1 \(5 in scope, 1 request\) {2}done \d+\/\d+ devices$/,
-    );
-    expect(lines[2]).toMatch(/unassign/);
-
-    const text = readFileSync(join(w.dir, 'history.jsonl'), 'utf8');
-    expectNoSecret(text, secretsOf(w.sandbox));
-    expectNoSecret(text, [minted.access_token, minted.refresh_token]);
-    expectTypedHistory(w.dir);
-  });
-
   test('a stalled wait is logged as stalled with its counts', async () => {
     const w = await world({ licenses: { foundation_ap: 10 }, preLicensed: 0 });
     const result = await w.cli([

@@ -95,7 +95,11 @@ const cases: Array<[string[], string, Record<string, unknown>, unknown[]?]> = [
     'status',
     { baseUrl: 'https://x.example' },
   ],
-  [['sandbox', '--customers', '10', '--write-profile'], 'sandbox', { customers: 10, devices: 500, port: 0, rateLimit: true, writeProfile: true }],
+  [
+    ['sandbox', '--customers', '10', '--write-profile'],
+    'sandbox',
+    { customers: 10, devices: 500, port: 0, rateLimit: true, writeProfile: true },
+  ],
   [
     ['login', '--cluster', 'eu-1', '--client-id', 'id', '--client-secret-stdin'],
     'login',

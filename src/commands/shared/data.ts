@@ -1,7 +1,13 @@
 // Services and customers: from the cache when fresh, else from the API (and cached). Completion
 // reads the same cache files; it never calls the network.
 import { createHash } from 'node:crypto';
-import { type Customer, fetchCustomers, fetchServices, type ServiceInfo } from '../../central/api.js';
+import {
+  type Customer,
+  fetchCustomers,
+  fetchMspId,
+  fetchServices,
+  type ServiceInfo,
+} from '../../central/api.js';
 import { readCache, writeCache } from '../../config/cache.js';
 import type { Context, Session } from '../../context.js';
 import { type CustomerRef, parseList, resolveCustomers } from '../../core/customers.js';
@@ -109,6 +115,20 @@ export async function loadCustomers(
   const data = await fetchCustomers(session.client, { concurrency: CUSTOMER_PAGE_CONCURRENCY });
   writeCache(ctx.dir, cacheKey(session), 'customers', session.baseUrl, data);
   return { data, fromCache: false, fetchedAt: Date.now() };
+}
+
+/**
+ * The MSP's own customer id: from the customers list (`msp_id`); when no customer carries it, one
+ * small call, unless `call` is false (a report that spends no call for it: then undefined).
+ */
+export async function mspIdOf(
+  ctx: Context,
+  session: Session,
+  { call = true }: { call?: boolean } = {},
+): Promise<string | undefined> {
+  const known = (await loadCustomers(ctx, session)).data.find((c) => c.mspId)?.mspId;
+  if (known || !call) return known;
+  return fetchMspId(session.client);
 }
 
 // ---------------------------------------------------------------- scope flags → customers

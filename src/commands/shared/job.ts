@@ -4,7 +4,6 @@
 // where those steps meet; each step lives in its own module beside it.
 import { fetchLicenseStatus, sendAutoLicense, sendLicenseJob } from '../../central/api.js';
 import { redact } from '../../central/redact.js';
-import { writeCache } from '../../config/cache.js';
 import { appendHistory, type ResultEvent, type SentEvent } from '../../config/history.js';
 import type { Context, Session } from '../../context.js';
 import type { CustomerRef } from '../../core/customers.js';
@@ -30,7 +29,8 @@ import { type JobRequest, planRequests, type Scope, scopeMode } from '../../core
 import { CancelledError, RateLimitError, StalledError, UsageError, WaitTimeoutError } from '../../errors.js';
 import type { AssignOptions } from '../../flags.js';
 import { confirm } from '../../ui/prompt.js';
-import { cacheKey, resolveScope, resolveServices, scopeReferences } from './data.js';
+import { forgetAutoLicenseAnswers } from './autolicense.js';
+import { resolveScope, resolveServices, scopeReferences } from './data.js';
 import { sendAll } from './job-send.js';
 import { type Verify, waitForJob } from './job-wait.js';
 import { measureScope } from './measure.js';
@@ -314,9 +314,7 @@ export async function runJob(
   } finally {
     if (kind === 'autolicense' && result.requests.some((r) => r.status === 'accepted')) {
       // The cached settings (autolicense status, status) no longer hold: ask again next time.
-      for (const name of ['autolicense', 'autolicense-paused']) {
-        writeCache(ctx.dir, cacheKey(session), name, session.baseUrl, {});
-      }
+      forgetAutoLicenseAnswers(ctx, session);
     }
     if (progress) {
       result.wait = {
