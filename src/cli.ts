@@ -50,12 +50,12 @@ function scopeOptions(command: Command): Command {
   return command
     .option(
       '--include <customers>',
-      'only these customers (ids or exact names, comma list; repeatable)',
+      'only these customers (ids, exact names, group:NAME, name:GLOB; comma list; repeatable)',
       collectRaw,
     )
     .option(
       '--exclude <customers>',
-      'every customer but these (ids or exact names, comma list; repeatable)',
+      'every customer but these (ids, exact names, group:NAME, name:GLOB; comma list; repeatable)',
       collectRaw,
     )
     .option(
