@@ -395,6 +395,69 @@ ${examples(['msp-license autolicense status -s foundation_ap --all-customers', '
       );
   }
 
+  // Licensing as code (docs/policy.md): plan, plan --check, apply.
+  program
+    .command('plan')
+    .description(
+      'licensing as code: compare the estate with a policy file and list the jobs that converge it',
+    )
+    .option('-f, --file <policy>', "the policy file, YAML or JSON ('-' = stdin)")
+    .option(
+      '--check',
+      'for cron and monitoring: exit 10 when the estate has drifted (one line per customer on stderr)',
+    )
+    .option('--out <file>', "save the plan as JSON for 'msp-license apply FILE'")
+    .option(
+      '--refresh',
+      'ask Central for auto-licensing settings instead of answers cached less than 6 h ago',
+    )
+    .option('-y, --yes', "spend the API calls even past what is left of today's budget")
+    .addHelpText(
+      'after',
+      `
+Costs one call per 100 customers (the list, always fresh), one per service, one per customer and
+service the policy covers, and one per customer whose rule says auto or absent (cached 6 h); the
+count is said before it is spent. Exit codes: 0 in sync (or a plan printed), 10 drifted (--check).
+${examples([
+  'msp-license plan -f licensing.yaml',
+  'msp-license plan -f licensing.yaml --out plan.json && msp-license apply plan.json',
+  'msp-license plan -f licensing.yaml --check --quiet   # cron: exit 10 = drift',
+])}`,
+    )
+    .action((_o, cmd: Command) => dispatch(() => import('./commands/plan.js'), cmd));
+  program
+    .command('apply')
+    .description('licensing as code: run the jobs that converge the estate to a policy file or a saved plan')
+    .argument('[plan]', "a plan saved by 'msp-license plan --out' (refused if the estate changed since)")
+    .option('-f, --file <policy>', "the policy file, YAML or JSON ('-' = stdin)")
+    .option('--dry-run', 'read the state and print the plan, send nothing')
+    .option('-y, --yes', 'do not ask for confirmation (required without a terminal)')
+    .option('-w, --wait', 'wait for each license job until its devices are done')
+    .option('--timeout <duration>', 'with --wait: give up on a job after this long (1s to 7d)', '30m')
+    .option('--interval <duration>', 'with --wait: time between progress polls (1s to 1h)', '15s')
+    .option(
+      '--stall-after <duration>',
+      'with --wait: give up (exit 7) after this long without progress',
+      '10m',
+    )
+    .addOption(new Option('--chunk-size <n>', 'customer ids per request, 1 to 10000').default('200'))
+    .option(
+      '--refresh',
+      'ask Central for auto-licensing settings instead of answers cached less than 6 h ago',
+    )
+    .option('--resume [apply-id]', 'send the jobs an earlier apply did not finish (its record)')
+    .addHelpText(
+      'after',
+      examples([
+        'msp-license apply -f licensing.yaml --dry-run',
+        'msp-license apply plan.json --yes --wait',
+        'msp-license apply --resume --yes',
+      ]),
+    )
+    .action((planFile: string | undefined, _o, cmd: Command) =>
+      dispatch(() => import('./commands/apply.js'), cmd, planFile === undefined ? [] : [planFile]),
+    );
+
   program
     .command('doctor')
     .description('check, on a live tenant, every API behaviour the tool relies on (read-only calls)')
