@@ -54,7 +54,7 @@ export function ruleLabel(index: number, name: string | undefined, line: number)
   return `rule ${index + 1}${name ? ` "${name}"` : ''} (line ${line})`;
 }
 
-const HINT = 'See docs/policy.md for the format (msp-license help policy).';
+const HINT = "The format: docs/policy.md (README, 'Licensing as code').";
 
 /** The line of the node at `path`, or of its nearest parent that exists. */
 function lineOf(doc: ReturnType<typeof parseDocument>, counter: LineCounter, path: PropertyKey[]): number {
