@@ -73,7 +73,7 @@ function lineOf(doc: ReturnType<typeof parseDocument>, counter: LineCounter, pat
  */
 export function parsePolicy(text: string, file: string): Policy {
   const counter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: counter, prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(text, { lineCounter: counter, prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length) {
     const first = doc.errors[0]!;
     const line = first.linePos?.[0]?.line ?? 1;
