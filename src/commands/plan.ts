@@ -29,7 +29,8 @@ import {
 } from '../policy/plan.js';
 import { type Desired, type ResolvedRule, resolvePolicy } from '../policy/resolve.js';
 import { count, plural, table } from '../ui/format.js';
-import { AUTOLICENSE_TTL_MS, readAutoLicenseCache } from './autolicense-status.js';
+import { startProgress } from '../ui/spinner.js';
+import { AUTOLICENSE_TTL_MS, type AutoLicenseCache, readAutoLicenseCache } from './autolicense-status.js';
 import { cacheKey, loadCustomers, loadServices } from './shared/data.js';
 import { loadFacts } from './shared/facts.js';
 import { MAX_LIST_BYTES, readInputFile } from './shared/input-file.js';
@@ -159,7 +160,8 @@ export async function readState(
     );
   } catch (error) {
     // A service newer than the cached services list?
-    if (!(error instanceof UsageError) || !services.fromCache || !/service/i.test(error.message)) throw error;
+    if (!(error instanceof UsageError) || error.code !== 'unknown_service' || !services.fromCache)
+      throw error;
     const again = await loadServices(ctx, session, true);
     desired = resolvePolicy(
       policy,
@@ -197,6 +199,38 @@ export async function readState(
     );
   }
 
+  // Progress for long reads (7 calls/s: 2,000 customers take minutes): about ten lines in a log,
+  // a live count on a terminal.
+  const base = session.client.metrics.calls;
+  const spinner =
+    calls >= 100 ? await startProgress(io, `reading the state: 0 / ${count(calls)} calls`) : undefined;
+  let shownStep = 0;
+  const ticker = spinner
+    ? setInterval(() => {
+        const done = Math.min(calls, session.client.metrics.calls - base);
+        const step = Math.floor((10 * done) / calls);
+        if (io.spinner || step > shownStep)
+          spinner.update(`reading the state: ${count(done)} / ${count(calls)} calls`);
+        shownStep = Math.max(shownStep, step);
+      }, 1000)
+    : undefined;
+  ticker?.unref();
+  try {
+    return await readCounts(ctx, session, desired, customers.data, { autoCache, needAuto, autoToFetch });
+  } finally {
+    if (ticker) clearInterval(ticker);
+    spinner?.stop();
+  }
+}
+
+async function readCounts(
+  ctx: Context,
+  session: Session,
+  desired: Desired,
+  customerList: Array<{ id: string; name: string }>,
+  autoState: { autoCache: AutoLicenseCache; needAuto: string[]; autoToFetch: string[] },
+): Promise<ReadState> {
+  const { autoCache, needAuto, autoToFetch } = autoState;
   const facts = loadFacts(ctx, session);
   const wide = new Map<string, ServiceStats>();
   for (const service of desired.services) {
@@ -215,7 +249,7 @@ export async function readState(
     }
     list.push(desired.customers.get(id) as CustomerRef);
   }
-  const all = customers.data.map((c) => ({ id: c.id, name: c.name }));
+  const all = customerList.map((c) => ({ id: c.id, name: c.name }));
   let counts: Map<string, Map<string, Counts>> | undefined = new Map();
   let countsUnknown: string | undefined;
   for (const [key, members] of groups) {
