@@ -2,13 +2,18 @@
 // policy over 240 customers in 5 groups applied from scratch converges (checked per tenant and
 // service in the sandbox's own state, not through the CLI); a second plan has nothing to do; each
 // kind of drift (a device added, a license removed, a customer moved to another group) is
-// reported exactly and fixed alone; bad policies, stale plans and dry runs send nothing.
+// reported exactly and fixed alone; bad policies, stale plans and dry runs send nothing; the
+// selectors work in assign, unassign, status and autolicense status too.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { sharedGovernor } from '../../src/central/governor.js';
 import * as apply from '../../src/commands/apply.js';
+import { run as autolicenseStatusRun } from '../../src/commands/autolicense-status.js';
 import * as plan from '../../src/commands/plan.js';
+import { runJob } from '../../src/commands/shared/job.js';
+import { renderJob } from '../../src/commands/shared/job-render.js';
+import { run as statusRun } from '../../src/commands/status.js';
 import { readHistoryEvents } from '../../src/config/history.js';
 import { CliError, ExitCode } from '../../src/errors.js';
 import { inProcess, type TestRun } from '../helpers/inprocess.js';
@@ -361,5 +366,78 @@ describe('when the gateway ignores TenantID (tenant-stats=ignored)', () => {
     const refused = await apply.run(inProcess(sandbox).ctx, { file, yes: true }).catch((e: unknown) => e);
     expect((refused as CliError).code).toBe('state_unknown');
     expect(await mutations(sandbox)).toEqual([]);
+  });
+});
+
+describe('selectors in the other scopes (assign, status, autolicense status)', () => {
+  let sandbox: Sandbox;
+  const runs: TestRun[] = [];
+  const fresh = () => {
+    const run = inProcess(sandbox);
+    runs.push(run);
+    return run;
+  };
+  beforeAll(async () => {
+    sandbox = await start({
+      customers: 40,
+      devices: 500,
+      rateLimit: { enforce: false, perSecond: 100_000, perDay: 10_000_000 },
+    });
+  });
+  afterAll(async () => {
+    for (const run of runs) {
+      run.ctx.cleanup();
+      run.cleanup();
+    }
+    await sandbox.close();
+  });
+  const ids = (group: string) =>
+    sandbox.estate.customers.filter((c) => c.group.name === group).map((c) => c.customer_id);
+
+  test('assign --include group:NAME --dry-run: the group, and what the selector matched in the plan', async () => {
+    const run = fresh();
+    const result = await runJob(run.ctx, 'assign', {
+      services: ['foundation_ap'],
+      include: [`group:${GOLD}`],
+      dryRun: true,
+    });
+    expect(result.scope.customers?.map((c) => c.id).sort()).toEqual(ids(GOLD).sort());
+    expect(result.scope.selectors).toEqual([{ selector: `group:${GOLD}`, matched: ids(GOLD).length }]);
+    renderJob(result, run.ctx);
+    expect(run.stdout()).toContain(`group:${GOLD} matched ${ids(GOLD).length} customers`);
+    expect(await mutations(sandbox)).toEqual([]);
+  });
+
+  test('unassign --exclude with a name glob and a group in one comma list', async () => {
+    const run = fresh();
+    const first = sandbox.estate.customers[0]!;
+    const glob = `name:${first.customer_name.slice(0, 6)}*`;
+    const result = await runJob(run.ctx, 'unassign', {
+      services: ['foundation_ap'],
+      exclude: [`${glob},group:${TRIAL}`],
+      dryRun: true,
+    });
+    const out = new Set([
+      ...sandbox.estate.customers
+        .filter((c) =>
+          c.customer_name.toLowerCase().startsWith(first.customer_name.slice(0, 6).toLowerCase()),
+        )
+        .map((c) => c.customer_id),
+      ...ids(TRIAL),
+    ]);
+    expect(result.scope.customersInScope).toBe(40 - out.size);
+  });
+
+  test('status and autolicense status take selectors; one matching nobody is exit 2', async () => {
+    const status = await statusRun(fresh().ctx, { include: [`group:${TRIAL}`] });
+    expect(status.scope.customersInScope).toBe(ids(TRIAL).length);
+    const auto = await autolicenseStatusRun(fresh().ctx, {
+      include: [`group:${GOLD}`],
+      services: ['foundation_ap'],
+    });
+    expect(auto.scope.customersInScope).toBe(ids(GOLD).length);
+    const error = await statusRun(fresh().ctx, { include: ['group:Platinum'] }).catch((e: unknown) => e);
+    expect((error as CliError).exitCode).toBe(ExitCode.usage);
+    expect((error as CliError).message).toContain("The selector 'group:Platinum' matches no customer");
   });
 });
