@@ -75,6 +75,7 @@ export interface ApplyResult {
 }
 
 const RECORDS = 'apply-runs';
+const RESUME_MAX_AGE_MS = 24 * 3_600_000;
 
 function recordPath(ctx: Context, id: string): string {
   return join(ctx.dir, RECORDS, `${id}.json`);
@@ -190,6 +191,13 @@ export async function run(ctx: Context, options: ApplyOptions, planFile?: string
             : 'Run with the profile it was made with.',
         },
       );
+    }
+    // A day-old record may no longer match the policy's intent (customers move, devices come):
+    // plan again rather than replay it.
+    if (Date.now() - Date.parse(record.createdAt) > RESUME_MAX_AGE_MS) {
+      throw new UsageError(`The apply record '${record.id}' is more than a day old: it is not resumed.`, {
+        hint: `Run 'msp-license apply -f ${record.policyFile}' again: it plans only what is left.`,
+      });
     }
     jobs = record.jobs.filter((j) => j.status !== 'done');
     source = `record ${record.id}`;
