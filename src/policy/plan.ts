@@ -68,21 +68,27 @@ const ORDER: JobAction[] = ['autolicense-disable', 'unassign', 'autolicense-enab
 function describe(item: DriftItem): string {
   switch (item.kind) {
     case 'unlicensed':
-      return `${item.service}: ${item.devices} device${item.devices === 1 ? '' : 's'} without the license`;
+      return `${item.devices} device${item.devices === 1 ? '' : 's'} without the license`;
     case 'licensed':
-      return `${item.service}: ${item.devices} device${item.devices === 1 ? '' : 's'} holding it (must hold none)`;
+      return `${item.devices} device${item.devices === 1 ? '' : 's'} holding it (must hold none)`;
     case 'auto-off':
-      return `${item.service}: auto-licensing off (must be on)`;
+      return 'auto-licensing off (must be on)';
     case 'auto-on':
-      return `${item.service}: auto-licensing on (must be off)`;
+      return 'auto-licensing on (must be off)';
     default:
-      return `${item.service}: unknown`;
+      return 'unknown';
   }
 }
 
-/** One line per drifted customer, for `plan --check` on stderr. */
+/** One line per drifted customer, for `plan --check` on stderr: its services, each with what differs. */
 export function driftLine(d: CustomerDrift): string {
-  return `drift: ${d.name} (${d.id}): ${d.items.map(describe).join('; ')}`;
+  const byService = new Map<string, string[]>();
+  for (const item of d.items) {
+    const list = byService.get(item.service) ?? [];
+    list.push(describe(item));
+    byService.set(item.service, list);
+  }
+  return `drift: ${d.name} (${d.id}): ${[...byService].map(([s, what]) => `${s}: ${what.join(', ')}`).join('; ')}`;
 }
 
 export function planPolicy(desired: Desired, observed: Observed): PolicyPlan {

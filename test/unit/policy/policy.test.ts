@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../../src/errors.js';
 import { parsePolicy } from '../../../src/policy/parse.js';
-import { type Observed, planPolicy } from '../../../src/policy/plan.js';
+import { driftLine, type Observed, planPolicy } from '../../../src/policy/plan.js';
 import { resolvePolicy } from '../../../src/policy/resolve.js';
 
 const SERVICES = ['foundation_ap', 'advanced_ap', 'advanced_switch_6300', 'foundation_switch_6300'];
@@ -248,4 +248,21 @@ describe('planPolicy', () => {
     expect(plan.inSync).toBe(false);
     expect(plan.jobs).toEqual([]);
   });
+});
+
+describe('driftLine', () => {
+  it('one line per customer, each service once with what differs', () =>
+    expect(
+      driftLine({
+        id: 'c1',
+        name: 'Acme',
+        items: [
+          { service: 'advanced_ap', kind: 'auto-off', rule: 0 },
+          { service: 'advanced_ap', kind: 'unlicensed', devices: 6, rule: 0 },
+          { service: 'foundation_ap', kind: 'licensed', devices: 1, rule: 2 },
+        ],
+      }),
+    ).toBe(
+      'drift: Acme (c1): advanced_ap: auto-licensing off (must be on), 6 devices without the license; foundation_ap: 1 device holding it (must hold none)',
+    ));
 });
