@@ -3,6 +3,7 @@
 import { Command, CommanderError } from 'commander';
 import { CliError, ExitCode } from './errors.js';
 import {
+  applyFlags,
   assignFlags,
   authStatusFlags,
   autolicenseDisableFlags,
@@ -15,6 +16,7 @@ import {
   historyFlags,
   loginFlags,
   logoutFlags,
+  planFlags,
   sandboxFlags,
   servicesFlags,
   statusFlags,
@@ -317,6 +319,54 @@ ${examples(['msp-license autolicense status -s foundation_ap --all-customers', '
         ),
       );
   }
+
+  // Licensing as code (docs/policy.md): plan, plan --check, apply.
+  addFlags(
+    program
+      .command('plan')
+      .description(
+        'licensing as code: compare the estate with a policy file and list the jobs that converge it',
+      ),
+    planFlags,
+  )
+    .addHelpText(
+      'after',
+      `
+Costs one call per 100 customers (the list, always fresh), one per service, one per customer and
+service the policy covers, and one per customer whose rule says auto or absent (cached 6 h); the
+count is said before it is spent. Exit codes: 0 in sync (or a plan printed), 10 drifted (--check).
+${examples([
+  'msp-license plan -f licensing.yaml',
+  'msp-license plan -f licensing.yaml --out plan.json && msp-license apply plan.json',
+  'msp-license plan -f licensing.yaml --check --quiet   # cron: exit 10 = drift',
+])}`,
+    )
+    .action((_o, cmd: Command) => dispatch(() => import('./commands/plan.js'), cmd, planFlags));
+  addFlags(
+    program
+      .command('apply')
+      .description(
+        'licensing as code: run the jobs that converge the estate to a policy file or a saved plan',
+      )
+      .argument('[plan]', "a plan saved by 'msp-license plan --out' (refused if the estate changed since)"),
+    applyFlags,
+  )
+    .addHelpText(
+      'after',
+      examples([
+        'msp-license apply -f licensing.yaml --dry-run',
+        'msp-license apply plan.json --yes --wait',
+        'msp-license apply --resume --yes',
+      ]),
+    )
+    .action((planFile: string | undefined, _o, cmd: Command) =>
+      dispatch(
+        () => import('./commands/apply.js'),
+        cmd,
+        applyFlags,
+        planFile === undefined ? [] : [planFile],
+      ),
+    );
 
   addFlags(
     program

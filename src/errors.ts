@@ -12,6 +12,8 @@ export const ExitCode = {
   network: 6,
   stalled: 7,
   timeout: 8,
+  /** `plan --check`: the estate has drifted from the policy (not an error: a finding). */
+  drift: 10,
   interrupted: 130,
 } as const;
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];

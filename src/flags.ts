@@ -39,11 +39,11 @@ export const globalFlags = {
 export const scopeFlags = {
   include: references(
     '--include <customers>',
-    'only these customers (ids or exact names, comma list; repeatable)',
+    'only these customers (ids, exact names, group:NAME, name:GLOB; comma list; repeatable)',
   ),
   exclude: references(
     '--exclude <customers>',
-    'every customer but these (ids or exact names, comma list; repeatable)',
+    'every customer but these (ids, exact names, group:NAME, name:GLOB; comma list; repeatable)',
   ),
   includeFile: text(
     '--include-file <file>',
@@ -218,6 +218,56 @@ export const doctorFlags = {
   ),
 };
 
+const policyFile = text('-f, --file <policy>', "the policy file, YAML or JSON ('-' = stdin)");
+const refreshAutolicense = flag(
+  '--refresh',
+  'ask Central for auto-licensing settings instead of answers cached less than 6 h ago',
+);
+
+export const planFlags = {
+  file: policyFile,
+  check: flag(
+    '--check',
+    'for cron and monitoring: exit 10 when the estate has drifted (one line per customer on stderr)',
+  ),
+  out: text('--out <file>', "save the plan as JSON for 'msp-license apply FILE'"),
+  refresh: refreshAutolicense,
+  yes: flag('-y, --yes', "spend the API calls even past what is left of today's budget"),
+};
+
+export const applyFlags = {
+  file: policyFile,
+  dryRun: flag('--dry-run', 'read the state and print the plan, send nothing'),
+  yes: flag('-y, --yes', 'do not ask for confirmation (required without a terminal)'),
+  wait: flag('-w, --wait', 'wait for each license job until its devices are done'),
+  timeout: duration('--timeout <duration>', 'with --wait: give up on a job after this long (1s to 7d)', {
+    fallback: '30m',
+    min: SECOND,
+    max: 7 * DAY,
+  }),
+  interval: duration('--interval <duration>', 'with --wait: time between progress polls (1s to 1h)', {
+    fallback: '15s',
+    min: SECOND,
+    max: HOUR,
+  }),
+  stallAfter: duration(
+    '--stall-after <duration>',
+    'with --wait: give up (exit 7) after this long without progress',
+    {
+      fallback: '10m',
+      min: SECOND,
+      max: DAY,
+    },
+  ),
+  chunkSize: integer('--chunk-size <n>', 'customer ids per request, 1 to 10000', {
+    fallback: '200',
+    min: 1,
+    max: 10_000,
+  }),
+  refresh: refreshAutolicense,
+  resume: optionalText('--resume [apply-id]', 'send the jobs an earlier apply did not finish (its record)'),
+};
+
 const MAX = 10_000_000;
 export const sandboxFlags = {
   port: integer('--port <n>', 'port to listen on, 0 to 65535 (0 = any free one)', {
@@ -284,3 +334,5 @@ export type CustomersOptions = OptionsOf<typeof customersFlags>;
 export type HistoryOptions = OptionsOf<typeof historyFlags>;
 export type DoctorOptions = OptionsOf<typeof doctorFlags>;
 export type SandboxOptions = OptionsOf<typeof sandboxFlags>;
+export type PlanOptions = OptionsOf<typeof planFlags>;
+export type ApplyOptions = OptionsOf<typeof applyFlags>;

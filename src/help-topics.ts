@@ -14,13 +14,14 @@ const EXIT_CODES = `Exit codes
   6    network: DNS, refused, TLS, timeout, after retries
   7    the wait ended with devices left unlicensed (stalled, e.g. not enough licenses)
   8    still pending when --timeout passed
+  10   plan --check: the estate has drifted from the policy (one line per customer on stderr)
   130  interrupted (Ctrl-C); the history keeps what was sent
   129  stopped by SIGHUP (terminal or SSH session gone), 143 by SIGTERM: as Ctrl-C
 
 For alerting from cron: 0 is fine; 7 means buy or free licenses; 8 means the job is still
 running (check 'msp-license status' later); 4 means credentials need attention
 ('msp-license auth status'); 5 and 6 are usually transient (retry next run); 2 means the
-script itself is wrong.
+script itself is wrong; 10 means reality differs from the licensing policy (plan --check).
 `;
 
 const ENVIRONMENT = `Environment
@@ -87,6 +88,8 @@ const CRON = `Running from cron
     5, 6      rate limit or network: usually transient, the next run retries
     1         API error or unexpected answer: read the log
     2         the command line is wrong (unknown service or customer, missing scope)
+    10        plan --check: drift from the policy file ('msp-license plan -f FILE' shows
+              the jobs, 'apply' runs them)
     3, 130    cancelled or interrupted (a person; 129/143: SIGHUP/SIGTERM; the history
               keeps the job)
   With flock -n, a run skipped because the previous one still holds the lock exits 1 from

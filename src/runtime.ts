@@ -17,6 +17,9 @@ export interface CommandModule {
    */
   // biome-ignore lint/suspicious/noExplicitAny: result type is the command's own
   answers?: (result: any) => boolean;
+  /** A result that is a finding rather than success (`plan --check`: 10 = drift): its exit code. */
+  // biome-ignore lint/suspicious/noExplicitAny: result type is the command's own
+  exitCode?: (result: any) => number | undefined;
 }
 
 /**
@@ -58,6 +61,8 @@ export async function runCommand(
     const command = (await load()) as CommandModule;
     const result = await command.run(ctx, parsed, ...args);
     if (result === undefined) return;
+    const code = command.exitCode?.(result);
+    if (code) process.exitCode = code;
     if (io.json) io.out(JSON.stringify(result, null, 2));
     else if (command.render && (!io.quiet || command.answers?.(result))) command.render(result, ctx);
   } catch (error) {

@@ -370,14 +370,14 @@ export const COMPLETION_SPEC: CommandSpec = {
             "--include"
           ],
           "value": "required",
-          "description": "only these customers (ids or exact names, comma list; repeatable)"
+          "description": "only these customers (ids, exact names, group:NAME, name:GLOB; comma list; repeatable)"
         },
         {
           "names": [
             "--exclude"
           ],
           "value": "required",
-          "description": "every customer but these (ids or exact names, comma list; repeatable)"
+          "description": "every customer but these (ids, exact names, group:NAME, name:GLOB; comma list; repeatable)"
         },
         {
           "names": [
@@ -487,14 +487,14 @@ export const COMPLETION_SPEC: CommandSpec = {
             "--include"
           ],
           "value": "required",
-          "description": "only these customers (ids or exact names, comma list; repeatable)"
+          "description": "only these customers (ids, exact names, group:NAME, name:GLOB; comma list; repeatable)"
         },
         {
           "names": [
             "--exclude"
           ],
           "value": "required",
-          "description": "every customer but these (ids or exact names, comma list; repeatable)"
+          "description": "every customer but these (ids, exact names, group:NAME, name:GLOB; comma list; repeatable)"
         },
         {
           "names": [
@@ -604,14 +604,14 @@ export const COMPLETION_SPEC: CommandSpec = {
             "--include"
           ],
           "value": "required",
-          "description": "only these customers (ids or exact names, comma list; repeatable)"
+          "description": "only these customers (ids, exact names, group:NAME, name:GLOB; comma list; repeatable)"
         },
         {
           "names": [
             "--exclude"
           ],
           "value": "required",
-          "description": "every customer but these (ids or exact names, comma list; repeatable)"
+          "description": "every customer but these (ids, exact names, group:NAME, name:GLOB; comma list; repeatable)"
         },
         {
           "names": [
@@ -736,14 +736,14 @@ export const COMPLETION_SPEC: CommandSpec = {
                 "--include"
               ],
               "value": "required",
-              "description": "only these customers (ids or exact names, comma list; repeatable)"
+              "description": "only these customers (ids, exact names, group:NAME, name:GLOB; comma list; repeatable)"
             },
             {
               "names": [
                 "--exclude"
               ],
               "value": "required",
-              "description": "every customer but these (ids or exact names, comma list; repeatable)"
+              "description": "every customer but these (ids, exact names, group:NAME, name:GLOB; comma list; repeatable)"
             },
             {
               "names": [
@@ -810,14 +810,14 @@ export const COMPLETION_SPEC: CommandSpec = {
                 "--include"
               ],
               "value": "required",
-              "description": "only these customers (ids or exact names, comma list; repeatable)"
+              "description": "only these customers (ids, exact names, group:NAME, name:GLOB; comma list; repeatable)"
             },
             {
               "names": [
                 "--exclude"
               ],
               "value": "required",
-              "description": "every customer but these (ids or exact names, comma list; repeatable)"
+              "description": "every customer but these (ids, exact names, group:NAME, name:GLOB; comma list; repeatable)"
             },
             {
               "names": [
@@ -927,14 +927,14 @@ export const COMPLETION_SPEC: CommandSpec = {
                 "--include"
               ],
               "value": "required",
-              "description": "only these customers (ids or exact names, comma list; repeatable)"
+              "description": "only these customers (ids, exact names, group:NAME, name:GLOB; comma list; repeatable)"
             },
             {
               "names": [
                 "--exclude"
               ],
               "value": "required",
-              "description": "every customer but these (ids or exact names, comma list; repeatable)"
+              "description": "every customer but these (ids, exact names, group:NAME, name:GLOB; comma list; repeatable)"
             },
             {
               "names": [
@@ -1011,6 +1011,153 @@ export const COMPLETION_SPEC: CommandSpec = {
           "commands": []
         }
       ]
+    },
+    {
+      "name": "plan",
+      "description": "licensing as code: compare the estate with a policy file and list the jobs that converge it",
+      "options": [
+        {
+          "names": [
+            "-f",
+            "--file"
+          ],
+          "value": "required",
+          "description": "the policy file, YAML or JSON ('-' = stdin)"
+        },
+        {
+          "names": [
+            "--check"
+          ],
+          "value": "none",
+          "description": "for cron and monitoring: exit 10 when the estate has drifted (one line per customer on stderr)"
+        },
+        {
+          "names": [
+            "--out"
+          ],
+          "value": "required",
+          "description": "save the plan as JSON for 'msp-license apply FILE'"
+        },
+        {
+          "names": [
+            "--refresh"
+          ],
+          "value": "none",
+          "description": "ask Central for auto-licensing settings instead of answers cached less than 6 h ago"
+        },
+        {
+          "names": [
+            "-y",
+            "--yes"
+          ],
+          "value": "none",
+          "description": "spend the API calls even past what is left of today's budget"
+        },
+        {
+          "names": [
+            "-h",
+            "--help"
+          ],
+          "value": "none",
+          "description": "show help"
+        }
+      ],
+      "args": [],
+      "commands": []
+    },
+    {
+      "name": "apply",
+      "description": "licensing as code: run the jobs that converge the estate to a policy file or a saved plan",
+      "options": [
+        {
+          "names": [
+            "-f",
+            "--file"
+          ],
+          "value": "required",
+          "description": "the policy file, YAML or JSON ('-' = stdin)"
+        },
+        {
+          "names": [
+            "--dry-run"
+          ],
+          "value": "none",
+          "description": "read the state and print the plan, send nothing"
+        },
+        {
+          "names": [
+            "-y",
+            "--yes"
+          ],
+          "value": "none",
+          "description": "do not ask for confirmation (required without a terminal)"
+        },
+        {
+          "names": [
+            "-w",
+            "--wait"
+          ],
+          "value": "none",
+          "description": "wait for each license job until its devices are done"
+        },
+        {
+          "names": [
+            "--timeout"
+          ],
+          "value": "required",
+          "description": "with --wait: give up on a job after this long (1s to 7d)"
+        },
+        {
+          "names": [
+            "--interval"
+          ],
+          "value": "required",
+          "description": "with --wait: time between progress polls (1s to 1h)"
+        },
+        {
+          "names": [
+            "--stall-after"
+          ],
+          "value": "required",
+          "description": "with --wait: give up (exit 7) after this long without progress"
+        },
+        {
+          "names": [
+            "--chunk-size"
+          ],
+          "value": "required",
+          "description": "customer ids per request, 1 to 10000"
+        },
+        {
+          "names": [
+            "--refresh"
+          ],
+          "value": "none",
+          "description": "ask Central for auto-licensing settings instead of answers cached less than 6 h ago"
+        },
+        {
+          "names": [
+            "--resume"
+          ],
+          "value": "optional",
+          "description": "send the jobs an earlier apply did not finish (its record)"
+        },
+        {
+          "names": [
+            "-h",
+            "--help"
+          ],
+          "value": "none",
+          "description": "show help"
+        }
+      ],
+      "args": [
+        {
+          "name": "plan",
+          "variadic": false
+        }
+      ],
+      "commands": []
     },
     {
       "name": "doctor",

@@ -83,6 +83,8 @@ export interface JobResult {
     listed: CustomerRef[];
     /** Dry run only: every customer the job would touch (kept out of real results to keep them small). */
     customers?: CustomerRef[];
+    /** What each `group:` / `name:` selector matched. */
+    selectors?: Array<{ selector: string; matched: number }>;
   };
   strategy: string;
   plan: PlanRow[];

@@ -58,6 +58,40 @@ export function handleControl(ctx: Ctx): Reply {
       });
       return json(200, { devices });
     }
+    case 'POST /__sandbox/customer-group': {
+      // A customer moved to another group (as an operator does in Central's UI).
+      const body = (ctx.body.ok ? ctx.body.value : undefined) as
+        | { customer_id?: unknown; group?: unknown }
+        | undefined;
+      const customer =
+        typeof body?.customer_id === 'string' ? world.estate.customerById.get(body.customer_id) : undefined;
+      if (!customer) return json(400, { message: 'customer_id must name a customer' });
+      if (typeof body?.group !== 'string' || body.group === '')
+        return json(400, { message: 'group is required' });
+      customer.group = { name: body.group, id: customer.group.id };
+      customer.updated_at = Math.floor(Date.now() / 1000);
+      return json(200, customer);
+    }
+    case 'POST /__sandbox/revoke': {
+      // Licenses removed from a customer's devices outside the tool (Central's UI): `count` devices
+      // holding `service` lose it, and its license goes back to the pool.
+      const body = (ctx.body.ok ? ctx.body.value : undefined) as
+        | { customer_id?: unknown; service?: unknown; count?: unknown }
+        | undefined;
+      const devices =
+        typeof body?.customer_id === 'string'
+          ? world.estate.devicesByCustomer.get(body.customer_id)
+          : undefined;
+      if (!devices) return json(400, { message: 'customer_id must name a customer (or the MSP)' });
+      if (typeof body?.service !== 'string') return json(400, { message: 'service is required' });
+      const wanted = typeof body.count === 'number' && body.count > 0 ? body.count : 1;
+      let revoked = 0;
+      for (const device of devices) {
+        if (revoked >= wanted) break;
+        if (world.estate.revoke(device, body.service)) revoked++;
+      }
+      return json(200, { revoked });
+    }
     case 'POST /__sandbox/tokens': {
       const { access_token, refresh_token, expires_in } = world.auth.mint();
       return json(200, { access_token, refresh_token, expires_in });

@@ -10,8 +10,9 @@ import {
 } from '../../central/api.js';
 import { readCache, writeCache } from '../../config/cache.js';
 import type { Context, Session } from '../../context.js';
-import { type CustomerRef, parseList, resolveCustomers } from '../../core/customers.js';
+import { type CustomerRef, parseList } from '../../core/customers.js';
 import { buildScope, type Scope, type ScopeFlags, type ScopeMode, scopeMode } from '../../core/scope.js';
+import { resolveReferences, type SelectorMatch } from '../../core/selectors.js';
 import { isCentralService, matchServices } from '../../core/services.js';
 import { CliError, UsageError } from '../../errors.js';
 import type { IO } from '../../ui/io.js';
@@ -200,6 +201,8 @@ export interface ResolvedScope {
   all: CustomerRef[];
   /** The customers list came from the cache (it may miss customers created since). */
   fromCache: boolean;
+  /** What each `group:` / `name:` selector matched. */
+  selectors: SelectorMatch[];
 }
 
 /**
@@ -216,16 +219,24 @@ export async function resolveScope(
 ): Promise<ResolvedScope> {
   let customers = await loadCustomers(ctx, session, fresh);
   let listed: CustomerRef[] = [];
+  let selectors: SelectorMatch[] = [];
+  // Ids, exact names, and the selectors group:NAME / name:GLOB (src/core/selectors.ts).
+  const resolve = (data: typeof customers.data) =>
+    resolveReferences(
+      references,
+      data.map((c) => ({ id: c.id, name: c.name, ...(c.groupName ? { group: c.groupName } : {}) })),
+    );
   if (mode !== 'all') {
     try {
-      listed = resolveCustomers(references, customers.data);
+      ({ customers: listed, selectors } = resolve(customers.data));
     } catch (error) {
       if (!customers.fromCache) throw error;
-      customers = await loadCustomers(ctx, session, true); // a customer newer than the cache?
-      listed = resolveCustomers(references, customers.data);
+      // A customer (or a group's member) newer than the cache?
+      customers = await loadCustomers(ctx, session, true);
+      ({ customers: listed, selectors } = resolve(customers.data));
     }
   }
   const all = customers.data.map((c) => ({ id: c.id, name: c.name }));
   const refs = listed.map((c) => ({ id: c.id, name: c.name }));
-  return { scope: buildScope(mode, refs, all), all, fromCache: customers.fromCache };
+  return { scope: buildScope(mode, refs, all), all, fromCache: customers.fromCache, selectors };
 }

@@ -39,6 +39,9 @@ export function renderPlan(
   }
   lines.push(`  gateway   ${result.gateway}${result.profile ? ` (profile ${result.profile})` : ''}`);
   lines.push(`  scope     ${scopeText}`);
+  for (const m of result.scope.selectors ?? []) {
+    lines.push(`            ${m.selector} matched ${plural(m.matched, 'customer')}`);
+  }
   lines.push(
     `  requests  ${result.requests.length || plannedRequests || '?'} (${result.strategy === 'complement' ? 'exclude list sent as the complement include list' : result.strategy})`,
   );

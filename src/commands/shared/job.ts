@@ -70,6 +70,7 @@ interface Validated {
   allCustomers: CustomerRef[];
   /** The same scope from a customers list fetched now (for a complement list: see runJob). */
   freshScope: () => Promise<{ scope: Scope; all: CustomerRef[] }>;
+  selectors: Array<{ selector: string; matched: number }>;
 }
 
 async function validate(ctx: Context, options: JobOptions): Promise<Validated> {
@@ -84,7 +85,14 @@ async function validate(ctx: Context, options: JobOptions): Promise<Validated> {
     if (resolved.fromCache) resolved = await resolveScope(ctx, session, references, true);
     return resolved;
   };
-  return { session, services: matched, scope: resolved.scope, allCustomers: resolved.all, freshScope };
+  return {
+    session,
+    services: matched,
+    scope: resolved.scope,
+    allCustomers: resolved.all,
+    freshScope,
+    selectors: resolved.selectors,
+  };
 }
 
 export async function runJob(
@@ -165,7 +173,12 @@ export async function runJob(
     ...(session.profileName ? { profile: session.profileName } : {}),
     gateway: session.baseUrl,
     services,
-    scope: { mode: scope.mode, customersInScope: scope.inScope.length, listed: scope.listed },
+    scope: {
+      mode: scope.mode,
+      customersInScope: scope.inScope.length,
+      listed: scope.listed,
+      ...(validated.selectors.length ? { selectors: validated.selectors } : {}),
+    },
     strategy: plan.strategy,
     plan: rows,
     countsKnown,
