@@ -7,7 +7,7 @@ import type { Context } from '../../context.js';
 import type { Verb } from '../../core/progress.js';
 import type { JobRequest } from '../../core/scope.js';
 import { UsageError } from '../../errors.js';
-import type { JobOptions } from './job.js';
+import type { JobOptions } from './job-prepare.js';
 
 export function unsentRecord(request: JobRequest): UnsentRequest {
   if (request.include) return { include: request.include };
