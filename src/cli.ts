@@ -501,7 +501,22 @@ export async function main(argv: string[] = process.argv): Promise<number> {
   }
 }
 
+/**
+ * `msp-license sandbox --help | head -1`: a reader that leaves early ends the output, not with a
+ * stack trace. Once a command runs, runtime.ts's own listener decides (a sent license job goes on).
+ */
+function quietOnClosedPipe(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (stream.listenerCount('error') > 1) return;
+      if (error.code === 'EPIPE' || error.code === 'EIO') process.exit(Number(process.exitCode ?? 0));
+      throw error;
+    });
+  }
+}
+
 export function start(): void {
+  quietOnClosedPipe();
   main().then((code) => {
     process.exitCode = code;
     // Idle keep-alive sockets would hold the process open for a moment after the last call:

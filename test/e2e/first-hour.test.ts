@@ -343,6 +343,24 @@ describe('bug 4: a closed output pipe during --wait does not end the job’s run
     expect(stdout.trim()).toBe('exit=0');
     expect(stderr).not.toMatch(/Error|EPIPE|at /);
   });
+
+  test('`<command> --help | head -1` ends quietly with exit 0, every time (help is written before any command runs)', async () => {
+    const w = await world({ customers: 2 });
+    // Long help texts, each 20 times: the reader leaving early is a race the old build lost often.
+    const runs = ['sandbox --help', 'assign --help', 'help environment', 'autolicense enable --help']
+      .map(
+        (args) =>
+          `for i in $(seq 20); do '${process.execPath}' '${BIN}' ${args} | head -c 1 >/dev/null; echo "exit=\${PIPESTATUS[0]}"; done`,
+      )
+      .join('; ');
+    const { stdout, stderr } = await new Promise<{ stdout: string; stderr: string }>((resolve, reject) =>
+      execFile('bash', ['-c', runs], { env: baseEnv(w.dir), timeout: 120_000 }, (error, out, err) =>
+        error ? reject(error) : resolve({ stdout: out, stderr: err }),
+      ),
+    );
+    expect(stdout.trim().split('\n')).toEqual(Array.from({ length: 80 }, () => 'exit=0'));
+    expect(stderr).not.toMatch(/Error|EPIPE|at /);
+  });
 });
 
 describe('bug 5: outcomes after the job was accepted', () => {
