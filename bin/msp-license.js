@@ -2,7 +2,8 @@
 // The launcher, CommonJS on purpose: the commonest quick calls are answered here without
 // starting the ES-module loader — `--version`, the shell-completion callback (a self-contained
 // bundle that reads only the caches), and the root `--help` when its text is the one commander
-// rendered at build time (80 columns: a pipe, or an 80-column terminal). All else: the CLI.
+// rendered at build time (80 columns: a pipe, or an 80-column terminal). All else: the CLI, a
+// CommonJS bundle too (dist/cli.cjs), so no command starts the ES-module loader.
 'use strict';
 // Node >= 22.1 keeps compiled code on disk between runs: a free start-up win where it exists.
 try {
@@ -42,5 +43,5 @@ if (args[0] === '__complete') {
 } else if (help !== undefined) {
   process.stdout.write(help);
 } else if (built('main.js')) {
-  import('../dist/main.js');
+  require('../dist/cli.cjs').start();
 }

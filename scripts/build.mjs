@@ -1,7 +1,9 @@
-// Bundles the CLI into dist/: main.js (the entry) and cli.js (the commander tree), a chunk per
-// command (undici, zod, ora and conf live there, loaded when that command runs), complete.cjs (the
-// completion callback, no commander) and help.txt (the root help); bin/msp-license.js serves the
-// last two and --version without starting the ES-module loader.
+// Bundles the CLI into dist/: cli.cjs (the commander tree and every command, CommonJS: no
+// ES-module loader at start-up; a command's code runs only when it is called), one file per heavy
+// dependency in chunks/ (undici, zod, conf, chalk, ora: required through src/vendor.ts on first
+// use, never at start-up), complete.cjs (the completion callback, no commander) and help.txt (the
+// root help); main.js and cli.js are small ES-module doors to cli.cjs. bin/msp-license.js
+// serves complete.cjs, help.txt and --version itself, and requires cli.cjs for the rest.
 // Dependencies are bundled, so the package installs with none.
 // First it writes src/completion/spec.generated.ts (the command tree the completion fast path
 // reads) from the commander tree, since the bundles embed it. That file is committed, because
@@ -66,15 +68,69 @@ if (committed !== specSource) {
   console.error(`build: ${GENERATED_SPEC_PATH} regenerated from src/cli.ts (commit it)`);
 }
 
-// The CLI: the entry, the commander tree, and every command in chunks it import()s.
+// The CLI: one CommonJS bundle (a command's modules are initialised only when it runs). The heavy
+// dependencies are not in it: an import of one outside src/vendor.ts fails the build.
+const HEAVY = ['undici', 'zod', 'conf', 'chalk', 'ora'];
+const heavyOnlyThroughVendor = {
+  name: 'heavy-only-through-vendor',
+  setup(b) {
+    b.onResolve({ filter: new RegExp(`^(${HEAVY.join('|')})(/|$)`) }, (resolved) => ({
+      errors: [
+        {
+          text: `${resolved.path} is imported by ${resolved.importer}: load it with vendor() from src/vendor.ts (import type only), so that start-up never pays for it`,
+        },
+      ],
+    }));
+  },
+};
+// commander requires child_process (and with it net, dgram...) at load, for executable
+// subcommands, which this CLI has none of: it is required when first used instead.
+const lazyChildProcess = {
+  name: 'lazy-child-process',
+  setup(b) {
+    b.onResolve({ filter: /^(node:)?child_process$/ }, (resolved) =>
+      resolved.importer.includes('/node_modules/commander/')
+        ? { path: 'node:child_process', namespace: 'lazy-builtin' }
+        : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, (loaded) => ({
+      contents: `let m;const get=()=>(m??=require(${JSON.stringify(loaded.path)}));module.exports=new Proxy({},{get:(_,k)=>get()[k],has:(_,k)=>k in get(),ownKeys:()=>Reflect.ownKeys(get()),getOwnPropertyDescriptor:(_,k)=>{const d=Reflect.getOwnPropertyDescriptor(get(),k);return d&&{...d,configurable:true}}});`,
+      loader: 'js',
+    }));
+  },
+};
 await build({
   ...shared,
-  entryPoints: { main: 'src/main.ts', cli: 'src/cli.ts' },
+  format: 'cjs',
+  entryPoints: { cli: 'src/cli.ts' },
   outdir: staging.pathname,
-  splitting: true,
-  chunkNames: 'chunks/[name]-[hash]',
-  banner: requireBanner,
+  outExtension: { '.js': '.cjs' },
+  define: { ...shared.define, __VENDOR__: 'true', 'import.meta.url': '__filename' },
+  plugins: [heavyOnlyThroughVendor, lazyChildProcess],
 });
+// Each heavy dependency on its own, required by src/vendor.ts when first used.
+for (const name of HEAVY) {
+  const reexport =
+    name === 'undici'
+      ? "module.exports = require('undici');"
+      : `export * from '${name}';\n${name === 'conf' || name === 'ora' ? `export { default } from '${name}';` : ''}`;
+  await build({
+    ...shared,
+    format: 'cjs',
+    stdin: { contents: reexport, resolveDir: process.cwd(), loader: 'js', sourcefile: `${name}.js` },
+    outfile: `${staging.pathname}/chunks/${name}.cjs`,
+    define: { ...shared.define, 'import.meta.url': '__filename' },
+  });
+}
+// ES-module doors, for whoever runs dist/main.js or imports dist/cli.js.
+writeFileSync(
+  `${staging.pathname}/main.js`,
+  "// The CLI (bin/msp-license.js requires cli.cjs directly).\nimport{createRequire}from'node:module';createRequire(import.meta.url)('./cli.cjs').start();\n",
+);
+writeFileSync(
+  `${staging.pathname}/cli.js`,
+  "import{createRequire}from'node:module';const cli=createRequire(import.meta.url)('./cli.cjs');export const{VERSION,buildProgram,main,start,setDispatcher,usageErrorOf}=cli;\n",
+);
 // The completion callback: one self-contained file (no commander, no chunks) reading the caches.
 await build({
   ...shared,
