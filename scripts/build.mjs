@@ -1,15 +1,15 @@
 // Bundles the CLI into dist/: cli.cjs (the commander tree and every command, CommonJS: no
 // ES-module loader at start-up; a command's code runs only when it is called), one file per heavy
 // dependency in chunks/ (undici, zod, conf, chalk, ora: required through src/vendor.ts on first
-// use, never at start-up), complete.cjs (the completion callback, no commander) and help.txt (the
-// root help); main.js and cli.js are small ES-module doors to cli.cjs. bin/msp-license.js
+// use, never at start-up), complete.cjs (the completion callback, no commander) and help.json (the
+// help texts at 80 columns); main.js and cli.js are small ES-module doors to cli.cjs. bin/msp-license.js
 // serves complete.cjs, help.txt and --version itself, and requires cli.cjs for the rest.
 // Dependencies are bundled, so the package installs with none.
 // First it writes src/completion/spec.generated.ts (the command tree the completion fast path
 // reads) from the commander tree, since the bundles embed it. That file is committed, because
 // lint and typecheck read it before any build; `node scripts/build.mjs --check` only compares it
 // and fails when it is stale (CI runs it on the fresh clone).
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { build } from 'esbuild';
 
@@ -40,7 +40,11 @@ const generator = new URL('generate-spec/', staging);
 await build({
   ...shared,
   minify: false,
-  entryPoints: { cli: 'src/cli.ts', spec: 'src/completion/spec.ts' },
+  entryPoints: {
+    cli: 'src/cli.ts',
+    spec: 'src/completion/spec.ts',
+    'help-topics': 'src/help-topic-names.ts',
+  },
   outdir: generator.pathname,
   splitting: true,
   banner: requireBanner,
@@ -49,9 +53,21 @@ const { buildProgram } = await import(new URL('cli.js', generator).href);
 const { specFromCommander, generatedSpecSource, GENERATED_SPEC_PATH } = await import(
   new URL('spec.js', generator).href
 );
+const { HELP_TOPICS } = await import(new URL('help-topics.js', generator).href);
 rmSync(generator, { recursive: true, force: true });
 const specFile = new URL(`../${GENERATED_SPEC_PATH}`, import.meta.url);
-const specSource = generatedSpecSource(specFromCommander(buildProgram()));
+const tree = buildProgram();
+const specSource = generatedSpecSource(specFromCommander(tree));
+// Every visible command's path (['auth', 'status']…), for the prerendered help below.
+const commandPaths = [];
+const walk = (command, path) => {
+  for (const child of command.commands) {
+    if (child._hidden) continue;
+    commandPaths.push([...path, child.name()]);
+    walk(child, [...path, child.name()]);
+  }
+};
+walk(tree, []);
 const committed = existsSync(specFile) ? readFileSync(specFile, 'utf8') : undefined;
 if (process.argv.includes('--check')) {
   rmSync(staging, { recursive: true, force: true });
@@ -139,12 +155,35 @@ await build({
   outdir: staging.pathname,
   outExtension: { '.js': '.cjs' },
 });
-// The root --help as commander renders it at 80 columns, served by bin/ without loading commander.
-// (`help` goes through commander; with stdout a pipe it renders at 80 columns.)
-const help = execFileSync(process.execPath, [`${staging.pathname}/main.js`, 'help'], {
-  encoding: 'utf8',
-  env: { PATH: process.env.PATH ?? '' },
+// Help as the CLI prints it at 80 columns (a pipe, or an 80-column terminal): the root's, every
+// command's (`CMD --help`, `CMD -h`, `help CMD`) and every topic's (`help TOPIC`), rendered by the
+// built CLI itself. bin/ serves these texts for exactly these argv without loading commander.
+const helpArgv = [['--help'], ['-h'], ['help']];
+for (const path of commandPaths) helpArgv.push([...path, '--help'], [...path, '-h'], ['help', ...path]);
+for (const topic of HELP_TOPICS)
+  for (const name of [topic.name, ...topic.aliases]) helpArgv.push(['help', name]);
+const render = (argv) =>
+  new Promise((resolve, reject) =>
+    execFile(
+      process.execPath,
+      [`${staging.pathname}/main.js`, ...argv],
+      { encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } },
+      (error, stdout, stderr) =>
+        error || stderr
+          ? reject(new Error(`help for '${argv.join(' ')}': ${stderr || error}`))
+          : resolve(stdout),
+    ),
+  );
+const texts = [];
+const byArgv = {};
+const rendered = [];
+for (let i = 0; i < helpArgv.length; i += 8)
+  rendered.push(...(await Promise.all(helpArgv.slice(i, i + 8).map(render))));
+helpArgv.forEach((argv, i) => {
+  let index = texts.indexOf(rendered[i]);
+  if (index < 0) index = texts.push(rendered[i]) - 1;
+  byArgv[argv.join(' ')] = index;
 });
-writeFileSync(`${staging.pathname}/help.txt`, help);
+writeFileSync(`${staging.pathname}/help.json`, JSON.stringify({ texts, argv: byArgv }));
 rmSync(out, { recursive: true, force: true });
 renameSync(staging, out);
