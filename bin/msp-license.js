@@ -33,6 +33,37 @@ function prerenderedHelp() {
   }
 }
 
+/**
+ * dist/cli.cjs, compiled with the V8 code cache the build made for this Node's V8 when there is
+ * one (dist/cli.cjs.V8VERSION.cache: no parsing of the bundle at start-up), else as any module
+ * (with Node's own compile cache where it exists). Loaded as require() would: same module
+ * wrapper, same require relative to dist/.
+ */
+function loadCli() {
+  const fs = require('node:fs');
+  const path = require('node:path');
+  const filename = path.join(__dirname, '..', 'dist', 'cli.cjs');
+  let cachedData;
+  try {
+    cachedData = fs.readFileSync(`${filename}.${process.versions.v8}.cache`);
+  } catch {
+    compileCache();
+    return require(filename);
+  }
+  const Module = require('node:module');
+  const vm = require('node:vm');
+  const script = new vm.Script(Module.wrap(fs.readFileSync(filename, 'utf8')), { filename, cachedData });
+  const cli = new Module(filename, module);
+  cli.filename = filename;
+  cli.paths = Module._nodeModulePaths(path.dirname(filename));
+  require.cache[filename] = cli;
+  script
+    .runInThisContext()
+    .call(cli.exports, cli.exports, Module.createRequire(filename), cli, filename, path.dirname(filename));
+  cli.loaded = true;
+  return cli.exports;
+}
+
 /** A clone that was never built has no dist/: say how to build it, not a module-loader stack. */
 function built(file) {
   if (require('node:fs').existsSync(`${__dirname}/../dist/${file}`)) return true;
@@ -57,6 +88,5 @@ if (args[0] === '__complete') {
 } else if (help !== undefined) {
   process.stdout.write(help);
 } else if (built('main.js')) {
-  compileCache();
-  require('../dist/cli.cjs').start();
+  loadCli().start();
 }

@@ -9,8 +9,8 @@
 // reads) from the commander tree, since the bundles embed it. That file is committed, because
 // lint and typecheck read it before any build; `node scripts/build.mjs --check` only compares it
 // and fails when it is stale (CI runs it on the fresh clone).
-import { execFile } from 'node:child_process';
-import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile, execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { build } from 'esbuild';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
@@ -136,6 +136,31 @@ for (const name of HEAVY) {
     stdin: { contents: reexport, resolveDir: process.cwd(), loader: 'js', sourcefile: `${name}.js` },
     outfile: `${staging.pathname}/chunks/${name}.cjs`,
     define: { ...shared.define, 'import.meta.url': '__filename' },
+  });
+}
+// V8's code cache of cli.cjs, made after the commander tree was built once (so its lazily
+// compiled functions are in it), for this Node's V8 and for the other Node lines' when
+// scripts/node-lines.sh has fetched them: bin/ compiles cli.cjs with it (start-up without parsing
+// 250 kB). A cache made by another V8 is never used (its name carries the V8 version; V8 refuses
+// a mismatch anyway). Made in the same staging dir as cli.cjs, so a cache never outlives its code.
+const codeCache = `
+const fs = require('node:fs'), path = require('node:path'), vm = require('node:vm'), Module = require('node:module');
+const filename = process.argv[1];
+const script = new vm.Script(Module.wrap(fs.readFileSync(filename, 'utf8')), { filename });
+const m = new Module(filename, module);
+m.filename = filename;
+script.runInThisContext().call(m.exports, m.exports, Module.createRequire(filename), m, filename, path.dirname(filename));
+m.exports.buildProgram();
+fs.writeFileSync(filename + '.' + process.versions.v8 + '.cache', script.createCachedData());
+`;
+const lines = new URL('../.cache/node-lines/', import.meta.url);
+const nodes = [
+  process.execPath,
+  ...(existsSync(lines) ? readdirSync(lines).map((dir) => `${lines.pathname}${dir}/package/bin/node`) : []),
+].filter((node) => existsSync(node));
+for (const node of new Set(nodes)) {
+  execFileSync(node, ['-e', codeCache, `${staging.pathname}/cli.cjs`], {
+    env: { PATH: process.env.PATH ?? '' },
   });
 }
 // ES-module doors, for whoever runs dist/main.js or imports dist/cli.js.
