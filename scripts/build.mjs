@@ -115,6 +115,38 @@ const lazyChildProcess = {
     }));
   },
 };
+// Node's own modules that most commands never touch (crypto, dns, readline, os, http, timers):
+// required when first used. Each becomes a module of wrappers, one per function it exports, and
+// a default export that forwards to the real module.
+const LAZY_BUILTINS = ['crypto', 'dns', 'readline', 'os', 'http', 'timers/promises'];
+const lazyBuiltins = {
+  name: 'lazy-builtins',
+  setup(b) {
+    const names = new RegExp(`^(node:)?(${LAZY_BUILTINS.join('|')})$`);
+    b.onResolve({ filter: names }, (resolved) => {
+      const path = resolved.path.replace(/^(node:)?/, 'node:');
+      // The wrapper's own require is the real module.
+      if (resolved.namespace === 'lazy-builtin-esm') return { path, external: true };
+      if (resolved.importer.includes('/node_modules/')) return undefined;
+      return { path, namespace: 'lazy-builtin-esm' };
+    });
+    b.onLoad({ filter: /.*/, namespace: 'lazy-builtin-esm' }, async (loaded) => {
+      const real = await import(loaded.path);
+      const module = real.default ?? real;
+      const functions = Object.keys(module).filter(
+        (key) => /^[A-Za-z_$][\w$]*$/.test(key) && key !== 'load' && typeof module[key] === 'function',
+      );
+      return {
+        contents: [
+          `let real;const load=()=>(real??=require(${JSON.stringify(loaded.path)}));`,
+          ...functions.map((name) => `export function ${name}(...a){return load().${name}(...a)}`),
+          'export default new Proxy({},{get:(_,k)=>load()[k],has:(_,k)=>k in load(),ownKeys:()=>Reflect.ownKeys(load()),getOwnPropertyDescriptor:(_,k)=>{const d=Reflect.getOwnPropertyDescriptor(load(),k);return d&&{...d,configurable:true}}});',
+        ].join('\n'),
+        loader: 'js',
+      };
+    });
+  },
+};
 await build({
   ...shared,
   format: 'cjs',
@@ -122,7 +154,7 @@ await build({
   outdir: staging.pathname,
   outExtension: { '.js': '.cjs' },
   define: { ...shared.define, __VENDOR__: 'true', 'import.meta.url': '__filename' },
-  plugins: [heavyOnlyThroughVendor, lazyChildProcess],
+  plugins: [heavyOnlyThroughVendor, lazyChildProcess, lazyBuiltins],
 });
 // Each heavy dependency on its own, required by src/vendor.ts when first used.
 for (const name of HEAVY) {

@@ -16,6 +16,11 @@ export interface Streams {
   env: NodeJS.ProcessEnv;
   /** The file descriptor behind `stdin`, read synchronously by readStdin (default 0). */
   stdinFd?: number;
+  /**
+   * Whether stdin is a terminal, when known without `stdin` (whose stream costs start-up to make):
+   * then `stdin` is read only to prompt.
+   */
+  stdinIsTTY?: boolean;
 }
 
 export interface IO {
@@ -65,7 +70,7 @@ export function timestamp(date = new Date()): string {
 export function createIO(globals: GlobalOptions, streams: Streams): IO {
   const stdoutTTY = Boolean(streams.stdout.isTTY);
   const stderrTTY = Boolean(streams.stderr.isTTY);
-  const stdinTTY = Boolean(streams.stdin.isTTY);
+  const stdinTTY = Boolean(streams.stdinIsTTY ?? streams.stdin.isTTY);
   const json = Boolean(globals.json);
   const quiet = Boolean(globals.quiet);
   const verbose = Boolean(globals.verbose);
