@@ -117,8 +117,9 @@ const lazyChildProcess = {
 };
 // Node's own modules that most commands never touch (crypto, dns, readline, os, http, timers):
 // required when first used. Each becomes a module of wrappers, one per function it exports, and
-// a default export that forwards to the real module.
-const LAZY_BUILTINS = ['crypto', 'dns', 'readline', 'os', 'http', 'timers/promises'];
+// a default export that forwards to the real module. fs and path too, though loaded anyway: as
+// CommonJS modules imported by ES modules, each import of them would copy all their keys.
+const LAZY_BUILTINS = ['crypto', 'dns', 'readline', 'os', 'http', 'timers/promises', 'fs', 'path'];
 const lazyBuiltins = {
   name: 'lazy-builtins',
   setup(b) {
@@ -170,20 +171,38 @@ for (const name of HEAVY) {
     define: { ...shared.define, 'import.meta.url': '__filename' },
   });
 }
-// V8's code cache of cli.cjs, made after the commander tree was built once (so its lazily
-// compiled functions are in it), for this Node's V8 and for the other Node lines' when
-// scripts/node-lines.sh has fetched them: bin/ compiles cli.cjs with it (start-up without parsing
-// 250 kB). A cache made by another V8 is never used (its name carries the V8 version; V8 refuses
-// a mismatch anyway). Made in the same staging dir as cli.cjs, so a cache never outlives its code.
+// V8's code cache of cli.cjs, made after the quick commands ran once in-process (against a
+// throw-away config dir, output discarded), so that the functions they compile are in it: the
+// commander tree, the runtime, the config and cache readers, the renderers. One per V8: this
+// Node's and, when scripts/node-lines.sh has fetched them, the other Node lines'. bin/ compiles
+// cli.cjs with it (no parsing of 250 kB at start-up). A cache made by another V8 is never used
+// (its name carries the V8 version; V8 refuses a mismatch anyway), and it is made in the same
+// staging dir as cli.cjs, so it never outlives its code.
 const codeCache = `
-const fs = require('node:fs'), path = require('node:path'), vm = require('node:vm'), Module = require('node:module');
+const fs = require('node:fs'), os = require('node:os'), path = require('node:path'), vm = require('node:vm'), Module = require('node:module');
 const filename = process.argv[1];
 const script = new vm.Script(Module.wrap(fs.readFileSync(filename, 'utf8')), { filename });
 const m = new Module(filename, module);
 m.filename = filename;
 script.runInThisContext().call(m.exports, m.exports, Module.createRequire(filename), m, filename, path.dirname(filename));
-m.exports.buildProgram();
-fs.writeFileSync(filename + '.' + process.versions.v8 + '.cache', script.createCachedData());
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'msp-license-code-cache-'));
+const now = Date.now(), iso = new Date(now).toISOString(), baseUrl = 'https://127.0.0.1:9';
+const profile = { baseUrl, clientId: 'x', accessToken: 'x', accessTokenExpiresAt: new Date(now + 864e5).toISOString(), refreshToken: 'x', refreshTokenIssuedAt: iso, createdAt: iso, updatedAt: iso };
+fs.writeFileSync(path.join(dir, 'config.json'), JSON.stringify({ version: 1, defaultProfile: 'p', profiles: { p: profile } }), { mode: 0o600 });
+fs.mkdirSync(path.join(dir, 'cache', 'p'), { recursive: true, mode: 0o700 });
+fs.chmodSync(path.join(dir, 'cache'), 0o700);
+const cache = (name, data) => fs.writeFileSync(path.join(dir, 'cache', 'p', name + '.json'), JSON.stringify({ fetchedAt: now, baseUrl, data }), { mode: 0o600 });
+cache('services', [{ name: 'foundation_ap', category: 'foundation', deviceType: 'IAP', central: true }]);
+cache('customers', [{ id: 'c1', name: 'Customer 1', groupName: 'default', provisionStatus: 'provisioned' }]);
+process.env.MSP_LICENSE_CONFIG_DIR = dir;
+process.env.NO_COLOR = '1';
+const runs = [['services'], ['customers'], ['profiles'], ['history'], ['auth', 'status', '--offline'], ['completion', 'bash'], ['assign', '--bogus'], ['assign', '-s', 'foundation_ap'], ['assign', '--help'], ['help', 'cron']];
+(async () => {
+  for (const argv of runs) await m.exports.main(['node', 'msp-license', ...argv]);
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.writeFileSync(filename + '.' + process.versions.v8 + '.cache', script.createCachedData());
+  process.exitCode = 0;
+})();
 `;
 const lines = new URL('../.cache/node-lines/', import.meta.url);
 const nodes = [
@@ -193,6 +212,7 @@ const nodes = [
 for (const node of new Set(nodes)) {
   execFileSync(node, ['-e', codeCache, `${staging.pathname}/cli.cjs`], {
     env: { PATH: process.env.PATH ?? '' },
+    stdio: 'ignore',
   });
 }
 // ES-module doors, for whoever runs dist/main.js or imports dist/cli.js.
