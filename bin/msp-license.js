@@ -50,7 +50,8 @@ function loadCli() {
     compileCache();
     return require(filename);
   }
-  const Module = require('node:module');
+  // The Module class without loading node:module (a cost of its own on Node 22+).
+  const Module = module.constructor;
   const vm = require('node:vm');
   const script = new vm.Script(Module.wrap(fs.readFileSync(filename, 'utf8')), { filename, cachedData });
   const cli = new Module(filename, module);
