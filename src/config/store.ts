@@ -117,7 +117,8 @@ function looseCopy(
 const FILE_KEYS = ['version', 'defaultProfile', 'profiles'] as const;
 const PROFILE_KEYS = [...PROFILE_REQUIRED, ...PROFILE_OPTIONAL] as const;
 
-function parseFile(raw: unknown): Parsed<FileShape> {
+/** The file's shape as zod would read it (exported for the equivalence test). */
+export function parseFile(raw: unknown): Parsed<FileShape> {
   const ok =
     isRecord(raw) &&
     (raw.version === undefined ||
@@ -128,7 +129,8 @@ function parseFile(raw: unknown): Parsed<FileShape> {
   return { success: true, data: looseCopy(raw, FILE_KEYS, new Set(['defaultProfile'])) as FileShape };
 }
 
-function parseProfile(raw: unknown): Parsed<Record<string, unknown>> {
+/** A profile as zod would read it (exported for the equivalence test). */
+export function parseProfile(raw: unknown): Parsed<Record<string, unknown>> {
   const ok =
     isRecord(raw) &&
     PROFILE_REQUIRED.every((key) => nonEmptyString(raw[key])) &&
