@@ -89,7 +89,8 @@ describe('the light config check agrees with the zod schemas', () => {
     const keys = [...Object.keys(ProfileSchema.shape), 'zz', 'aa'];
     for (let i = 0; i < 2000; i++) {
       const raw: Record<string, unknown> = {};
-      for (const key of keys) if (next() % 3) raw[pick(keys)] = pick(values.concat(['s', 's', 's']));
+      for (let k = 0; k < keys.length; k++)
+        if (next() % 3) raw[pick(keys)] = pick(values.concat(['s', 's', 's']));
       same(parseProfile(raw), ProfileSchema.safeParse(raw));
       const file: Record<string, unknown> = {};
       for (const key of ['version', 'defaultProfile', 'profiles', 'x'])
