@@ -1,24 +1,68 @@
 #!/usr/bin/env node
 // The launcher, CommonJS on purpose: the commonest quick calls are answered here without
 // starting the ES-module loader — `--version`, the shell-completion callback (a self-contained
-// bundle that reads only the caches), and the root `--help` when its text is the one commander
-// rendered at build time (80 columns: a pipe, or an 80-column terminal). All else: the CLI.
+// bundle that reads only the caches), and help (`--help`, `CMD --help`, `help TOPIC`…) when its
+// text is one the build rendered (80 columns: a pipe, or an 80-column terminal). All else: the CLI, a
+// CommonJS bundle too (dist/cli.cjs), so no command starts the ES-module loader.
 'use strict';
-// Node >= 22.1 keeps compiled code on disk between runs: a free start-up win where it exists.
-try {
-  require('node:module').enableCompileCache?.();
-} catch {}
+/** Node >= 22.1 keeps compiled code on disk between runs: a start-up win for the bundles. */
+function compileCache() {
+  try {
+    require('node:module').enableCompileCache?.();
+  } catch {}
+}
 const args = process.argv.slice(2);
 const only = args.length === 1 ? args[0] : undefined;
 
+/**
+ * Help as the CLI renders it at 80 columns (a pipe, or an 80-column terminal), for the argv that
+ * print exactly that (`--help`, `CMD --help`, `CMD -h`, `help CMD`, `help TOPIC`), prerendered by
+ * the build into dist/help.json; undefined for anything else.
+ */
 function prerenderedHelp() {
-  if (only !== '--help' && only !== '-h') return undefined;
+  const last = args[args.length - 1];
+  if (args.length === 0 || args.length > 4) return undefined;
+  if (last !== '--help' && last !== '-h' && args[0] !== 'help') return undefined;
   if ((process.stdout.isTTY ? process.stdout.columns : 80) !== 80) return undefined;
   try {
-    return require('node:fs').readFileSync(`${__dirname}/../dist/help.txt`, 'utf8');
+    const help = JSON.parse(require('node:fs').readFileSync(`${__dirname}/../dist/help.json`, 'utf8'));
+    const index = Object.hasOwn(help.argv, args.join(' ')) ? help.argv[args.join(' ')] : undefined;
+    return index === undefined ? undefined : help.texts[index];
   } catch {
     return undefined;
   }
+}
+
+/**
+ * dist/cli.cjs, compiled with the V8 code cache the build made for this Node's V8 when there is
+ * one (dist/cli.cjs.V8VERSION.cache: no parsing of the bundle at start-up), else as any module
+ * (with Node's own compile cache where it exists). Loaded as require() would: same module
+ * wrapper, same require relative to dist/.
+ */
+function loadCli() {
+  const fs = require('node:fs');
+  const path = require('node:path');
+  const filename = path.join(__dirname, '..', 'dist', 'cli.cjs');
+  let cachedData;
+  try {
+    cachedData = fs.readFileSync(`${filename}.${process.versions.v8}.cache`);
+  } catch {
+    compileCache();
+    return require(filename);
+  }
+  // The Module class without loading node:module (a cost of its own on Node 22+).
+  const Module = module.constructor;
+  const vm = require('node:vm');
+  const script = new vm.Script(Module.wrap(fs.readFileSync(filename, 'utf8')), { filename, cachedData });
+  const cli = new Module(filename, module);
+  cli.filename = filename;
+  cli.paths = Module._nodeModulePaths(path.dirname(filename));
+  require.cache[filename] = cli;
+  script
+    .runInThisContext()
+    .call(cli.exports, cli.exports, Module.createRequire(filename), cli, filename, path.dirname(filename));
+  cli.loaded = true;
+  return cli.exports;
 }
 
 /** A clone that was never built has no dist/: say how to build it, not a module-loader stack. */
@@ -36,11 +80,14 @@ function built(file) {
 
 const help = prerenderedHelp();
 if (args[0] === '__complete') {
-  if (built('complete.cjs')) require('../dist/complete.cjs');
+  if (built('complete.cjs')) {
+    compileCache();
+    require('../dist/complete.cjs');
+  }
 } else if (only === '--version' || only === '-V') {
   process.stdout.write(`${require('../package.json').version}\n`);
 } else if (help !== undefined) {
   process.stdout.write(help);
 } else if (built('main.js')) {
-  import('../dist/main.js');
+  loadCli().start();
 }

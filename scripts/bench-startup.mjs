@@ -1,16 +1,23 @@
-// Start-up benchmark (README, "Development" and "Start-up"): median and p90 wall time of short runs of the built
-// CLI next to `node -e 0`, measured side by side in one run, round-robin so that machine noise
-// spreads over every command alike. Target: --help, --version and a completion callback within
-// 1.2x of the floor. Prints figures; asserts nothing.
+// Start-up benchmark (README, "Start-up"): every command that needs no network call, each run in
+// a pair with `node -e 0` (the floor) right before it, round-robin over all rows so that machine
+// noise spreads over every row alike. Per row: median, min and max wall time, the ratio of the
+// medians to the paired floor, the process's own CPU time, and its peak memory (maxRSS, read by a
+// preload that every run, the floor's too, carries). Target: <= 1.2x the floor in time and
+// <= 1.3x in peak memory. One API row (`assign --exclude ID --dry-run` against the sandbox) is
+// reported apart: wall time, gateway calls, time spent waiting on them, and the CPU time outside
+// that wait next to the floor's (target <= 1.3x). Prints figures; asserts nothing.
 //
-//   npm run bench:startup                 # 30 runs each
-//   node scripts/bench-startup.mjs --runs 50 --cpu [--json] [--bin other/bin/msp-license.js]
+//   npm run bench:startup                 # 30 pairs per row
+//   node scripts/bench-startup.mjs --runs 50 [--only services,help] [--json] [--bin other/bin/msp-license.js]
+//
+// Rows marked "tty" run in a pseudo-terminal (util-linux `script`) of the width they name, their
+// floor too; they are skipped where `script` is missing.
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -19,13 +26,14 @@ const option = (name) => (args.includes(name) ? args[args.indexOf(name) + 1] : u
 const bin = path.resolve(option('--bin') ?? path.join(root, 'bin', 'msp-license.js'));
 const runs = Number(option('--runs')) || 30;
 const json = args.includes('--json');
-// --cpu: also each child's own CPU time (user+system, from a preload that writes
-// process.cpuUsage() at exit): less swayed by a busy machine than wall time.
-const cpu = args.includes('--cpu');
-const warmups = 3;
+const only = option('--only')?.split(',');
+const warmups = 2;
+const TIME_TARGET = 1.2;
+const MEMORY_TARGET = 1.3;
+const API_CPU_TARGET = 1.3;
 
-if (!option('--bin') && !fs.existsSync(path.join(root, 'dist', 'cli.js'))) {
-  console.error('dist/cli.js is missing: run `npm run build` first (npm run bench:startup does).');
+if (!option('--bin') && !fs.existsSync(path.join(root, 'dist', 'cli.cjs'))) {
+  console.error('dist/cli.cjs is missing: run `npm run build` first (npm run bench:startup does).');
   process.exit(1);
 }
 
@@ -41,46 +49,101 @@ function cleanup() {
 process.on('exit', cleanup);
 process.on('SIGINT', () => process.exit(130));
 
-/** A config dir with a profile and caches, as the CLI writes them, so completion has data to read. */
-function completionFixture() {
-  const dir = path.join(tmp, 'completion');
+// Every run carries this preload (the floor too): at exit it writes the process's own CPU time,
+// peak memory and, for the API row, the gateway calls undici reported on its diagnostics channels
+// (the bundle's undici publishes them like any other) and the time they were outstanding.
+const measureOut = path.join(tmp, 'measure.json');
+const preload = path.join(tmp, 'measure.cjs');
+fs.writeFileSync(
+  preload,
+  `'use strict';
+const dc = require('node:diagnostics_channel');
+const open = new Map();
+let calls = 0, waiting = 0, busySince = 0;
+const now = () => performance.now();
+const end = (request) => {
+  if (!open.delete(request)) return;
+  if (open.size === 0) waiting += now() - busySince;
+};
+dc.subscribe('undici:request:create', ({ request }) => {
+  calls++;
+  if (open.size === 0) busySince = now();
+  open.set(request, true);
+});
+dc.subscribe('undici:request:trailers', ({ request }) => end(request));
+dc.subscribe('undici:request:error', ({ request }) => end(request));
+process.on('exit', () => {
+  const { user, system } = process.cpuUsage();
+  require('node:fs').writeFileSync(${JSON.stringify(measureOut)}, JSON.stringify({
+    cpuMs: (user + system) / 1000, maxRssKb: process.resourceUsage().maxRSS, calls, waitingMs: waiting,
+  }));
+});
+`,
+);
+
+const hasScript = spawnSync('script', ['--version'], { encoding: 'utf8' }).status === 0;
+
+/** A config dir with a ready profile and caches as the CLI writes them; `customers` synthetic ones. */
+function fixture(name, customers, baseUrl = 'https://127.0.0.1:9') {
+  const dir = path.join(tmp, name);
   const cache = path.join(dir, 'cache', 'bench');
-  fs.mkdirSync(cache, { recursive: true });
+  fs.mkdirSync(cache, { recursive: true, mode: 0o700 });
+  fs.chmodSync(dir, 0o700);
+  fs.chmodSync(path.join(dir, 'cache'), 0o700);
   const now = Date.now();
-  const baseUrl = 'https://127.0.0.1:9';
   const services = ['foundation_ap', 'advanced_ap', 'foundation_switch_6200', 'advanced_switch_6300'].map(
-    (name) => ({ name, category: name.split('_')[0], deviceType: 'IAP', central: true }),
+    (service) => ({ name: service, category: service.split('_')[0], deviceType: 'IAP', central: true }),
   );
-  const customers = Array.from({ length: 2000 }, (_, i) => ({ id: `c${i + 1}`, name: `Customer ${i + 1}` }));
-  fs.writeFileSync(
-    path.join(dir, 'config.json'),
-    JSON.stringify({ defaultProfile: 'bench', profiles: { bench: {} } }),
-  );
-  fs.writeFileSync(
-    path.join(cache, 'services.json'),
-    JSON.stringify({ fetchedAt: now, baseUrl, data: services }),
-  );
-  fs.writeFileSync(
-    path.join(cache, 'customers.json'),
-    JSON.stringify({ fetchedAt: now, baseUrl, data: customers }),
-  );
+  const list = Array.from({ length: customers }, (_, i) => ({
+    id: `c${i + 1}`,
+    name: `Customer ${i + 1}`,
+    groupName: 'default',
+    provisionStatus: 'provisioned',
+  }));
+  const iso = new Date(now).toISOString();
+  const profile = {
+    baseUrl,
+    clientId: 'bench-client',
+    accessToken: 'bench-access-token',
+    accessTokenExpiresAt: new Date(now + 7 * 86_400_000).toISOString(),
+    refreshToken: 'bench-refresh-token',
+    refreshTokenIssuedAt: iso,
+    createdAt: iso,
+    updatedAt: iso,
+  };
+  const write = (file, value) => fs.writeFileSync(file, JSON.stringify(value), { mode: 0o600 });
+  write(path.join(dir, 'config.json'), { version: 1, defaultProfile: 'bench', profiles: { bench: profile } });
+  write(path.join(cache, 'services.json'), { fetchedAt: now, baseUrl, data: services });
+  write(path.join(cache, 'customers.json'), { fetchedAt: now, baseUrl, data: list });
   return dir;
 }
 
-/** Starts the sandbox with a ready profile in its own config dir; undefined (with a note) if it cannot. */
+/** Starts the sandbox (2,000 customers) with a ready profile in its own config dir; undefined (with a note) if it cannot. */
 async function startSandbox() {
   const dir = path.join(tmp, 'sandbox');
   const env = { ...process.env, MSP_LICENSE_CONFIG_DIR: dir, NO_COLOR: '1' };
-  sandbox = spawn(process.execPath, [bin, 'sandbox', '--json', '--write-profile', 'bench'], {
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  sandbox = spawn(
+    process.execPath,
+    [
+      bin,
+      'sandbox',
+      '--json',
+      '--write-profile',
+      'bench',
+      '--customers',
+      '2000',
+      '--devices',
+      '20000',
+      '--no-rate-limit',
+    ],
+    { env, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   let stderr = '';
   sandbox.stderr.on('data', (chunk) => {
     stderr += chunk;
   });
   const first = await new Promise((resolve) => {
-    const timer = setTimeout(() => resolve(undefined), 15_000);
+    const timer = setTimeout(() => resolve(undefined), 30_000);
     createInterface({ input: sandbox.stdout }).once('line', (line) => {
       clearTimeout(timer);
       resolve(line);
@@ -94,17 +157,14 @@ async function startSandbox() {
     info = undefined;
   }
   if (!info?.url) {
-    notes.push(
-      `sandbox did not start (${stderr.trim().split('\n')[0] || 'no output'}): skipped services/assign`,
-    );
+    notes.push(`sandbox did not start (${stderr.trim().split('\n')[0] || 'no output'}): skipped its rows`);
     return undefined;
   }
-  // Fill the caches once; the measured runs then read them.
+  const cli = (argv) =>
+    spawnSync(process.execPath, [bin, '--profile', 'bench', ...argv], { env, encoding: 'utf8' });
+  // Fill the caches once (the measured runs read them) and leave one job in the history.
   for (const warm of [['services'], ['customers', '--json']]) {
-    const result = spawnSync(process.execPath, [bin, '--profile', 'bench', ...warm], {
-      env,
-      encoding: 'utf8',
-    });
+    const result = cli(warm);
     if (result.status !== 0) {
       notes.push(
         `'${warm.join(' ')}' failed (exit ${result.status}): ${result.stderr.trim().split('\n')[0]}`,
@@ -114,158 +174,241 @@ async function startSandbox() {
   }
   let customer = 'c1';
   try {
-    const listed = JSON.parse(
-      spawnSync(process.execPath, [bin, '--profile', 'bench', 'customers', '--json'], {
-        env,
-        encoding: 'utf8',
-      }).stdout,
-    );
-    const list = Array.isArray(listed) ? listed : (listed.customers ?? []);
-    customer = list[0]?.id ?? customer;
+    customer = JSON.parse(cli(['customers', '--json']).stdout).customers[0].id ?? customer;
   } catch {
     // keep the guess
   }
+  const job = cli(['assign', '--services', 'foundation_ap', '--include', customer, '--yes']);
+  if (job.status !== 0)
+    notes.push(`the history's job failed (exit ${job.status}): ${job.stderr.trim().split('\n')[0]}`);
   return { env, customer };
 }
 
-const completionEnv = { ...process.env, MSP_LICENSE_CONFIG_DIR: completionFixture(), NO_COLOR: '1' };
-const commands = [
-  { label: 'node -e 0 (floor)', argv: ['-e', '0'], env: process.env },
-  { label: '--help', argv: [bin, '--help'], env: completionEnv, target: true },
-  { label: '--version', argv: [bin, '--version'], env: completionEnv, target: true },
+const small = { ...process.env, MSP_LICENSE_CONFIG_DIR: fixture('c2000', 2000), NO_COLOR: '1' };
+const large = { ...process.env, MSP_LICENSE_CONFIG_DIR: fixture('c10000', 10_000), NO_COLOR: '1' };
+const sb = await startSandbox();
+const live = sb?.env ?? small;
+
+/** A row: argv after `node`; `tty` = run in a pseudo-terminal of that many columns; `exit` expected. */
+const rows = [
+  { label: '--version', argv: [bin, '--version'], env: small },
+  { label: '--help (pipe, 80 columns)', argv: [bin, '--help'], env: small },
+  { label: '--help (terminal, 120 columns)', argv: [bin, '--help'], env: small, tty: 120 },
+  { label: '--help (terminal, 60 columns)', argv: [bin, '--help'], env: small, tty: 60 },
+  { label: 'assign --help (pipe)', argv: [bin, 'assign', '--help'], env: small },
+  { label: 'assign --help (terminal, 100 columns)', argv: [bin, 'assign', '--help'], env: small, tty: 100 },
+  { label: 'auth status -h (pipe)', argv: [bin, 'auth', 'status', '-h'], env: small },
+  { label: 'help cron', argv: [bin, 'help', 'cron'], env: small },
+  {
+    label: 'help exit-codes (terminal, 132 columns)',
+    argv: [bin, 'help', 'exit-codes'],
+    env: small,
+    tty: 132,
+  },
   {
     label: '__complete assign --services fou',
     argv: [bin, '__complete', 'assign', '--services', 'fou'],
-    env: completionEnv,
-    target: true,
+    env: small,
   },
   {
-    label: '__complete assign --include Cust',
-    argv: [bin, '__complete', 'assign', '--include', 'Customer 1'],
-    env: completionEnv,
-    target: true,
+    label: "__complete --include '' (2,000 cached)",
+    argv: [bin, '__complete', 'assign', '--include', ''],
+    env: small,
   },
-];
+  {
+    label: "__complete --include '' (10,000 cached)",
+    argv: [bin, '__complete', 'assign', '--include', ''],
+    env: large,
+  },
+  { label: 'services (cached)', argv: [bin, 'services'], env: live },
+  { label: 'customers (cached, 2,000)', argv: [bin, 'customers'], env: live },
+  { label: 'customers (cached, 10,000)', argv: [bin, 'customers'], env: large },
+  { label: 'profiles', argv: [bin, 'profiles'], env: live },
+  { label: 'history', argv: [bin, 'history'], env: live },
+  { label: 'auth status --offline', argv: [bin, 'auth', 'status', '--offline'], env: live },
+  { label: 'completion bash', argv: [bin, 'completion', 'bash'], env: small },
+  { label: 'assign --bogus (usage error)', argv: [bin, 'assign', '--bogus'], env: small, exit: 2 },
+  {
+    label: 'assign (no scope: usage error)',
+    argv: [bin, 'assign', '-s', 'foundation_ap'],
+    env: small,
+    exit: 2,
+  },
+].filter((row) => (!row.tty || hasScript) && (!only || only.some((word) => row.label.includes(word))));
+if (!hasScript) notes.push('`script` (util-linux) is missing: the terminal rows were skipped');
 
-const sb = await startSandbox();
-if (sb) {
-  commands.push(
-    { label: 'services (cached)', argv: [bin, '--profile', 'bench', 'services'], env: sb.env },
-    {
-      label: 'assign --dry-run (cached)',
-      argv: [
-        bin,
-        '--profile',
-        'bench',
-        'assign',
-        '--services',
-        'foundation_ap',
-        '--include',
-        sb.customer,
-        '--dry-run',
-      ],
+// The API row: cached lists, then the pre-job stats calls to the local gateway.
+const api = sb
+  ? {
+      label: 'assign --exclude ID --dry-run (cache + gateway)',
+      argv: [bin, 'assign', '--services', 'foundation_ap', '--exclude', sb.customer, '--dry-run'],
       env: sb.env,
-    },
-  );
-}
+    }
+  : undefined;
+if (api && only && !only.some((word) => api.label.includes(word))) api.skip = true;
 
-const cpuOut = path.join(tmp, 'cpu.txt');
-const cpuPreload = path.join(tmp, 'cpu-preload.mjs');
-fs.writeFileSync(
-  cpuPreload,
-  `import { writeFileSync } from 'node:fs';
-process.on('exit', () => {
-  const { user, system } = process.cpuUsage();
-  writeFileSync(${JSON.stringify(cpuOut)}, String((user + system) / 1000));
-});
-`,
-);
-
-/** One run: wall ms (and, with --cpu, the child's own CPU ms). */
-function once(command) {
-  const argv = cpu ? ['--import', pathToFileURL(cpuPreload).href, ...command.argv] : command.argv;
+const quote = (word) => `'${String(word).replaceAll("'", "'\\''")}'`;
+/** One run: wall ms and what the preload measured. */
+function once(argv, env, tty) {
+  fs.rmSync(measureOut, { force: true });
+  const nodeArgv = ['-r', preload, ...argv];
   const start = process.hrtime.bigint();
-  const result = spawnSync(process.execPath, argv, { env: command.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const result = tty
+    ? spawnSync(
+        'script',
+        [
+          '-qfec',
+          `stty cols ${tty} rows 40; exec ${[process.execPath, ...nodeArgv].map(quote).join(' ')}`,
+          '/dev/null',
+        ],
+        { env: { ...env, TERM: 'xterm-256color' }, stdio: ['ignore', 'pipe', 'pipe'] },
+      )
+    : spawnSync(process.execPath, nodeArgv, { env, stdio: ['ignore', 'pipe', 'pipe'] });
   const wall = Number(process.hrtime.bigint() - start) / 1e6;
-  if (result.status !== 0 && !command.failed) {
-    command.failed = true;
-    notes.push(`'${command.label}' exited ${result.status}: ${String(result.stderr).trim().split('\n')[0]}`);
+  let measured = { cpuMs: Number.NaN, maxRssKb: Number.NaN, calls: 0, waitingMs: 0 };
+  try {
+    measured = JSON.parse(fs.readFileSync(measureOut, 'utf8'));
+  } catch {
+    // the process died before its exit handler: NaN
   }
-  return { wall, cpu: cpu ? Number(fs.readFileSync(cpuOut, 'utf8')) : 0 };
+  return { wall, status: result.status, stderr: String(result.stderr), ...measured };
 }
 
-for (const command of commands) {
-  command.times = [];
-  command.cpu = [];
-}
+const floorRow = (tty) => ({ label: 'node -e 0', argv: ['-e', '0'], env: process.env, tty });
+const samples = new Map();
+const record = (key, sample) => {
+  if (!samples.has(key)) samples.set(key, []);
+  samples.get(key).push(sample);
+};
+const measured = api && !api.skip ? [...rows, api] : rows;
 for (let i = 0; i < warmups + runs; i++) {
-  for (const command of commands) {
-    const sample = once(command);
+  for (const row of measured) {
+    // A/B: the floor (in the same kind of terminal) right before the row.
+    const floor = once(floorRow(row.tty).argv, process.env, row.tty);
+    const sample = once(row.argv, row.env, row.tty);
+    if (sample.status !== (row.exit ?? 0) && !row.failed) {
+      row.failed = true;
+      notes.push(`'${row.label}' exited ${sample.status}: ${sample.stderr.trim().split('\n')[0]}`);
+    }
     if (i < warmups) continue;
-    command.times.push(sample.wall);
-    command.cpu.push(sample.cpu);
+    record(row, sample);
+    record(`floor:${row.label}`, floor);
   }
 }
 
-const sorted = (values) => [...values].sort((a, b) => a - b);
-const quantile = (values, q) => values[Math.min(values.length - 1, Math.floor(q * values.length))];
-const median = (values) =>
-  values.length % 2
-    ? values[(values.length - 1) / 2]
-    : (values[values.length / 2 - 1] + values[values.length / 2]) / 2;
-const floor = median(sorted(commands[0].times));
-const cpuFloor = median(sorted(commands[0].cpu));
-const rows = commands.map((command) => {
-  const times = sorted(command.times);
-  const med = median(times);
-  const row = {
-    command: command.label,
-    medianMs: Number(med.toFixed(1)),
-    p90Ms: Number(quantile(times, 0.9).toFixed(1)),
-    ratio: Number((med / floor).toFixed(2)),
+const sorted = (values) => [...values].filter((v) => !Number.isNaN(v)).sort((a, b) => a - b);
+const median = (values) => {
+  const s = sorted(values);
+  if (!s.length) return Number.NaN;
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+const stats = (list, key) => {
+  const s = sorted(list.map((x) => x[key]));
+  return { median: median(s), min: s[0], max: s[s.length - 1] };
+};
+const fixed = (n, digits = 1) => Number(n.toFixed(digits));
+const results = rows.map((row) => {
+  const mine = samples.get(row) ?? [];
+  const floor = samples.get(`floor:${row.label}`) ?? [];
+  const wall = stats(mine, 'wall');
+  const floorWall = median(floor.map((x) => x.wall));
+  const rss = median(mine.map((x) => x.maxRssKb)) / 1024;
+  const floorRss = median(floor.map((x) => x.maxRssKb)) / 1024;
+  const ratio = wall.median / floorWall;
+  const memory = rss / floorRss;
+  return {
+    command: row.label,
+    medianMs: fixed(wall.median),
+    minMs: fixed(wall.min),
+    maxMs: fixed(wall.max),
+    floorMs: fixed(floorWall),
+    ratio: fixed(ratio, 2),
+    cpuMs: fixed(median(mine.map((x) => x.cpuMs))),
+    cpuRatio: fixed(median(mine.map((x) => x.cpuMs)) / median(floor.map((x) => x.cpuMs)), 2),
+    peakMb: fixed(rss),
+    floorPeakMb: fixed(floorRss),
+    memoryRatio: fixed(memory, 2),
+    target: ratio <= TIME_TARGET && memory <= MEMORY_TARGET ? 'ok' : 'MISSED',
   };
-  if (cpu) {
-    const cpuMedian = median(sorted(command.cpu));
-    row.cpuMs = Number(cpuMedian.toFixed(1));
-    row.cpuRatio = Number((cpuMedian / cpuFloor).toFixed(2));
-  }
-  row.target = command.target ? (med / floor <= 1.2 ? 'ok (<=1.2x)' : 'MISSED (>1.2x)') : '';
-  return row;
 });
 
+let apiResult;
+if (api && !api.skip) {
+  const mine = samples.get(api) ?? [];
+  const floor = samples.get(`floor:${api.label}`) ?? [];
+  const cpu = median(mine.map((x) => x.cpuMs));
+  const floorCpu = median(floor.map((x) => x.cpuMs));
+  const wall = stats(mine, 'wall');
+  const waiting = median(mine.map((x) => x.waitingMs));
+  apiResult = {
+    command: api.label,
+    medianMs: fixed(wall.median),
+    minMs: fixed(wall.min),
+    maxMs: fixed(wall.max),
+    floorMs: fixed(median(floor.map((x) => x.wall))),
+    calls: median(mine.map((x) => x.calls)),
+    waitingMs: fixed(waiting),
+    outsideWaitingMs: fixed(wall.median - waiting),
+    cpuMs: fixed(cpu),
+    floorCpuMs: fixed(floorCpu),
+    cpuRatio: fixed(cpu / floorCpu, 2),
+    peakMb: fixed(median(mine.map((x) => x.maxRssKb)) / 1024),
+    floorPeakMb: fixed(median(floor.map((x) => x.maxRssKb)) / 1024),
+    target: cpu / floorCpu <= API_CPU_TARGET ? 'ok' : 'MISSED',
+  };
+}
+
+const load = os
+  .loadavg()
+  .map((n) => n.toFixed(2))
+  .join(' ');
 if (json) {
   console.log(
     JSON.stringify(
-      { node: process.version, runs, cpus: os.cpus().length, loadavg: os.loadavg(), rows, notes },
+      {
+        node: process.version,
+        runs,
+        cpus: os.cpus().length,
+        loadavg: os.loadavg(),
+        rows: results,
+        api: apiResult,
+        notes,
+      },
       null,
       2,
     ),
   );
 } else {
-  const load = os
-    .loadavg()
-    .map((n) => n.toFixed(2))
-    .join(' ');
   console.log(
-    `msp-license start-up: ${runs} runs each, round-robin, node ${process.version}, ${os.cpus().length} CPUs, load ${load}`,
+    `msp-license start-up: ${runs} A/B pairs per row (node -e 0 right before each run), node ${process.version}, ${os.cpus().length} CPUs, load ${load}`,
   );
-  const width = Math.max(...rows.map((row) => row.command.length));
-  const cpuHead = cpu ? `  ${'cpu ms'.padStart(7)}  ${'cpu x'.padStart(6)}` : '';
+  const width = Math.max(...results.map((row) => row.command.length), 7);
+  const head = ['median', 'min', 'max', 'floor', 'ratio', 'cpu ms', 'cpu x', 'peak MB', 'floor MB', 'mem x'];
+  console.log(`${'command'.padEnd(width)}  ${head.map((h) => h.padStart(9)).join('')}  target`);
+  for (const row of results) {
+    const cells = [
+      row.medianMs.toFixed(1),
+      row.minMs.toFixed(1),
+      row.maxMs.toFixed(1),
+      row.floorMs.toFixed(1),
+      `${row.ratio.toFixed(2)}x`,
+      row.cpuMs.toFixed(1),
+      `${row.cpuRatio.toFixed(2)}x`,
+      row.peakMb.toFixed(1),
+      row.floorPeakMb.toFixed(1),
+      `${row.memoryRatio.toFixed(2)}x`,
+    ];
+    console.log(`${row.command.padEnd(width)}  ${cells.map((c) => c.padStart(9)).join('')}  ${row.target}`);
+  }
   console.log(
-    `${'command'.padEnd(width)}  ${'median ms'.padStart(9)}  ${'p90 ms'.padStart(8)}  ${'ratio'.padStart(6)}${cpuHead}`,
+    `target: ratio <= ${TIME_TARGET}x (wall-time medians, row / paired floor) and mem x <= ${MEMORY_TARGET}x (peak RSS); cpu: the process's own user+system time`,
   );
-  for (const row of rows) {
-    const cpuCells = cpu
-      ? `  ${row.cpuMs.toFixed(1).padStart(7)}  ${`${row.cpuRatio.toFixed(2)}x`.padStart(6)}`
-      : '';
+  if (apiResult) {
+    const a = apiResult;
     console.log(
-      `${row.command.padEnd(width)}  ${row.medianMs.toFixed(1).padStart(9)}  ${row.p90Ms.toFixed(1).padStart(8)}  ${`${row.ratio.toFixed(2)}x`.padStart(6)}${cpuCells}  ${row.target}`,
+      `\n${a.command}\n  wall ${a.medianMs} ms (min ${a.minMs}, max ${a.maxMs}; floor ${a.floorMs}), ${a.calls} gateway calls, waiting on them ${a.waitingMs} ms, outside that ${a.outsideWaitingMs} ms\n  cpu ${a.cpuMs} ms vs the floor's ${a.floorCpuMs} ms: ${a.cpuRatio}x (target <= ${API_CPU_TARGET}x: ${a.target}); peak ${a.peakMb} MB (floor ${a.floorPeakMb} MB)`,
     );
   }
-  if (cpu)
-    console.log(
-      "cpu: the child process's own user+system time (a preload adds the same small cost to every row)",
-    );
   for (const note of notes) console.log(`note: ${note}`);
 }
 cleanup();

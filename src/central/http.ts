@@ -3,13 +3,18 @@
 // trace. Certificates are always verified (NODE_EXTRA_CA_CERTS is honoured by Node's TLS).
 
 import dns from 'node:dns';
-import { Agent, type Dispatcher, EnvHttpProxyAgent, request as undiciRequest } from 'undici';
+import type { Dispatcher } from 'undici';
 import { ApiError, AuthError, CliError, InterruptedError } from '../errors.js';
 import { cleanJson, cleanText } from '../ui/sanitize.js';
+import { vendor } from '../vendor.js';
 import { classifyNetworkError, httpError, networkError, type RequestContext } from './errors.js';
 import { type RateGovernor, sharedGovernor } from './governor.js';
 import { redact } from './redact.js';
 import { isLoopbackAddress, isLoopbackHost } from './url.js';
+
+// undici is loaded with the first request, not with this module: a command that answers from the
+// caches never pays for it.
+const undici = () => vendor<typeof import('undici')>('undici');
 
 export interface AuthProvider {
   getAccessToken(): Promise<string>;
@@ -154,12 +159,12 @@ function dispatcherFor(url: URL): Dispatcher {
   const tls = { timeout: CONNECT_TIMEOUT_MS, rejectUnauthorized: true };
   // Plain http:// is allowed only to these (checkBaseUrl), so they never go through a proxy.
   if (isLoopbackHost(url.hostname)) {
-    directDispatcher ??= new Agent({ connect: { ...tls, lookup: loopbackLookup } });
+    directDispatcher ??= new (undici().Agent)({ connect: { ...tls, lookup: loopbackLookup } });
     return directDispatcher;
   }
   // `connect` is for direct (NO_PROXY) connections; requestTls for the TLS tunnelled to Central
   // through the proxy, proxyTls for an https:// proxy itself.
-  proxyDispatcher ??= new EnvHttpProxyAgent({ connect: tls, requestTls: tls, proxyTls: tls });
+  proxyDispatcher ??= new (undici().EnvHttpProxyAgent)({ connect: tls, requestTls: tls, proxyTls: tls });
   return proxyDispatcher;
 }
 
@@ -376,7 +381,7 @@ export class CentralClient {
         released = true;
       };
       try {
-        const res = await undiciRequest(url, {
+        const res = await undici().request(url, {
           method: verb as Dispatcher.HttpMethod,
           headers,
           body: payload,

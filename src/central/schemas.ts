@@ -3,9 +3,10 @@
 // numbers may arrive as strings, lists may be wrapped in `data`. A shape we cannot read at all
 // raises ApiError("unexpected response from <endpoint>: ...") (exit 1).
 
-import { z } from 'zod';
+import type { z } from 'zod';
 import { isRecord } from '../core/json.js';
 import { ApiError } from '../errors.js';
+import { vendor } from '../vendor.js';
 
 // ---------------------------------------------------------------- helpers
 
@@ -51,22 +52,121 @@ function unwrapData(body: unknown): unknown {
   return data;
 }
 
-/** A number, or a string holding one. */
-const num = z.preprocess((v) => {
-  if (typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v))) return Number(v);
-  return v;
-}, z.number());
+// The schemas are built on first use, with zod: a command answering from the caches loads neither.
+function buildSchemas() {
+  const { z } = vendor<typeof import('zod')>('zod');
+  /** A number, or a string holding one. */
+  const num = z.preprocess((v) => {
+    if (typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v))) return Number(v);
+    return v;
+  }, z.number());
+  const optNum = num.optional().nullable().catch(undefined);
+  /** A string, or a number printed as one (ids). */
+  const idString = z.union([z.string(), z.number().transform((n) => String(n))]);
+  const optString = z
+    .union([z.string(), z.number().transform((n) => String(n))])
+    .optional()
+    .nullable()
+    .catch(undefined);
+  const TokenAnswerSchema = z
+    .object({
+      access_token: z.string().min(1),
+      refresh_token: z.string().min(1).optional().nullable().catch(undefined),
+      expires_in: optNum,
+      token_type: optString,
+      scope: optString,
+      created_at: z.unknown().optional(),
+    })
+    .loose();
+  const AuthCodeSchema = z.object({ auth_code: z.string().min(1) }).loose();
+  const ServiceValueSchema = z
+    .object({
+      service_category: optString,
+      category: optString,
+      device_type: z
+        .union([z.string(), z.array(z.string())])
+        .optional()
+        .nullable()
+        .catch(undefined),
+      display_name: optString,
+      name: optString,
+      service_name: optString,
+    })
+    .loose();
+  const CustomerSchema = z
+    .object({
+      customer_id: idString,
+      customer_name: optString,
+      name: optString,
+      msp_id: optString,
+      group: z.object({ name: optString }).loose().optional().nullable().catch(undefined),
+      group_name: optString,
+      provision_status: optString,
+      account_type: optString,
+      description: optString,
+    })
+    .loose();
+  const CustomersPageSchema = z
+    .object({
+      customers: z.array(z.unknown()).nullable().optional(),
+      total: optNum,
+      total_count: optNum,
+      count: optNum,
+    })
+    .loose();
+  const DeviceSchema = z
+    .object({
+      serial: optString,
+      serial_number: optString,
+      macaddr: optString,
+      mac_address: optString,
+      mac: optString,
+      device_type: optString,
+      model: optString,
+      customer_id: optString,
+      customer_name: optString,
+    })
+    .loose();
+  const DevicesPageSchema = z
+    .object({
+      deviceList: z
+        .object({ devices: z.array(z.unknown()).nullable().optional(), total_devices: optNum, total: optNum })
+        .loose()
+        .optional()
+        .nullable()
+        .catch(undefined),
+      devices: z.array(z.unknown()).nullable().optional().catch(undefined),
+      total: optNum,
+      total_devices: optNum,
+      count: optNum,
+    })
+    .loose();
+  const StatsSchema = z
+    .object({
+      total: optNum,
+      available: optNum,
+      used: optNum,
+      non_subscribed_devices: optNum,
+      expiring: optNum,
+    })
+    .loose();
+  const LicenseJobSchema = z.object({ response: optString, message: optString, status: optString }).loose();
+  return {
+    TokenAnswerSchema,
+    AuthCodeSchema,
+    ServiceValueSchema,
+    CustomerSchema,
+    CustomersPageSchema,
+    DeviceSchema,
+    DevicesPageSchema,
+    StatsSchema,
+    LicenseJobSchema,
+  };
+}
 
-const optNum = num.optional().nullable().catch(undefined);
-
-/** A string, or a number printed as one (ids). */
-const idString = z.union([z.string(), z.number().transform((n) => String(n))]);
-
-const optString = z
-  .union([z.string(), z.number().transform((n) => String(n))])
-  .optional()
-  .nullable()
-  .catch(undefined);
+let schemas: ReturnType<typeof buildSchemas> | undefined;
+const S = () => (schemas ??= buildSchemas());
+type Out<K extends keyof ReturnType<typeof buildSchemas>> = z.output<ReturnType<typeof buildSchemas>[K]>;
 
 function clean<T extends Record<string, unknown>>(obj: T): T {
   for (const key of Object.keys(obj)) {
@@ -92,17 +192,6 @@ export function toIsoDate(value: unknown): string | undefined {
 
 // ---------------------------------------------------------------- tokens
 
-export const TokenAnswerSchema = z
-  .object({
-    access_token: z.string().min(1),
-    refresh_token: z.string().min(1).optional().nullable().catch(undefined),
-    expires_in: optNum,
-    token_type: optString,
-    scope: optString,
-    created_at: z.unknown().optional(),
-  })
-  .loose();
-
 export interface TokenAnswer {
   access_token: string;
   refresh_token?: string;
@@ -114,7 +203,7 @@ export interface TokenAnswer {
   created_at?: string;
 }
 
-function toTokenAnswer(data: z.output<typeof TokenAnswerSchema>): TokenAnswer {
+function toTokenAnswer(data: Out<'TokenAnswerSchema'>): TokenAnswer {
   return clean({
     access_token: data.access_token,
     refresh_token: data.refresh_token ?? undefined,
@@ -127,7 +216,7 @@ function toTokenAnswer(data: z.output<typeof TokenAnswerSchema>): TokenAnswer {
 
 /** The answer of POST /oauth2/token. */
 export function parseTokenAnswer(body: unknown, endpoint = 'POST /oauth2/token'): TokenAnswer {
-  return toTokenAnswer(parseWith(TokenAnswerSchema, unwrapData(body), endpoint));
+  return toTokenAnswer(parseWith(S().TokenAnswerSchema, unwrapData(body), endpoint));
 }
 
 /**
@@ -143,7 +232,7 @@ export function parseDownloadToken(text: string): TokenAnswer {
       hint: 'In Central: API Gateway → System Apps & Tokens → Download Token, and paste or save that JSON as is.',
     });
   }
-  const result = TokenAnswerSchema.safeParse(unwrapData(value));
+  const result = S().TokenAnswerSchema.safeParse(unwrapData(value));
   if (!result.success) {
     throw new ApiError('the token JSON has no "access_token" (expected the JSON from "Download Token")', {
       hint: 'In Central: API Gateway → System Apps & Tokens → Download Token, and paste or save that JSON as is.',
@@ -154,10 +243,8 @@ export function parseDownloadToken(text: string): TokenAnswer {
 
 // ---------------------------------------------------------------- login
 
-export const AuthCodeSchema = z.object({ auth_code: z.string().min(1) }).loose();
-
 export function parseAuthCode(body: unknown, endpoint: string): string {
-  return parseWith(AuthCodeSchema, unwrapData(body), endpoint).auth_code;
+  return parseWith(S().AuthCodeSchema, unwrapData(body), endpoint).auth_code;
 }
 
 // ---------------------------------------------------------------- services
@@ -169,24 +256,9 @@ export interface ServiceInfo {
   displayName?: string;
 }
 
-const ServiceValueSchema = z
-  .object({
-    service_category: optString,
-    category: optString,
-    device_type: z
-      .union([z.string(), z.array(z.string())])
-      .optional()
-      .nullable()
-      .catch(undefined),
-    display_name: optString,
-    name: optString,
-    service_name: optString,
-  })
-  .loose();
-
 function serviceFrom(name: string, value: unknown): ServiceInfo {
   if (typeof value === 'string') return clean({ name, displayName: value });
-  const parsed = ServiceValueSchema.safeParse(value);
+  const parsed = S().ServiceValueSchema.safeParse(value);
   if (!parsed.success) return { name };
   const v = parsed.data;
   const deviceType = Array.isArray(v.device_type) ? v.device_type.join(',') : (v.device_type ?? undefined);
@@ -240,20 +312,6 @@ export interface Customer {
   description?: string;
 }
 
-const CustomerSchema = z
-  .object({
-    customer_id: idString,
-    customer_name: optString,
-    name: optString,
-    msp_id: optString,
-    group: z.object({ name: optString }).loose().optional().nullable().catch(undefined),
-    group_name: optString,
-    provision_status: optString,
-    account_type: optString,
-    description: optString,
-  })
-  .loose();
-
 export interface Page<T> {
   items: T[];
   total?: number;
@@ -278,26 +336,17 @@ function listOf<T>(
   return { items, skipped };
 }
 
-const CustomersPageSchema = z
-  .object({
-    customers: z.array(z.unknown()).nullable().optional(),
-    total: optNum,
-    total_count: optNum,
-    count: optNum,
-  })
-  .loose();
-
 /** GET /msp_api/v1/customers → `{"customers":[...],"total":N}` (possibly `data`-wrapped). */
 export function parseCustomersPage(body: unknown, endpoint = 'GET /msp_api/v1/customers'): Page<Customer> {
   const value = unwrapData(body);
-  const page = parseWith(CustomersPageSchema, value, endpoint);
+  const page = parseWith(S().CustomersPageSchema, value, endpoint);
   if (page.customers === undefined && !('customers' in (value as object))) {
     throw shapeError(endpoint, 'no "customers" list');
   }
   const { items, skipped } = listOf<Customer>(
     page.customers ?? [],
-    CustomerSchema,
-    (c: z.output<typeof CustomerSchema>) =>
+    S().CustomerSchema,
+    (c: Out<'CustomerSchema'>) =>
       clean({
         id: c.customer_id,
         name: c.customer_name ?? c.name ?? c.customer_id,
@@ -322,21 +371,7 @@ export interface Device {
   customerName?: string;
 }
 
-const DeviceSchema = z
-  .object({
-    serial: optString,
-    serial_number: optString,
-    macaddr: optString,
-    mac_address: optString,
-    mac: optString,
-    device_type: optString,
-    model: optString,
-    customer_id: optString,
-    customer_name: optString,
-  })
-  .loose();
-
-function toDevice(d: z.output<typeof DeviceSchema>): Device | undefined {
+function toDevice(d: Out<'DeviceSchema'>): Device | undefined {
   const serial = d.serial ?? d.serial_number;
   if (!serial) return undefined;
   return clean({
@@ -349,32 +384,17 @@ function toDevice(d: z.output<typeof DeviceSchema>): Device | undefined {
   });
 }
 
-const DevicesPageSchema = z
-  .object({
-    deviceList: z
-      .object({ devices: z.array(z.unknown()).nullable().optional(), total_devices: optNum, total: optNum })
-      .loose()
-      .optional()
-      .nullable()
-      .catch(undefined),
-    devices: z.array(z.unknown()).nullable().optional().catch(undefined),
-    total: optNum,
-    total_devices: optNum,
-    count: optNum,
-  })
-  .loose();
-
 /**
  * A device page: per customer `{"deviceList":{"devices":[...],"total_devices":N}}`, MSP-wide
  * `{"devices":[...],"total":N}` (either possibly `data`-wrapped).
  */
 export function parseDevicesPage(body: unknown, endpoint: string): Page<Device> {
-  const page = parseWith(DevicesPageSchema, unwrapData(body), endpoint);
+  const page = parseWith(S().DevicesPageSchema, unwrapData(body), endpoint);
   const list = page.deviceList?.devices ?? page.devices;
   if (list === undefined) throw shapeError(endpoint, 'no "devices" list');
   const total =
     page.deviceList?.total_devices ?? page.deviceList?.total ?? page.total ?? page.total_devices ?? undefined;
-  const { items, skipped } = listOf<Device>(list ?? [], DeviceSchema, toDevice);
+  const { items, skipped } = listOf<Device>(list ?? [], S().DeviceSchema, toDevice);
   return clean({ items, total, skipped });
 }
 
@@ -400,23 +420,13 @@ export interface ServiceStats {
   expiring?: number;
 }
 
-const StatsSchema = z
-  .object({
-    total: optNum,
-    available: optNum,
-    used: optNum,
-    non_subscribed_devices: optNum,
-    expiring: optNum,
-  })
-  .loose();
-
 /** GET /platform/licensing/v1/subscriptions/stats (possibly `data`-wrapped). */
 export function parseStats(
   body: unknown,
   service: string,
   endpoint = 'GET /platform/licensing/v1/subscriptions/stats',
 ): ServiceStats {
-  const s = parseWith(StatsSchema, unwrapData(body), endpoint);
+  const s = parseWith(S().StatsSchema, unwrapData(body), endpoint);
   if (s.used == null || s.non_subscribed_devices == null) {
     throw shapeError(endpoint, 'no "used" and "non_subscribed_devices" counts');
   }
@@ -439,13 +449,11 @@ export interface LicenseJobAnswer {
   raw: unknown;
 }
 
-const LicenseJobSchema = z.object({ response: optString, message: optString, status: optString }).loose();
-
 /** The 2xx answer of the license job. Undocumented: never fails, keeps what it got. */
 export function parseLicenseJobAnswer(body: unknown): LicenseJobAnswer {
   const value = unwrapData(body);
   if (typeof value === 'string') return { message: value.trim() || undefined, raw: value };
-  const result = LicenseJobSchema.safeParse(value);
+  const result = S().LicenseJobSchema.safeParse(value);
   if (!result.success) return { raw: value };
   return clean({
     response: result.data.response ?? result.data.status ?? undefined,

@@ -1,11 +1,13 @@
-// Profiles and credentials: a conf store at <dir>/config.json, validated with zod on load.
-// Loaded only by commands that need credentials (conf and zod are heavy for start-up).
+// Profiles and credentials: a conf store at <dir>/config.json. Reading is plain fs + JSON with a
+// light check of the shape (conf would read it the same way); conf (with ajv) is loaded only to
+// write, and zod only to word what is wrong with an invalid file: start-up pays for neither.
 import fs from 'node:fs';
 import path from 'node:path';
-import Conf from 'conf';
-import { z } from 'zod';
+import type Conf from 'conf';
+import type { z } from 'zod';
 import { isRecord } from '../core/json.js';
 import { ConfigError, UsageError } from '../errors.js';
+import { vendor } from '../vendor.js';
 import { describeError, errorCode, mkdirPrivate, notRegular, unsafeOwnership } from './fs-private.js';
 import { jsonErrorOffset, lineColumn } from './json-where.js';
 import { configPaths, isValidProfileName } from './paths.js';
@@ -43,27 +45,99 @@ const EPOCH = new Date(0).toISOString();
 
 // Lenient: unknown keys are kept (and written back), so an older build never drops what a newer
 // one added; a null optional value counts as absent.
-const optionalString = z
-  .string()
-  .nullish()
-  .transform((value) => value ?? undefined);
-const ProfileSchema = z.looseObject({
-  baseUrl: z.string().min(1),
-  clientId: z.string().min(1),
-  cluster: optionalString,
-  clientSecret: optionalString,
-  accessToken: optionalString,
-  accessTokenExpiresAt: optionalString,
-  refreshToken: optionalString,
-  refreshTokenIssuedAt: optionalString,
-  createdAt: optionalString,
-  updatedAt: optionalString,
-});
-const FileSchema = z.looseObject({
-  version: z.number().int().positive().optional(),
-  defaultProfile: optionalString,
-  profiles: z.record(z.string(), z.unknown()).optional(),
-});
+const PROFILE_REQUIRED = ['baseUrl', 'clientId'] as const;
+const PROFILE_OPTIONAL = [
+  'cluster',
+  'clientSecret',
+  'accessToken',
+  'accessTokenExpiresAt',
+  'refreshToken',
+  'refreshTokenIssuedAt',
+  'createdAt',
+  'updatedAt',
+] as const;
+
+/**
+ * zod's schemas for the file and a profile: built only for a file the light check refused, to
+ * say what is wrong in zod's words (the light check accepts exactly what they accept).
+ */
+function zodSchemas() {
+  const { z } = vendor<typeof import('zod')>('zod');
+  const optionalString = z
+    .string()
+    .nullish()
+    .transform((value) => value ?? undefined);
+  const ProfileSchema = z.looseObject({
+    baseUrl: z.string().min(1),
+    clientId: z.string().min(1),
+    cluster: optionalString,
+    clientSecret: optionalString,
+    accessToken: optionalString,
+    accessTokenExpiresAt: optionalString,
+    refreshToken: optionalString,
+    refreshTokenIssuedAt: optionalString,
+    createdAt: optionalString,
+    updatedAt: optionalString,
+  });
+  const FileSchema = z.looseObject({
+    version: z.number().int().positive().optional(),
+    defaultProfile: optionalString,
+    profiles: z.record(z.string(), z.unknown()).optional(),
+  });
+  return { ProfileSchema, FileSchema };
+}
+
+type Parsed<T> = { success: true; data: T } | { success: false; error: z.ZodError };
+
+interface FileShape extends Record<string, unknown> {
+  version?: number;
+  defaultProfile?: string;
+  profiles?: Record<string, unknown>;
+}
+
+const nullishString = (value: unknown) => value === undefined || value === null || typeof value === 'string';
+const nonEmptyString = (value: unknown) => typeof value === 'string' && value.length >= 1;
+
+/** The known keys first (in the schema's order, as zod writes them), then the unknown ones. */
+function looseCopy(
+  input: Record<string, unknown>,
+  known: readonly string[],
+  nullToUndefined: ReadonlySet<string>,
+): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of known) {
+    if (!(key in input)) continue;
+    const value = input[key];
+    out[key] = nullToUndefined.has(key) ? (value ?? undefined) : value;
+  }
+  for (const key of Object.keys(input)) if (!known.includes(key)) out[key] = input[key];
+  return out;
+}
+
+const FILE_KEYS = ['version', 'defaultProfile', 'profiles'] as const;
+const PROFILE_KEYS = [...PROFILE_REQUIRED, ...PROFILE_OPTIONAL] as const;
+
+/** The file's shape as zod would read it (exported for the equivalence test). */
+export function parseFile(raw: unknown): Parsed<FileShape> {
+  const ok =
+    isRecord(raw) &&
+    (raw.version === undefined ||
+      (typeof raw.version === 'number' && Number.isSafeInteger(raw.version) && raw.version > 0)) &&
+    nullishString(raw.defaultProfile) &&
+    (raw.profiles === undefined || isRecord(raw.profiles));
+  if (!ok) return zodSchemas().FileSchema.safeParse(raw) as Parsed<FileShape>;
+  return { success: true, data: looseCopy(raw, FILE_KEYS, new Set(['defaultProfile'])) as FileShape };
+}
+
+/** A profile as zod would read it (exported for the equivalence test). */
+export function parseProfile(raw: unknown): Parsed<Record<string, unknown>> {
+  const ok =
+    isRecord(raw) &&
+    PROFILE_REQUIRED.every((key) => nonEmptyString(raw[key])) &&
+    PROFILE_OPTIONAL.every((key) => nullishString(raw[key]));
+  if (!ok) return zodSchemas().ProfileSchema.safeParse(raw) as Parsed<Record<string, unknown>>;
+  return { success: true, data: looseCopy(raw, PROFILE_KEYS, new Set(PROFILE_OPTIONAL)) };
+}
 
 type StoredProfile = Profile & Record<string, unknown>;
 
@@ -240,8 +314,8 @@ export class ConfigStore {
     }
     let raw: unknown;
     try {
-      // The file exists, so conf neither creates the directory nor writes anything here.
-      raw = this.#confStore().store;
+      // As conf reads it (its `store`): the text, through the same deserialize as conf's.
+      raw = deserialize(fs.readFileSync(this.path, 'utf8'));
     } catch (error) {
       throw unreadable(this.path, error);
     }
@@ -264,6 +338,7 @@ export class ConfigStore {
   }
 
   #confStore(): Conf {
+    const { default: Conf } = vendor<{ default: typeof import('conf').default }>('conf');
     this.#conf ??= new Conf({
       cwd: this.dir,
       configName: 'config',
@@ -272,23 +347,26 @@ export class ConfigStore {
       clearInvalidConfig: false,
       accessPropertiesByDotNotation: false,
       serialize: (value) => `${JSON.stringify(value, null, 2)}\n`,
-      // conf would turn `null`, `[]` or `"x"` into an object and then write over it: refuse them.
-      deserialize: (text) => {
-        let value: unknown;
-        try {
-          value = JSON.parse(text);
-        } catch {
-          // JSON.parse's message quotes the text around the mistake: secrets, maybe. Say where.
-          const offset = jsonErrorOffset(text) ?? 0;
-          const { line, column } = lineColumn(text, offset);
-          throw new JsonSyntaxError(line, column);
-        }
-        if (!isRecord(value)) throw new NotAnObjectError();
-        return value as Record<string, unknown>;
-      },
+      deserialize,
     });
     return this.#conf;
   }
+}
+
+/** conf would turn `null`, `[]` or `"x"` into an object and then write over it: refuse them. */
+function deserialize(text: string): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    // JSON.parse's message quotes the text around the mistake: secrets, maybe. Say where.
+    const offset = jsonErrorOffset(text) ?? 0;
+    const { line, column } = lineColumn(text, offset);
+    throw new JsonSyntaxError(line, column);
+  }
+  if (!isRecord(value)) throw new NotAnObjectError();
+  // conf hands its store out as a copy without a prototype.
+  return Object.assign(Object.create(null), value) as Record<string, unknown>;
 }
 
 /**
@@ -330,7 +408,7 @@ function existing(data: ConfigData, name: string): StoredProfile {
 }
 
 function parseConfig(file: string, raw: unknown): ConfigData {
-  const parsed = FileSchema.safeParse(raw);
+  const parsed = parseFile(raw);
   if (!parsed.success) throw invalid(file, formatIssues(parsed.error.issues));
   const { version, defaultProfile, profiles, ...extra } = parsed.data;
   if (version !== undefined && version > CONFIG_VERSION) {
@@ -343,7 +421,7 @@ function parseConfig(file: string, raw: unknown): ConfigData {
   for (const [name, value] of Object.entries(profiles ?? {})) {
     if (!isValidProfileName(name))
       throw invalid(file, `profiles: invalid profile name ${JSON.stringify(name)}`);
-    const profile = ProfileSchema.safeParse(value);
+    const profile = parseProfile(value);
     if (!profile.success) throw invalid(file, formatIssues(profile.error.issues, ['profiles', name]));
     // The key is the name; timestamps a hand edit left out read as the epoch.
     const { createdAt, updatedAt, ...rest } = profile.data;

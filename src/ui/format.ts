@@ -17,7 +17,7 @@ export interface Column {
 
 // msp-license's own colours (sanitize.ts lets only these through): they take no column.
 const SGR = /\u001b\[[0-9;]*m/g;
-const width = (text: string) => displayWidth(text.replace(SGR, ''));
+const width = (text: string) => displayWidth(text.includes('\u001b') ? text.replace(SGR, '') : text);
 
 /**
  * The lines of a table: each column as wide as its widest cell (header included), within

@@ -2,8 +2,9 @@
 // stream), spinners and prompts, and that reads stdin (gh's IOStreams). Commands get an IO and
 // never look at process.* themselves.
 import type { Readable, Writable } from 'node:stream';
-import { Chalk } from 'chalk';
+import type { ChalkInstance } from 'chalk';
 import type { GlobalOptions } from '../globals.js';
+import { vendor } from '../vendor.js';
 import { decideColor } from './color.js';
 import { cleanOutput } from './sanitize.js';
 import { createStdinReader } from './stdin.js';
@@ -15,6 +16,11 @@ export interface Streams {
   env: NodeJS.ProcessEnv;
   /** The file descriptor behind `stdin`, read synchronously by readStdin (default 0). */
   stdinFd?: number;
+  /**
+   * Whether stdin is a terminal, when known without `stdin` (whose stream costs start-up to make):
+   * then `stdin` is read only to prompt.
+   */
+  stdinIsTTY?: boolean;
 }
 
 export interface IO {
@@ -64,7 +70,7 @@ export function timestamp(date = new Date()): string {
 export function createIO(globals: GlobalOptions, streams: Streams): IO {
   const stdoutTTY = Boolean(streams.stdout.isTTY);
   const stderrTTY = Boolean(streams.stderr.isTTY);
-  const stdinTTY = Boolean(streams.stdin.isTTY);
+  const stdinTTY = Boolean(streams.stdinIsTTY ?? streams.stdin.isTTY);
   const json = Boolean(globals.json);
   const quiet = Boolean(globals.quiet);
   const verbose = Boolean(globals.verbose);
@@ -75,9 +81,8 @@ export function createIO(globals: GlobalOptions, streams: Streams): IO {
   // A terminal that reports no width (some pseudo-terminals) cannot redraw a spinner line in place.
   const width = streams.stderr.columns ?? 80;
   const spinner = stderrTTY && stderrColor && !quiet && !json && streams.env.TERM !== 'dumb' && width > 0;
-  // chalk decides nothing here (it ignores NO_COLOR on a terminal): we pick the level ourselves.
-  const outChalk = new Chalk({ level: stdoutColor ? 1 : 0 });
-  const errChalk = new Chalk({ level: stderrColor ? 1 : 0 });
+  const outPaint = painter(stdoutColor);
+  const errPaint = painter(stderrColor);
   const stdin = createStdinReader(streams.stdinFd ?? 0);
   // The one place every line of output passes: whatever outside text it carries cannot drive
   // the terminal (see sanitize.ts); msp-license's own colours pass.
@@ -113,9 +118,23 @@ export function createIO(globals: GlobalOptions, streams: Streams): IO {
     trace: (text) => {
       if (verbose) write(streams.stderr, text);
     },
-    style: (kind, text) => errChalk[kind](text),
-    styleOut: (kind, text) => outChalk[kind](text),
+    style: errPaint,
+    styleOut: outPaint,
     readStdin: () => stdin.all(),
     readStdinLine: (what) => stdin.line(what),
+  };
+}
+
+/**
+ * How one stream paints. chalk decides nothing here (it ignores NO_COLOR on a terminal): we pick
+ * the level ourselves. Without colour chalk returns the text as is, so chalk is loaded only for a
+ * stream that has colour, on its first use.
+ */
+function painter(color: boolean): (kind: StyleKind, text: string) => string {
+  if (!color) return (_kind, text) => text;
+  let chalk: ChalkInstance | undefined;
+  return (kind, text) => {
+    chalk ??= new (vendor<typeof import('chalk')>('chalk').Chalk)({ level: 1 });
+    return chalk[kind](text);
   };
 }

@@ -1,4 +1,6 @@
 // Progress display: an ora spinner on a terminal, one timestamped line per update otherwise.
+
+import { vendor } from '../vendor.js';
 import type { IO } from './io.js';
 import { cleanOutput } from './sanitize.js';
 
@@ -19,7 +21,7 @@ export async function startProgress(io: IO, text: string): Promise<Progressor> {
       stop: () => {},
     };
   }
-  const { default: ora } = await import('ora');
+  const { default: ora } = vendor<typeof import('ora')>('ora');
   // discardStdin off: Ctrl-C must reach our SIGINT handler, which stops the spinner and restores the cursor.
   const spinner = ora({
     text: cleanOutput(text),

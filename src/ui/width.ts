@@ -10,7 +10,11 @@ function charWidth(ch: string): number {
   return WIDE.test(ch) ? 2 : 1;
 }
 
+// ASCII (controls included) is one column a character: most text is, and it skips the per-character tests.
+const ASCII = /^[\u0000-\u007f]*$/;
+
 export function displayWidth(text: string): number {
+  if (ASCII.test(text)) return text.length;
   let width = 0;
   for (const ch of text) width += charWidth(ch);
   return width;

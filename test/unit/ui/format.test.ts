@@ -43,3 +43,30 @@ describe('table', () => {
 
   it('a custom gap', () => expect(table([['a', 'b']], [{ min: 3 }, L], ' ')).toEqual(['a   b']));
 });
+
+describe('count without ICU', () => {
+  it('reads exactly as toLocaleString("en-US") for whole numbers and the rest', () => {
+    const samples = [
+      0,
+      -0,
+      1,
+      -1,
+      999,
+      1000,
+      -1000,
+      12345,
+      1234567,
+      2 ** 53 - 1,
+      -(2 ** 53 - 1),
+      2 ** 53,
+      1.5,
+      NaN,
+    ];
+    let n = 1;
+    for (let i = 0; i < 60; i++) {
+      n = n * 7 + i;
+      samples.push(n % 1e15, -(n % 1e12), Math.floor(n / 3) % 1e6);
+    }
+    for (const value of samples) expect(count(value)).toBe(value.toLocaleString('en-US'));
+  });
+});
