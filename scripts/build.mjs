@@ -1,6 +1,6 @@
 // Bundles the CLI into dist/: cli.cjs (the commander tree and every command, CommonJS: no
 // ES-module loader at start-up; a command's code runs only when it is called), one file per heavy
-// dependency in chunks/ (undici, zod, conf, chalk, ora: required through src/vendor.ts on first
+// dependency in chunks/ (undici, zod, conf, chalk, ora, yaml: required through src/vendor.ts on first
 // use, never at start-up), complete.cjs (the completion callback, no commander) and help.json (the
 // help texts at 80 columns); main.js and cli.js are small ES-module doors to cli.cjs. bin/msp-license.js
 // serves complete.cjs, help.txt and --version itself, and requires cli.cjs for the rest.
@@ -86,7 +86,7 @@ if (committed !== specSource) {
 
 // The CLI: one CommonJS bundle (a command's modules are initialised only when it runs). The heavy
 // dependencies are not in it: an import of one outside src/vendor.ts fails the build.
-const HEAVY = ['undici', 'zod', 'conf', 'chalk', 'ora'];
+const HEAVY = ['undici', 'zod', 'conf', 'chalk', 'ora', 'yaml'];
 const heavyOnlyThroughVendor = {
   name: 'heavy-only-through-vendor',
   setup(b) {

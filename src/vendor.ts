@@ -1,11 +1,11 @@
-// Heavy dependencies (undici, zod, conf, chalk, ora) loaded synchronously on first use, never at
+// Heavy dependencies (undici, zod, conf, chalk, ora, yaml) loaded synchronously on first use, never at
 // start-up. The build bundles each into dist/chunks/NAME.cjs and defines __VENDOR__; from the
 // sources (tests, tsc) they come straight from node_modules.
 import { createRequire } from 'node:module';
 
 declare const __VENDOR__: boolean | undefined;
 
-export type VendorName = 'undici' | 'zod' | 'conf' | 'chalk' | 'ora';
+export type VendorName = 'undici' | 'zod' | 'conf' | 'chalk' | 'ora' | 'yaml';
 
 const bundled = typeof __VENDOR__ === 'boolean' && __VENDOR__;
 // The CommonJS bundle has its own require (relative to dist/); the ES-module sources make one.

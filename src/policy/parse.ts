@@ -1,48 +1,61 @@
 // The policy file: YAML or JSON (JSON is read by the same YAML 1.2 parser, so both get line
 // numbers), checked with zod; every error names its line. Loaded only by plan and apply (the
-// yaml package is bundled into their chunk, never into start-up).
-import { isMap, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
-import { z } from 'zod';
+// yaml package is its own chunk, loaded through src/vendor.ts: never at start-up).
+import type { Document, LineCounter, Node } from 'yaml';
+import type * as Zod from 'zod';
 import { UsageError } from '../errors.js';
+import { vendor } from '../vendor.js';
 
-const reference = z.string().trim().min(1, 'an empty customer reference');
+/** Built on first use: zod is loaded by the plan and apply commands only (src/vendor.ts). */
+function buildSchemas(z: typeof import('zod').z) {
+  const reference = z.string().trim().min(1, 'an empty customer reference');
 
-const RuleSchema = z
-  .strictObject({
-    name: z.string().trim().min(1).optional(),
-    services: z.array(z.string().trim().min(1, 'an empty service name')).min(1, 'name at least one service'),
-    customers: z.union([
-      z.literal('all'),
-      z.array(reference).min(1, "name at least one customer, or write 'all'"),
-    ]),
-    except: z.array(reference).optional(),
-    state: z.enum(['present', 'absent']).default('present'),
-    auto: z.boolean().optional(),
-  })
-  .superRefine((rule, issue) => {
-    if (rule.state === 'absent' && rule.auto === true) {
-      issue.addIssue({
-        code: 'custom',
-        path: ['auto'],
-        message: 'auto: true keeps licensing new devices, which contradicts state: absent',
-      });
-    }
-    if (rule.except && rule.customers !== 'all') {
-      issue.addIssue({
-        code: 'custom',
-        path: ['except'],
-        message: 'except applies to customers: all (list the customers you mean instead)',
-      });
-    }
+  const rule = z
+    .strictObject({
+      name: z.string().trim().min(1).optional(),
+      services: z
+        .array(z.string().trim().min(1, 'an empty service name'))
+        .min(1, 'name at least one service'),
+      customers: z.union([
+        z.literal('all'),
+        z.array(reference).min(1, "name at least one customer, or write 'all'"),
+      ]),
+      except: z.array(reference).optional(),
+      state: z.enum(['present', 'absent']).default('present'),
+      auto: z.boolean().optional(),
+    })
+    .superRefine((rule, issue) => {
+      if (rule.state === 'absent' && rule.auto === true) {
+        issue.addIssue({
+          code: 'custom',
+          path: ['auto'],
+          message: 'auto: true keeps licensing new devices, which contradicts state: absent',
+        });
+      }
+      if (rule.except && rule.customers !== 'all') {
+        issue.addIssue({
+          code: 'custom',
+          path: ['except'],
+          message: 'except applies to customers: all (list the customers you mean instead)',
+        });
+      }
+    });
+
+  const policy = z.strictObject({
+    version: z.literal(1).optional(),
+    profile: z.string().trim().min(1).optional(),
+    rules: z.array(rule).min(1, 'a policy needs at least one rule'),
   });
+  return { rule, policy };
+}
 
-export const PolicySchema = z.strictObject({
-  version: z.literal(1).optional(),
-  profile: z.string().trim().min(1).optional(),
-  rules: z.array(RuleSchema).min(1, 'a policy needs at least one rule'),
-});
+let schemas: ReturnType<typeof buildSchemas> | undefined;
+function policySchema() {
+  schemas ??= buildSchemas(vendor<typeof import('zod')>('zod').z);
+  return schemas.policy;
+}
 
-export type PolicyRule = z.infer<typeof RuleSchema>;
+export type PolicyRule = Zod.infer<ReturnType<typeof buildSchemas>['rule']>;
 
 export interface Policy {
   profile?: string;
@@ -57,7 +70,7 @@ export function ruleLabel(index: number, name: string | undefined, line: number)
 const HINT = "The format: docs/policy.md (README, 'Licensing as code').";
 
 /** The line of the node at `path`, or of its nearest parent that exists. */
-function lineOf(doc: ReturnType<typeof parseDocument>, counter: LineCounter, path: PropertyKey[]): number {
+function lineOf(doc: Document, counter: LineCounter, path: PropertyKey[]): number {
   for (let n = path.length; n >= 0; n--) {
     const node = (n === 0 ? doc.contents : doc.getIn(path.slice(0, n) as unknown[], true)) as
       | Node
@@ -72,6 +85,7 @@ function lineOf(doc: ReturnType<typeof parseDocument>, counter: LineCounter, pat
  * Duplicate keys, bad indentation, unknown keys and wrong types are all refused.
  */
 export function parsePolicy(text: string, file: string): Policy {
+  const { isMap, isSeq, LineCounter, parseDocument } = vendor<typeof import('yaml')>('yaml');
   const counter = new LineCounter();
   const doc = parseDocument(text, { lineCounter: counter, prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length) {
@@ -81,7 +95,7 @@ export function parsePolicy(text: string, file: string): Policy {
     throw new UsageError(`${file}:${line}: ${message}.`, { code: 'policy_syntax', hint: HINT });
   }
   const value = doc.toJS() as unknown;
-  const parsed = PolicySchema.safeParse(value);
+  const parsed = policySchema().safeParse(value);
   if (!parsed.success) {
     const problems = parsed.error.issues.slice(0, 5).map((issue) => {
       const line = lineOf(doc, counter, issue.path);
