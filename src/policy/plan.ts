@@ -1,5 +1,5 @@
 // What the estate lacks against the policy, and the fewest jobs that converge it. Pure: the state
-// read from Central comes in (src/commands/plan.ts reads it), the drift and the jobs go out.
+// read from Central comes in (src/commands/plan/state.ts reads it), the drift and the jobs go out.
 import type { CustomerRef } from '../core/customers.js';
 import type { Desired } from './resolve.js';
 
