@@ -114,7 +114,16 @@ function fixture(name, customers, baseUrl = 'https://127.0.0.1:9') {
   const write = (file, value) => fs.writeFileSync(file, JSON.stringify(value), { mode: 0o600 });
   write(path.join(dir, 'config.json'), { version: 1, defaultProfile: 'bench', profiles: { bench: profile } });
   write(path.join(cache, 'services.json'), { fetchedAt: now, baseUrl, data: services });
-  write(path.join(cache, 'customers.json'), { fetchedAt: now, baseUrl, data: list });
+  const customersJson = JSON.stringify({ fetchedAt: now, baseUrl, data: list });
+  fs.writeFileSync(path.join(cache, 'customers.json'), customersJson, { mode: 0o600 });
+  // The completion candidates the CLI writes next to the customers cache (src/config/cache.ts):
+  // a stamp (fetchedAt, size of customers.json), then ids described by names, then names by ids.
+  const candidates = [
+    `${now} ${Buffer.byteLength(customersJson)}`,
+    ...list.map((c) => `${c.id}\t${c.name}`),
+    ...list.map((c) => `${c.name}\t${c.id}`),
+  ];
+  fs.writeFileSync(path.join(cache, 'customers.candidates'), `${candidates.join('\n')}\n`, { mode: 0o600 });
   return dir;
 }
 

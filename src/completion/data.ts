@@ -3,21 +3,17 @@
 // anything missing or unreadable is simply no candidates.
 import fs from 'node:fs';
 import { CLUSTERS } from '../central/clusters.js';
-import { readCache } from '../config/cache.js';
+import { readCache, readCandidates } from '../config/cache.js';
 import { notRegular, unsafeOwnership } from '../config/fs-private.js';
 import { configDir, configPaths, isValidProfileName } from '../config/paths.js';
 import { isRecord } from '../core/json.js';
-import { cleanText } from '../ui/sanitize.js';
+import { customerEntries, cachedText as text } from './candidates.js';
 import type { Candidate, CompletionData, CustomerEntry, ServiceEntry } from './engine.js';
 
 interface ConfigFile {
   defaultProfile?: unknown;
   profiles?: unknown;
 }
-
-/** A string from a file (a cache holds what a server sent): control characters made visible. */
-const text = (value: unknown): string | undefined =>
-  typeof value === 'string' && value ? cleanText(value) : undefined;
 
 export function createCompletionData(env: NodeJS.ProcessEnv): CompletionData {
   const dir = configDir(env);
@@ -94,13 +90,12 @@ export function createCompletionData(env: NodeJS.ProcessEnv): CompletionData {
     },
 
     customers(flag): CustomerEntry[] {
-      const result: CustomerEntry[] = [];
-      for (const entry of cached(flag, 'customers')) {
-        if (!isRecord(entry)) continue;
-        const id = text(entry.id);
-        if (id) result.push({ id, name: text(entry.name) ?? '' });
-      }
-      return result;
+      return customerEntries(cached(flag, 'customers'));
+    },
+
+    customerLines(flag): string | undefined {
+      const profile = profileFor(flag);
+      return profile ? readCandidates(dir, profile, 'customers') : undefined;
     },
   };
 }

@@ -22,6 +22,8 @@ export const Directive = {
 export interface Completion {
   candidates: Candidate[];
   directive: number;
+  /** Candidate lines ready to print (customerLines), before `candidates`. */
+  text?: string;
 }
 
 export interface ServiceEntry {
@@ -42,6 +44,11 @@ export interface CompletionData {
   clusters(): Candidate[];
   services(profileFlag: string | undefined): ServiceEntry[];
   customers(profileFlag: string | undefined): CustomerEntry[];
+  /**
+   * What customerCandidatesText gives for the cached customers, ready to print, when it was
+   * written with the cache and still matches it; else undefined (then `customers` is read).
+   */
+  customerLines?(profileFlag: string | undefined): string | undefined;
 }
 
 type ValueKind = 'services' | 'customers' | 'profile' | 'cluster' | 'file' | 'shell' | 'help-topic' | 'none';
@@ -177,6 +184,8 @@ function valueCandidates(
   current: string,
   state: ParseState,
   data: CompletionData,
+  /** The answer is printed as it is (not prefixed or filtered by the caller): `text` may be used. */
+  asIs = false,
 ): Completion {
   const noFiles = Directive.noFileComp;
   switch (kind) {
@@ -208,12 +217,25 @@ function valueCandidates(
           .map((item) => item.trim().toLowerCase())
           .filter(Boolean),
       );
-      const items = kind === 'services' ? serviceItems(data, state) : customerItems(data, state);
-      const candidates = items
-        .filter(
-          (item) => !taken.has(item.value.toLowerCase()) && startsWithFold(item.value, tail.trimStart()),
-        )
-        .map((item) => ({ ...item, value: head + item.value }));
+      if (kind === 'customers' && asIs && head === '' && tail.trim() === '') {
+        // Every customer, nothing typed yet: the lines written with the cache, when they match it.
+        const text = data.customerLines?.(state.profileFlag);
+        if (text !== undefined) return { candidates: [], directive: noFiles, text };
+      }
+      const items =
+        kind === 'services'
+          ? serviceItems(data, state)
+          : customerCandidates(data.customers(state.profileFlag));
+      // One pass, no copies where none is needed: 10,000 cached customers are 20,000 items.
+      const prefix = tail.trimStart().toLowerCase();
+      const candidates: Candidate[] = [];
+      for (const item of items) {
+        if (taken.size > 0 || prefix) {
+          const folded = item.value.toLowerCase();
+          if (taken.has(folded) || !folded.startsWith(prefix)) continue;
+        }
+        candidates.push(head ? { ...item, value: head + item.value } : item);
+      }
       return { candidates, directive: noFiles };
     }
   }
@@ -233,19 +255,22 @@ function serviceItems(data: CompletionData, state: ParseState): Candidate[] {
 }
 
 /** Ids (described by their names) and names (described by their ids). */
-function customerItems(data: CompletionData, state: ParseState): Candidate[] {
-  const customers = data.customers(state.profileFlag);
-  const ids = customers.map((customer) => ({ value: customer.id, description: customer.name }));
-  // A name with a comma cannot go in a comma list (it would be split); its id still can.
-  const names = customers
-    .filter((customer) => customer.name && !customer.name.includes(','))
-    .map((customer) => ({ value: customer.name, description: customer.id }));
+export function customerCandidates(customers: CustomerEntry[]): Candidate[] {
   const seen = new Set<string>();
-  return [...ids, ...names].filter((item) => {
-    if (seen.has(item.value)) return false;
-    seen.add(item.value);
-    return true;
-  });
+  const items: Candidate[] = [];
+  for (const customer of customers) {
+    if (seen.has(customer.id)) continue;
+    seen.add(customer.id);
+    items.push({ value: customer.id, description: customer.name });
+  }
+  // A name with a comma cannot go in a comma list (it would be split); its id still can.
+  for (const customer of customers) {
+    const name = customer.name;
+    if (!name || name.includes(',') || seen.has(name)) continue;
+    seen.add(name);
+    items.push({ value: name, description: customer.id });
+  }
+  return items;
 }
 
 function optionCandidates(state: ParseState, current: string): Candidate[] {
@@ -274,7 +299,7 @@ export function completeWords(spec: CommandSpec, words: string[], data: Completi
   if (state.pendingValue) {
     const kind = OPTION_VALUES[longName(state.pendingValue)] ?? 'none';
     if (state.pendingValue.value === 'required' || !current.startsWith('-')) {
-      return valueCandidates(kind, current, state, data);
+      return valueCandidates(kind, current, state, data, true);
     }
   }
   if (!state.endOfOptions && current.startsWith('-')) {
@@ -313,19 +338,22 @@ export function completeWords(spec: CommandSpec, words: string[], data: Completi
   return { candidates: byPrefix(candidates, current), directive };
 }
 
+const BREAKS = /[\t\r\n]/;
+/** Tabs and line breaks (runs of them) as one space; most text has none and is returned as is. */
+const oneLine = (text: string): string => (BREAKS.test(text) ? text.replace(/[\t\r\n]+/g, ' ') : text);
+
 /**
  * One candidate a line (`value\tdescription`), then `:<directive>` unless it is the scripts'
  * default (no file names): no candidates then means no output at all. Tabs and newlines never leak.
  */
 export function formatCompletion(result: Completion): string {
-  const clean = (text: string) => text.replace(/[\t\r\n]+/g, ' ');
-  const lines = result.candidates
-    .filter((candidate) => candidate.value)
-    .map((candidate) =>
-      candidate.description
-        ? `${clean(candidate.value)}\t${clean(candidate.description)}`
-        : clean(candidate.value),
-    );
-  if (result.directive !== Directive.noFileComp) lines.push(`:${result.directive}`);
-  return lines.length ? `${lines.join('\n')}\n` : '';
+  let out = result.text ?? '';
+  for (const candidate of result.candidates) {
+    if (!candidate.value) continue;
+    out += candidate.description
+      ? `${oneLine(candidate.value)}\t${oneLine(candidate.description)}\n`
+      : `${oneLine(candidate.value)}\n`;
+  }
+  if (result.directive !== Directive.noFileComp) out += `:${result.directive}\n`;
+  return out;
 }

@@ -43,7 +43,9 @@ describe('cache', () => {
     writeCache(dir, 'prod', 'customers', 'https://example.test', [1, 2]);
     expect(fs.statSync(file).ino).not.toBe(inode);
     expect(readCache(dir, 'prod', 'customers')?.data).toEqual([1, 2]);
-    expect(fs.readdirSync(path.dirname(file))).toEqual(['customers.json']);
+    // No temp file left; the customers' completion candidates (written with them) are 0600 too.
+    expect(fs.readdirSync(path.dirname(file)).sort()).toEqual(['customers.candidates', 'customers.json']);
+    expect(mode(path.join(path.dirname(file), 'customers.candidates'))).toBe(0o600);
   });
 
   it('returns undefined for missing, corrupt or mis-shaped files, without creating anything', () => {
