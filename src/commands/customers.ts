@@ -118,11 +118,14 @@ export function render(result: CustomersResult, ctx: Context): void {
       c.provisionStatus ?? '-',
       ...(devices ? [c.devices === undefined ? '?' : count(c.devices)] : []),
     ]);
-    // One write for the whole table (10,000 rows are 10,000 writes otherwise); each line ends
-    // with exactly one newline, as io.out would have given it line by line.
-    let text = '';
-    for (const line of table(cells, columns)) text += line.endsWith('\n') ? line : `${line}\n`;
-    io.out(text);
+    // One write for the whole table (10,000 rows would be 10,000 writes); each line ends with
+    // exactly one newline, as io.out would have given it line by line.
+    const lines = table(cells, columns);
+    io.out(
+      lines.some((line) => line.endsWith('\n'))
+        ? lines.map((line) => (line.endsWith('\n') ? line : `${line}\n`)).join('')
+        : `${lines.join('\n')}\n`,
+    );
   }
   const of =
     result.search !== undefined

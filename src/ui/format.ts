@@ -28,41 +28,31 @@ export function table(rows: string[][], columns: Column[], gap = '  '): string[]
   const headers = columns.map((c) => c.header ?? '');
   while (headers.length && !columns[headers.length - 1]?.header) headers.pop();
   const all = headers.length ? [headers, ...rows] : rows;
-  // Each cell measured once (a list of 10,000 customers is 50,000 cells): its text as shown (cut
-  // to the column's max) and that text's width; a column is as wide as its widest uncut cell.
+  // Two passes, nothing kept between them but the widths (a list of 10,000 customers is 50,000
+  // cells): a column is as wide as its widest uncut cell, within min/max.
   const widest = columns.map((c) => c.min ?? 0);
-  const shown: string[][] = [];
-  const sizes: number[][] = [];
   for (const row of all) {
-    const texts: string[] = [];
-    const widths: number[] = [];
-    for (let i = 0; i < row.length; i++) {
-      const cell = row[i] as string;
-      const c = columns[i];
-      let w = width(cell);
-      if (i < widest.length && w > (widest[i] as number)) widest[i] = w;
-      let text = cell;
-      if (c?.max !== undefined && w > c.max) {
-        text = cutColumns(cell, c.max);
-        w = width(text);
-      }
-      texts.push(text);
-      widths.push(w);
+    const n = Math.min(row.length, widest.length);
+    for (let i = 0; i < n; i++) {
+      const w = width(row[i] as string);
+      if (w > (widest[i] as number)) widest[i] = w;
     }
-    shown.push(texts);
-    sizes.push(widths);
   }
   const widths = columns.map((c, i) => Math.min(c.max ?? Number.POSITIVE_INFINITY, widest[i] as number));
-  return shown.map((texts, r) => {
-    const measured = sizes[r] as number[];
-    let line = '';
-    for (let i = 0; i < texts.length; i++) {
-      const text = texts[i] as string;
-      const pad = ' '.repeat(Math.max(0, (widths[i] ?? 0) - (measured[i] as number)));
-      if (i > 0) line += gap;
-      if (columns[i]?.align === 'right') line += pad + text;
-      else line += i === texts.length - 1 ? text : text + pad;
+  return all.map((row) => {
+    const cells: string[] = [];
+    for (let i = 0; i < row.length; i++) {
+      const c = columns[i];
+      let text = row[i] as string;
+      let w = width(text);
+      if (c?.max !== undefined && w > c.max) {
+        text = cutColumns(text, c.max);
+        w = width(text);
+      }
+      const pad = ' '.repeat(Math.max(0, (widths[i] ?? 0) - w));
+      if (c?.align === 'right') cells.push(pad + text);
+      else cells.push(i === row.length - 1 ? text : text + pad);
     }
-    return line;
+    return cells.join(gap);
   });
 }
