@@ -63,9 +63,10 @@ interface Source {
 
 /** `--resume [ID]`: the jobs a stopped run did not finish, on the gateway it ran on, within a day. */
 function fromRecord(ctx: Context, which: boolean | string): Source {
-  const record = loadRecord(ctx.dir, which);
   const session = ctx.session();
-  const refusal = resumeRefusal(record, session.baseUrl, Date.now());
+  const where = { gateway: session.baseUrl, profile: session.profileName };
+  const record = loadRecord(ctx.dir, which, where);
+  const refusal = resumeRefusal(record, where, Date.now());
   if (refusal) throw refusal;
   return {
     jobs: record.jobs.filter((j) => j.status !== 'done'),
@@ -137,7 +138,15 @@ export async function run(ctx: Context, options: ApplyOptions, planFile?: string
       },
     );
   }
-  // --timeout and friends were checked as flags (src/flags.ts), before any call.
+  // --timeout and friends were checked as flags (src/flags.ts), before any call. It can remove
+  // licenses: as unassign, never without a terminal unless --yes, refused before reading the
+  // state (which can cost most of a day's budget).
+  if (!options.yes && !options.dryRun && !io.interactive) {
+    throw new UsageError('apply can remove licenses from live devices: without a terminal it needs --yes.', {
+      code: 'confirmation_required',
+      hint: 'Add --yes to confirm (or --dry-run to see the plan first).',
+    });
+  }
 
   const {
     jobs,
@@ -161,13 +170,6 @@ export async function run(ctx: Context, options: ApplyOptions, planFile?: string
   };
   if (jobs.length === 0 || options.dryRun) return result;
 
-  // It can remove licenses: as unassign, never without a terminal unless --yes.
-  if (!options.yes && !io.interactive) {
-    throw new UsageError('apply can remove licenses from live devices: without a terminal it needs --yes.', {
-      code: 'confirmation_required',
-      hint: 'Add --yes to confirm (or --dry-run to see the plan first).',
-    });
-  }
   if (!options.yes) {
     if (plan) renderPlanBody(plan, ctx, 'stderr');
     else for (const line of table(recordedLines(jobs), [{}, {}, {}])) io.warn(line);

@@ -124,8 +124,9 @@ export async function run(ctx: Context, options: PlanOptions): Promise<PlanResul
         },
       );
     }
-    // One line per drifted customer on stderr (cron mails it); the whole diff is in --json.
-    for (const d of result.drift) ctx.io.warn(driftLine(d));
+    // One line per drifted customer on stderr (cron mails it), under --quiet too (the documented
+    // cron form): it is the answer. The whole diff is in --json.
+    for (const d of result.drift) ctx.io.answer(driftLine(d));
   }
   return result;
 }

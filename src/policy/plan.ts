@@ -109,11 +109,13 @@ export function planPolicy(desired: Desired, observed: Observed): PolicyPlan {
     ids.set(id, devices);
   };
   let undecided = 0;
+  let undecidedCounts = 0;
   let undecidedAuto = 0;
   for (const [id, wants] of desired.wants) {
     const customer = desired.customers.get(id) as CustomerRef;
     const items: DriftItem[] = [];
     let unknown = false;
+    let autoUnknown = false;
     const counts = observed.counts?.get(id);
     const auto = observed.auto.get(id);
     for (const [service, want] of wants) {
@@ -121,7 +123,7 @@ export function planPolicy(desired: Desired, observed: Observed): PolicyPlan {
       if (!c) unknown = true;
       let autoOn: boolean | undefined;
       if (want.auto !== undefined) {
-        if (auto === null || auto === undefined) undecidedAuto++;
+        if (auto === null || auto === undefined) autoUnknown = true;
         else autoOn = auto.includes(service);
       }
       if (want.state === 'present') {
@@ -150,7 +152,10 @@ export function planPolicy(desired: Desired, observed: Observed): PolicyPlan {
         }
       }
     }
-    if (unknown) undecided++;
+    // A customer is undecided when its counts or its auto-licensing answer are unknown.
+    if (unknown || autoUnknown) undecided++;
+    if (unknown) undecidedCounts++;
+    if (autoUnknown) undecidedAuto++;
     if (items.length) drift.push({ ...customer, items });
   }
 
@@ -192,7 +197,7 @@ export function planPolicy(desired: Desired, observed: Observed): PolicyPlan {
   }
 
   const reasons: string[] = [];
-  if (undecided) reasons.push(observed.countsUnknown ?? 'per-tenant device counts are unknown');
+  if (undecidedCounts) reasons.push(observed.countsUnknown ?? 'per-tenant device counts are unknown');
   if (undecidedAuto) reasons.push('some auto-licensing answers could not be read');
   return {
     jobs,

@@ -47,6 +47,8 @@ export interface IO {
   info(text: string): void;
   /** A warning on stderr (suppressed by --quiet only). */
   warn(text: string): void;
+  /** An answer on stderr (`plan --check`'s drift lines): --quiet silences noise, never answers. */
+  answer(text: string): void;
   /** A progress line on stderr: timestamped when stderr is not a terminal (logs, cron). */
   progress(text: string): void;
   /** Verbose trace on stderr. */
@@ -111,6 +113,7 @@ export function createIO(globals: GlobalOptions, streams: Streams): IO {
     warn: (text) => {
       if (!quiet) write(streams.stderr, text);
     },
+    answer: (text) => write(streams.stderr, text),
     progress: (text) => {
       if (quiet || json) return;
       write(streams.stderr, stderrTTY ? text : `${timestamp()} ${text}`);

@@ -44,6 +44,27 @@ describe('plan and apply as a process', () => {
     expect(lines[0]).toContain(out.drift[0].id);
   });
 
+  it('plan --check --quiet (the cron form): exit 10 and still the drift lines on stderr, nothing else', async () => {
+    const r = await runCli(config, ['plan', '-f', POLICY, '--check', '--quiet']);
+    expect(r.code, r.stderr).toBe(10);
+    expect(r.stdout).toBe('');
+    const lines = r.stderr.trim().split('\n');
+    expect(lines.length).toBeGreaterThan(0);
+    expect(
+      lines.every((l) => l.startsWith('drift: ')),
+      r.stderr,
+    ).toBe(true);
+  });
+
+  it('apply -f without a terminal and without --yes: exit 2 before reading the state (no stats call)', async () => {
+    await clearLog(sandbox);
+    const r = await runCli(config, ['apply', '-f', POLICY]);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toContain('without a terminal it needs --yes');
+    const log = await requestLog(sandbox);
+    expect(log.requests.filter((q) => q.path.includes('subscriptions/stats'))).toEqual([]);
+  });
+
   it('apply declined at the prompt (terminal): exit 3, nothing mutating sent', async () => {
     await clearLog(sandbox);
     const { code, screen } = await runInPty(config, ['apply', '-f', POLICY], {
@@ -95,7 +116,7 @@ describe('plan and apply as a process', () => {
     expect(check.code, check.stderr).toBe(0);
     const r3 = await runCli(config, ['apply', '--resume', '--yes']);
     expect(r3.code).toBe(2);
-    expect(r3.stderr).toContain('No unfinished apply to resume');
+    expect(r3.stderr).toContain('No unfinished apply of this profile and gateway to resume');
   }, 240_000);
 
   it('help exit-codes documents 10 = drift', async () => {

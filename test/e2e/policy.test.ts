@@ -418,6 +418,29 @@ describe('selectors in the other scopes (assign, status, autolicense status)', (
     expect(await mutations(sandbox)).toEqual([]);
   });
 
+  test('a selector is matched against the customers list as it is now, not the cached one', async () => {
+    const run = fresh();
+    const mover = ids(TRIAL)[0] as string;
+    // The list is cached by a first run (an id: no selector, so the cache is used as before).
+    await runJob(
+      run.ctx,
+      'assign',
+      optionsWith(assignFlags, { services: ['foundation_ap'], include: [mover], dryRun: true }),
+    );
+    await control(sandbox, 'customer-group', { customer_id: mover, group: GOLD });
+    try {
+      const result = await runJob(
+        run.ctx,
+        'assign',
+        optionsWith(assignFlags, { services: ['foundation_ap'], include: [`group:${GOLD}`], dryRun: true }),
+      );
+      expect(result.scope.customers?.map((c) => c.id)).toContain(mover);
+      expect(result.scope.customersInScope).toBe(ids(GOLD).length);
+    } finally {
+      await control(sandbox, 'customer-group', { customer_id: mover, group: TRIAL });
+    }
+  });
+
   test('unassign --exclude with a name glob and a group in one comma list', async () => {
     const run = fresh();
     const first = sandbox.estate.customers[0]!;

@@ -50,10 +50,27 @@ export function jobsOfPlan(jobs: PlannedJob[]): RecordedJob[] {
   }));
 }
 
-/** Of the records read (undefined: unreadable), the newest id with a job not done. */
-export function latestUnfinished(records: Array<[id: string, ApplyRecord | undefined]>): string | undefined {
+/** Where a run acts: its gateway and profile. */
+export interface RunPlace {
+  gateway: string;
+  profile: string | undefined;
+}
+
+/**
+ * Of the records read (undefined: unreadable), the newest id with a job not done, made on this
+ * gateway with this profile: another account's record is never picked by a bare --resume.
+ */
+export function latestUnfinished(
+  records: Array<[id: string, ApplyRecord | undefined]>,
+  where: RunPlace,
+): string | undefined {
   return records
-    .filter(([, r]) => r?.jobs.some((j) => j.status !== 'done'))
+    .filter(
+      ([, r]) =>
+        r?.jobs.some((j) => j.status !== 'done') &&
+        r.gateway === where.gateway &&
+        (r.profile ?? undefined) === where.profile,
+    )
     .map(([id]) => id)
     .sort()
     .at(-1);
@@ -63,12 +80,18 @@ export function latestUnfinished(records: Array<[id: string, ApplyRecord | undef
 export const profileHint = (profile: string | undefined): string =>
   profile ? `Run with --profile ${profile}.` : 'Run with the profile it was made with.';
 
-/** Why `record` is not resumed on `gateway` at `now`, or undefined when it is. */
-export function resumeRefusal(record: ApplyRecord, gateway: string, now: number): UsageError | undefined {
-  if (record.gateway !== gateway) {
-    return new UsageError(`The apply record '${record.id}' is for ${record.gateway}, not ${gateway}.`, {
+/** Why `record` is not resumed here (gateway and profile) at `now`, or undefined when it is. */
+export function resumeRefusal(record: ApplyRecord, where: RunPlace, now: number): UsageError | undefined {
+  if (record.gateway !== where.gateway) {
+    return new UsageError(`The apply record '${record.id}' is for ${record.gateway}, not ${where.gateway}.`, {
       hint: profileHint(record.profile),
     });
+  }
+  if ((record.profile ?? undefined) !== where.profile) {
+    return new UsageError(
+      `The apply record '${record.id}' was made with ${record.profile ? `profile ${record.profile}` : 'no profile'}, not ${where.profile ? `profile ${where.profile}` : 'without one'}: its jobs are not sent with other credentials.`,
+      { hint: profileHint(record.profile) },
+    );
   }
   // A day-old record may no longer match the policy's intent (customers move, devices come):
   // plan again rather than replay it.
@@ -116,7 +139,7 @@ export function saveRecord(dir: string, record: ApplyRecord): void {
 }
 
 /** The record `which` names, or (true) the newest unfinished one; UsageError (exit 2) when none. */
-export function loadRecord(configDir: string, which: boolean | string): ApplyRecord {
+export function loadRecord(configDir: string, which: boolean | string, where: RunPlace): ApplyRecord {
   const dir = join(configDir, RECORDS);
   let id = typeof which === 'string' ? which : undefined;
   if (id !== undefined && !isApplyId(id)) {
@@ -128,9 +151,14 @@ export function loadRecord(configDir: string, which: boolean | string): ApplyRec
     const ids = (existsSync(dir) ? readdirSync(dir) : [])
       .filter((f) => f.endsWith('.json'))
       .map((f) => f.slice(0, -5));
-    id = latestUnfinished(ids.map((f) => [f, readRecord(configDir, f)]));
+    id = latestUnfinished(
+      ids.map((f) => [f, readRecord(configDir, f)]),
+      where,
+    );
     if (!id)
-      throw new UsageError('No unfinished apply to resume.', { hint: "Run 'msp-license apply -f POLICY'." });
+      throw new UsageError('No unfinished apply of this profile and gateway to resume.', {
+        hint: "Run 'msp-license apply -f POLICY'.",
+      });
   }
   try {
     return readRecordOrThrow(configDir, id);

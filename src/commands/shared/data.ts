@@ -12,7 +12,7 @@ import { readCache, writeCache } from '../../config/cache.js';
 import type { Context, Session } from '../../context.js';
 import { type CustomerRef, parseList } from '../../core/customers.js';
 import { buildScope, type Scope, type ScopeFlags, type ScopeMode, scopeMode } from '../../core/scope.js';
-import { resolveReferences, type SelectorMatch } from '../../core/selectors.js';
+import { isSelector, resolveReferences, type SelectorMatch } from '../../core/selectors.js';
 import { isCentralService, matchServices } from '../../core/services.js';
 import { CliError, UsageError } from '../../errors.js';
 import type { IO } from '../../ui/io.js';
@@ -207,8 +207,9 @@ export interface ResolvedScope {
 
 /**
  * The scope references resolved against the customers list: ids or exact names, case-insensitive,
- * duplicates removed. A reference the cached list does not know triggers one refresh of the list
- * (a customer newer than the cache) before it is refused; unknown and ambiguous references fail
+ * duplicates removed; `group:` / `name:` selectors always against a list fetched now. A reference
+ * the cached list does not know triggers one refresh of the list (a customer newer than the
+ * cache) before it is refused; unknown and ambiguous references fail
  * with exit 2, naming them and the nearest matches, before anything is sent.
  */
 export async function resolveScope(
@@ -217,7 +218,10 @@ export async function resolveScope(
   { mode, references }: ScopeReferences,
   fresh = false,
 ): Promise<ResolvedScope> {
-  let customers = await loadCustomers(ctx, session, fresh);
+  // A selector is matched against the list as it is now: a cached list (up to 6 h old) could put a
+  // customer moved to another group, or one created since, on the wrong side (plan does the same).
+  const selecting = references.some((r) => r.split(',').some((part) => isSelector(part.trim())));
+  let customers = await loadCustomers(ctx, session, fresh || selecting);
   let listed: CustomerRef[] = [];
   let selectors: SelectorMatch[] = [];
   // Ids, exact names, and the selectors group:NAME / name:GLOB (src/core/selectors.ts).

@@ -34,11 +34,14 @@ export function findResumable(
   id: string | undefined,
 ): ResumePlan {
   const { events } = readHistoryEvents(dir);
-  // A run counts as resumed once its resuming run recorded how it ended: one killed (SIGKILL, a
-  // crash) between sending and its result leaves the original resumable, not lost.
+  // A bare --resume never picks a run another run has started resuming: that one may still be
+  // sending or waiting (cron every 15 minutes). Named by its id, a run counts as resumed only once
+  // its resuming run recorded how it ended: one killed (SIGKILL, a crash) between sending and its
+  // result leaves the original resumable by id, not lost.
   const ended = new Set(events.flatMap((e) => (e.event === 'result' ? [e.id] : [])));
+  const resumers = events.flatMap((e) => (e.event === 'sent' && e.resumeOf ? [e] : []));
   const resumed = new Set(
-    events.flatMap((e) => (e.event === 'sent' && e.resumeOf && ended.has(e.id) ? [e.resumeOf] : [])),
+    resumers.flatMap((e) => (id === undefined || ended.has(e.id) ? [e.resumeOf as string] : [])),
   );
   const fits = (e: StoredEvent): e is Extract<StoredEvent, { event: 'result' }> =>
     e.event === 'result' &&

@@ -23,6 +23,7 @@ import { tempDir } from '../../helpers/cli.js';
 
 const gateway = 'https://apigw-eucentral3.central.arubanetworks.com';
 const NOW = Date.parse('2026-12-01T12:00:00Z');
+const here = { gateway, profile: 'prod' };
 const job = (status: RecordedJob['status'], over: Partial<RecordedJob> = {}): RecordedJob => ({
   action: 'assign',
   services: ['foundation_ap'],
@@ -82,24 +83,40 @@ describe('latestUnfinished', () => {
       ],
       'a',
     ],
+    // Another profile's or gateway's unfinished record is never picked here.
+    [
+      [
+        ['b', record('b', [job('pending')], { profile: 'other-msp' })],
+        ['a', record('a', [job('pending')])],
+      ],
+      'a',
+    ],
+    [[['b', record('b', [job('pending')], { gateway: 'http://127.0.0.1:9' })]], undefined],
+    [[['b', record('b', [job('pending')], { profile: undefined })]], undefined],
   ] as Array<[Array<[string, ApplyRecord | undefined]>, string | undefined]>)('%#', (records, expected) =>
-    expect(latestUnfinished(records)).toBe(expected),
+    expect(latestUnfinished(records, here)).toBe(expected),
   );
 });
 
 describe('resumeRefusal', () => {
   test.each([
-    ['same gateway, an hour old', record('a', []), gateway, undefined],
+    ['same gateway and profile, an hour old', record('a', []), here, undefined],
     [
       'another gateway',
       record('a', []),
-      'http://127.0.0.1:9',
+      { ...here, gateway: 'http://127.0.0.1:9' },
       "The apply record 'a' is for " + gateway + ', not http://127.0.0.1:9.',
+    ],
+    [
+      'another profile on the same gateway',
+      record('a', []),
+      { ...here, profile: 'other-msp' },
+      "The apply record 'a' was made with profile prod, not profile other-msp: its jobs are not sent with other credentials.",
     ],
     [
       'a day and a second old',
       record('a', [], { createdAt: new Date(NOW - RESUME_MAX_AGE_MS - 1000).toISOString() }),
-      gateway,
+      here,
       "The apply record 'a' is more than a day old: it is not resumed.",
     ],
   ])('%s', (_name, r, where, message) => expect(resumeRefusal(r, where, NOW)?.message).toBe(message));
@@ -107,7 +124,7 @@ describe('resumeRefusal', () => {
     [record('a', []), 'Run with --profile prod.'],
     [record('a', [], { profile: undefined }), 'Run with the profile it was made with.'],
   ])('the gateway refusal says which profile: %#', (r, hint) =>
-    expect(resumeRefusal(r, 'http://127.0.0.1:9', NOW)?.hint).toBe(hint),
+    expect(resumeRefusal(r, { ...here, gateway: 'http://127.0.0.1:9' }, NOW)?.hint).toBe(hint),
   );
 });
 
@@ -193,7 +210,7 @@ describe('the store (config dir, apply-runs/ID.json)', () => {
     const r = record('k1-abc', [job('pending')]);
     saveRecord(dir, r);
     expect([
-      loadRecord(dir, 'k1-abc'),
+      loadRecord(dir, 'k1-abc', here),
       statSync(join(dir, 'apply-runs', 'k1-abc.json')).mode & 0o777,
       statSync(join(dir, 'apply-runs')).mode & 0o777,
     ]).toEqual([r, 0o600, 0o700]);
@@ -204,10 +221,10 @@ describe('the store (config dir, apply-runs/ID.json)', () => {
     saveRecord(dir, record('k2-mid', [job('failed')]));
     saveRecord(dir, record('k3-new', [job('done')]));
     writeFileSync(join(dir, 'apply-runs', 'k4-torn.json'), '{"id": "k4');
-    expect(loadRecord(dir, true).id).toBe('k2-mid');
+    expect(loadRecord(dir, true, here).id).toBe('k2-mid');
   });
   test.each([
-    ['no records at all', true, undefined, 'No unfinished apply to resume.'],
+    ['no records at all', true, undefined, 'No unfinished apply of this profile and gateway to resume.'],
     ['an id that is not one', '../../x', undefined, "'../../x' is not an apply id."],
     ['an id with no record', 'k9', undefined, "No apply record 'k9'."],
     ['a record without jobs', 'k9', '{"id": "k9"}', "The apply record 'k9' cannot be read."],
@@ -218,9 +235,9 @@ describe('the store (config dir, apply-runs/ID.json)', () => {
       mkdirSync(join(dir, 'apply-runs'));
       writeFileSync(join(dir, 'apply-runs', 'k9.json'), text);
     }
-    expect(() => loadRecord(dir, which)).toThrow(
+    expect(() => loadRecord(dir, which, here)).toThrow(
       expect.objectContaining({ exitCode: ExitCode.usage, message }),
     );
-    expect(() => loadRecord(dir, which)).toThrow(UsageError);
+    expect(() => loadRecord(dir, which, here)).toThrow(UsageError);
   });
 });

@@ -62,9 +62,9 @@ describe('findResumable', () => {
     expect(() => findResumable(dir, 'assign', where, 'r1')).toThrow(/was resumed already/);
   });
 
-  test('a resuming run killed before its result (no result line) leaves the original resumable', () => {
+  test('a resuming run with no result yet: a bare --resume leaves it alone (it may still run); by id, the original is resumable', () => {
     const dir = history([sent('r1'), result('r1', ['c3']), sent('r2', 'r1')]);
-    expect(findResumable(dir, 'assign', where, undefined)).toMatchObject({ id: 'r1', include: ['c3'] });
+    expect(() => findResumable(dir, 'assign', where, undefined)).toThrow(UsageError);
     expect(findResumable(dir, 'assign', where, 'r1')).toMatchObject({ id: 'r1', include: ['c3'] });
   });
 

@@ -248,6 +248,11 @@ describe('planPolicy', () => {
     expect(plan.inSync).toBe(false);
     expect(plan.jobs).toEqual([]);
   });
+  it('one auto-licensing answer unreadable: that customer is the one undecided (not "0 customers")', () => {
+    const plan = planPolicy(desired, { ...synced, auto: new Map([...synced.auto, ['g1', null]]) });
+    expect(plan.undecided).toEqual({ customers: 1, reason: 'some auto-licensing answers could not be read' });
+    expect(plan.inSync).toBe(false);
+  });
 });
 
 describe('driftLine', () => {

@@ -2,13 +2,15 @@
 // the others), and the run's exit code for --check.
 import type { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
-import { buildProgram, setDispatcher } from '../../../src/cli.js';
+import { buildProgram, invocation, setDispatcher } from '../../../src/cli.js';
 import { exitCode } from '../../../src/commands/plan.js';
 
 async function parse(argv: string[]) {
   let call: { command: string; options: Record<string, unknown>; args: unknown[] } | undefined;
-  setDispatcher(async (_load, command: Command, args) => {
-    call = { command: command.name(), options: command.optsWithGlobals(), args };
+  // The real dispatcher's parsing: the typed options the command's run receives, and the globals.
+  setDispatcher(async (_load, command: Command, args, flags) => {
+    const { globals, options } = invocation(command, flags);
+    call = { command: command.name(), options: { ...globals, ...(options() as object) }, args };
   });
   const program = buildProgram();
   program.exitOverride();
@@ -30,14 +32,19 @@ describe('plan and apply wiring', () => {
     expect(call.options).toMatchObject({
       yes: true,
       wait: true,
-      interval: '5s',
-      timeout: '30m',
-      chunkSize: '200',
+      interval: 5_000,
+      timeout: 1_800_000,
+      chunkSize: 200,
     });
   });
   it('apply --resume without an id, and with one', async () => {
     expect((await parse(['apply', '--resume'])).options.resume).toBe(true);
     expect((await parse(['apply', '--resume', 'abc-1'])).options.resume).toBe('abc-1');
+  });
+  it('apply --chunk-size out of range is refused by the flag definition', async () => {
+    await expect(parse(['apply', '-f', 'p.yaml', '--chunk-size', '0'])).rejects.toThrow(
+      /--chunk-size: '0' is out of range/,
+    );
   });
   it('--check drift is exit 10; in sync, or a plain plan, exit 0', () => {
     expect(exitCode({ check: true, inSync: false } as never)).toBe(10);
