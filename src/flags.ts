@@ -70,6 +70,22 @@ const reportServices = list(
   'services to report (default: every service with eligible devices)',
 );
 
+/**
+ * --timeout, --interval and --stall-after: the same ranges and defaults wherever a job is waited
+ * for (job-prepare.ts relies on them); each command words their help its own way.
+ */
+function waitFlags(help: { timeout: string; interval: string; stallAfter: string }) {
+  return {
+    timeout: duration('--timeout <duration>', help.timeout, { fallback: '30m', min: SECOND, max: 7 * DAY }),
+    interval: duration('--interval <duration>', help.interval, { fallback: '15s', min: SECOND, max: HOUR }),
+    stallAfter: duration('--stall-after <duration>', help.stallAfter, {
+      fallback: '10m',
+      min: SECOND,
+      max: DAY,
+    }),
+  };
+}
+
 function jobFlags(verb: 'assign' | 'unassign') {
   return {
     // Checked by the command, not by commander: an unknown flag must be reported before a missing
@@ -84,21 +100,11 @@ function jobFlags(verb: 'assign' | 'unassign') {
     dryRun,
     yes,
     wait: flag('-w, --wait', 'wait until every eligible device in scope is done'),
-    timeout: duration(
-      '--timeout <duration>',
-      'with --wait: give up after this long (1s to 7d, e.g. 30m, 2h)',
-      { fallback: '30m', min: SECOND, max: 7 * DAY },
-    ),
-    interval: duration(
-      '--interval <duration>',
-      'with --wait: time between progress polls (1s to 1h; each poll costs one call per service)',
-      { fallback: '15s', min: SECOND, max: HOUR },
-    ),
-    stallAfter: duration(
-      '--stall-after <duration>',
-      'with --wait: give up (exit 7) after this long without progress (1s to 1d)',
-      { fallback: '10m', min: SECOND, max: DAY },
-    ),
+    ...waitFlags({
+      timeout: 'with --wait: give up after this long (1s to 7d, e.g. 30m, 2h)',
+      interval: 'with --wait: time between progress polls (1s to 1h; each poll costs one call per service)',
+      stallAfter: 'with --wait: give up (exit 7) after this long without progress (1s to 1d)',
+    }),
     chunkSize: integer('--chunk-size <n>', 'customer ids per request, 1 to 10000 (halved on 413/417)', {
       fallback: '200',
       min: 1,
@@ -129,25 +135,11 @@ const autolicenseTail = {
 export const autolicenseEnableFlags = {
   ...autolicenseFlags,
   wait: flag('-w, --wait', 'wait until every eligible device in scope is licensed'),
-  timeout: duration('--timeout <duration>', 'with --wait: give up after this long (e.g. 30m, 2h)', {
-    fallback: '30m',
-    min: SECOND,
-    max: 7 * DAY,
+  ...waitFlags({
+    timeout: 'with --wait: give up after this long (e.g. 30m, 2h)',
+    interval: 'with --wait: time between progress polls (min 1s)',
+    stallAfter: 'with --wait: give up (exit 7) after this long without progress',
   }),
-  interval: duration('--interval <duration>', 'with --wait: time between progress polls (min 1s)', {
-    fallback: '15s',
-    min: SECOND,
-    max: HOUR,
-  }),
-  stallAfter: duration(
-    '--stall-after <duration>',
-    'with --wait: give up (exit 7) after this long without progress',
-    {
-      fallback: '10m',
-      min: SECOND,
-      max: DAY,
-    },
-  ),
   ...autolicenseTail,
 };
 
@@ -240,25 +232,11 @@ export const applyFlags = {
   dryRun: flag('--dry-run', 'read the state and print the plan, send nothing'),
   yes: flag('-y, --yes', 'do not ask for confirmation (required without a terminal)'),
   wait: flag('-w, --wait', 'wait for each license job until its devices are done'),
-  timeout: duration('--timeout <duration>', 'with --wait: give up on a job after this long (1s to 7d)', {
-    fallback: '30m',
-    min: SECOND,
-    max: 7 * DAY,
+  ...waitFlags({
+    timeout: 'with --wait: give up on a job after this long (1s to 7d)',
+    interval: 'with --wait: time between progress polls (1s to 1h)',
+    stallAfter: 'with --wait: give up (exit 7) after this long without progress',
   }),
-  interval: duration('--interval <duration>', 'with --wait: time between progress polls (1s to 1h)', {
-    fallback: '15s',
-    min: SECOND,
-    max: HOUR,
-  }),
-  stallAfter: duration(
-    '--stall-after <duration>',
-    'with --wait: give up (exit 7) after this long without progress',
-    {
-      fallback: '10m',
-      min: SECOND,
-      max: DAY,
-    },
-  ),
   chunkSize: integer('--chunk-size <n>', 'customer ids per request, 1 to 10000', {
     fallback: '200',
     min: 1,
