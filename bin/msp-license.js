@@ -2,8 +2,10 @@
 // The launcher, CommonJS on purpose: the commonest quick calls are answered here without
 // starting the ES-module loader — `--version`, the shell-completion callback (a self-contained
 // bundle that reads only the caches), and help (`--help`, `CMD --help`, `help TOPIC`…) when its
-// text is one the build rendered (80 columns: a pipe, or an 80-column terminal). All else: the CLI, a
-// CommonJS bundle too (dist/cli.cjs), so no command starts the ES-module loader.
+// text is one the build rendered (80 columns: a pipe, or an 80-column terminal). Then the quick
+// lane (dist/quick.cjs: services, customers, profiles, history, auth status, completion SHELL
+// without commander) for the argv it reads exactly; all else: the CLI, a CommonJS bundle too
+// (dist/cli.cjs), so no command starts the ES-module loader.
 'use strict';
 /** Node >= 22.1 keeps compiled code on disk between runs: a start-up win for the bundles. */
 function compileCache() {
@@ -34,15 +36,15 @@ function prerenderedHelp() {
 }
 
 /**
- * dist/cli.cjs, compiled with the V8 code cache the build made for this Node's V8 when there is
- * one (dist/cli.cjs.V8VERSION.cache: no parsing of the bundle at start-up), else as any module
- * (with Node's own compile cache where it exists). Loaded as require() would: same module
- * wrapper, same require relative to dist/.
+ * A bundle of dist/ (cli.cjs, quick.cjs), compiled with the V8 code cache the build made for this
+ * Node's V8 when there is one (NAME.V8VERSION.cache: no parsing of the bundle at start-up), else as
+ * any module (with Node's own compile cache where it exists). Loaded as require() would: same
+ * module wrapper, same require relative to dist/.
  */
-function loadCli() {
+function load(name) {
   const fs = require('node:fs');
   const path = require('node:path');
-  const filename = path.join(__dirname, '..', 'dist', 'cli.cjs');
+  const filename = path.join(__dirname, '..', 'dist', name);
   let cachedData;
   try {
     cachedData = fs.readFileSync(`${filename}.${process.versions.v8}.cache`);
@@ -54,16 +56,29 @@ function loadCli() {
   const Module = module.constructor;
   const vm = require('node:vm');
   const script = new vm.Script(Module.wrap(fs.readFileSync(filename, 'utf8')), { filename, cachedData });
-  const cli = new Module(filename, module);
-  cli.filename = filename;
-  cli.paths = Module._nodeModulePaths(path.dirname(filename));
-  require.cache[filename] = cli;
+  const loaded = new Module(filename, module);
+  loaded.filename = filename;
+  loaded.paths = Module._nodeModulePaths(path.dirname(filename));
+  require.cache[filename] = loaded;
   script
     .runInThisContext()
-    .call(cli.exports, cli.exports, Module.createRequire(filename), cli, filename, path.dirname(filename));
-  cli.loaded = true;
-  return cli.exports;
+    .call(
+      loaded.exports,
+      loaded.exports,
+      Module.createRequire(filename),
+      loaded,
+      filename,
+      path.dirname(filename),
+    );
+  loaded.loaded = true;
+  return loaded.exports;
 }
+
+/**
+ * The first words of the quick lane's commands (src/quick-commands.ts; a test keeps them equal):
+ * argv holding none of them never loads dist/quick.cjs.
+ */
+const QUICK_WORDS = ['services', 'customers', 'profiles', 'history', 'auth', 'completion'];
 
 /** A clone that was never built has no dist/: say how to build it, not a module-loader stack. */
 function built(file) {
@@ -89,5 +104,6 @@ if (args[0] === '__complete') {
 } else if (help !== undefined) {
   process.stdout.write(help);
 } else if (built('main.js')) {
-  loadCli().start();
+  if (!(args.some((word) => QUICK_WORDS.includes(word)) && load('quick.cjs').quick(args)))
+    load('cli.cjs').start();
 }

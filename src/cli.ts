@@ -1,6 +1,6 @@
 // The commander tree and nothing else: every action import()s its command, so --help, --version
 // and completion load commander alone (undici, zod, ora and conf live in lazily loaded chunks).
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import { CliError, ExitCode } from './errors.js';
 import {
   applyFlags,
@@ -13,6 +13,7 @@ import {
   doctorFlags,
   type GlobalOptions,
   globalFlags,
+  globalOptions,
   historyFlags,
   loginFlags,
   logoutFlags,
@@ -23,7 +24,9 @@ import {
   unassignFlags,
 } from './flags.js';
 import { HELP_TOPIC_LIST } from './help-topic-names.js';
-import { addFlags, type FlagSet, parseFlags } from './options.js';
+import { type FlagSet, parseFlags } from './options.js';
+import { QUICK_COMMANDS, type QuickCommand } from './quick-commands.js';
+import { flushed, isTerminal, std } from './ui/std.js';
 
 declare const __VERSION__: string;
 export const VERSION = typeof __VERSION__ === 'string' ? __VERSION__ : '0.0.0-dev';
@@ -42,11 +45,22 @@ export function invocation(
 ): { globals: GlobalOptions; options: () => unknown } {
   const root = rootOf(command);
   const sourceOf = (c: Command) => (key: string) => c.getOptionValueSource(key);
-  const globals: GlobalOptions = parseFlags(globalFlags, root.opts(), sourceOf(root));
-  // A bad value is reported under the name it was given by: the flag or the variable.
-  if (root.getOptionValueSource('requestTimeout') === 'env')
-    globals.requestTimeoutFrom = 'MSP_LICENSE_REQUEST_TIMEOUT';
+  const globals = globalOptions(root.opts(), sourceOf(root));
   return { globals, options: () => parseFlags(flags, command.opts(), sourceOf(command)) };
+}
+
+/** Adds the flags to a commander command, in order. */
+export function addFlags(command: Command, set: FlagSet): Command {
+  for (const [key, def] of Object.entries(set)) {
+    const option = new Option(def.flags, def.description);
+    // The key is the name commander stores the value under; a mismatch would read nothing.
+    if (option.attributeName() !== key) throw new Error(`flag ${def.flags} keyed as '${key}'`);
+    if (def.collect) option.argParser(def.collect as (value: string, previous: unknown) => unknown);
+    if (def.fallback !== undefined) option.default(def.fallback);
+    if (def.env) option.env(def.env);
+    command.addOption(option);
+  }
+  return command;
 }
 
 /** Runs one command: its flags and the global ones parsed (typed), a context built, then hands over. */
@@ -69,6 +83,11 @@ export function setDispatcher(replacement: Dispatcher): void {
 
 function dispatch(load: Loader, command: Command, flags: FlagSet, args: unknown[] = []): Promise<void> {
   return dispatcher(load, command, args, flags);
+}
+
+/** A command the quick lane runs too (quick-commands.ts): the same flags and module. */
+function run(entry: QuickCommand, command: Command, args: unknown[] = []): Promise<void> {
+  return dispatcher(entry.load, command, args, entry.flags);
 }
 
 const examples = (lines: string[]) => `\nExamples:\n${lines.map((line) => `  $ ${line}`).join('\n')}\n`;
@@ -171,7 +190,7 @@ ${examples([
   'msp-license auth status --offline               # no network: token ages only',
 ])}`,
     )
-    .action((_o, cmd: Command) => dispatch(() => import('./commands/auth-status.js'), cmd, authStatusFlags));
+    .action((_o, cmd: Command) => run(QUICK_COMMANDS['auth status'], cmd));
   auth
     .command('refresh')
     .description('refresh the tokens now (cron keep-alive: refresh tokens die after 15 days unused)')
@@ -185,7 +204,7 @@ ${examples([
       'after',
       examples(['msp-license profiles', 'msp-license profiles use prod', 'msp-license profiles --json']),
     )
-    .action((_o, cmd: Command) => dispatch(() => import('./commands/profiles.js'), cmd, {}));
+    .action((_o, cmd: Command) => run(QUICK_COMMANDS.profiles, cmd));
   profiles
     .command('use <name>')
     .description('make a profile the default')
@@ -199,7 +218,7 @@ ${examples([
     servicesFlags,
   )
     .addHelpText('after', examples(['msp-license services', 'msp-license services --refresh --json']))
-    .action((_o, cmd: Command) => dispatch(() => import('./commands/services.js'), cmd, servicesFlags));
+    .action((_o, cmd: Command) => run(QUICK_COMMANDS.services, cmd));
 
   addFlags(
     program.command('customers').description('list tenant customers (cached; --refresh, --search TEXT)'),
@@ -209,7 +228,7 @@ ${examples([
       'after',
       examples(['msp-license customers --search dental', 'msp-license customers --refresh --json']),
     )
-    .action((_o, cmd: Command) => dispatch(() => import('./commands/customers.js'), cmd, customersFlags));
+    .action((_o, cmd: Command) => run(QUICK_COMMANDS.customers, cmd));
 
   jobCommand(program, 'assign');
   jobCommand(program, 'unassign');
@@ -240,7 +259,7 @@ ${examples([
   'msp-license history --json --limit 100',
 ])}`,
     )
-    .action((_o, cmd: Command) => dispatch(() => import('./commands/history.js'), cmd, historyFlags));
+    .action((_o, cmd: Command) => run(QUICK_COMMANDS.history, cmd));
 
   program
     .command('completion')
@@ -255,9 +274,7 @@ ${examples([
         'msp-license completion fish > ~/.config/fish/completions/msp-license.fish',
       ]),
     )
-    .action((shell: string, _o, cmd: Command) =>
-      dispatch(() => import('./commands/completion.js'), cmd, {}, [shell]),
-    );
+    .action((shell: string, _o, cmd: Command) => run(QUICK_COMMANDS.completion, cmd, [shell]));
 
   const autolicense = program
     .command('autolicense')
@@ -410,7 +427,7 @@ ${examples([
       const topic = words.length ? words.join(' ') : undefined;
       const text = topic ? helpTopic(topic) : undefined;
       if (text) {
-        process.stdout.write(text);
+        std().stdout.write(text);
         return;
       }
       let target: Command | undefined = topic ? program : undefined;
@@ -483,6 +500,14 @@ export async function main(argv: string[] = process.argv): Promise<number> {
       outputError: () => {
         failed = command;
       },
+      // Help and the version through std(): on a pipe, no stream is made for them.
+      writeOut: (text) => std().stdout.write(text),
+      writeErr: (text) => std().stderr.write(text),
+      getOutHelpWidth: () => (isTerminal(1) ? process.stdout.columns : undefined) ?? 80,
+      getErrHelpWidth: () => (isTerminal(2) ? process.stderr.columns : undefined) ?? 80,
+      // Our help has no colour to strip or keep (and asking stdout would make its stream).
+      getOutHasColors: () => false,
+      getErrHasColors: () => false,
     });
     for (const child of command.commands) configure(child);
   };
@@ -506,7 +531,8 @@ export async function main(argv: string[] = process.argv): Promise<number> {
  * stack trace. Once a command runs, runtime.ts's own listener decides (a sent license job goes on).
  */
 function quietOnClosedPipe(): void {
-  for (const stream of [process.stdout, process.stderr]) {
+  const { stdout, stderr } = std();
+  for (const stream of [stdout, stderr]) {
     stream.on('error', (error: NodeJS.ErrnoException) => {
       if (stream.listenerCount('error') > 1) return;
       if (error.code === 'EPIPE' || error.code === 'EIO') process.exit(Number(process.exitCode ?? 0));
@@ -521,6 +547,6 @@ export function start(): void {
     process.exitCode = code;
     // Idle keep-alive sockets would hold the process open for a moment after the last call:
     // exit once everything written has been flushed.
-    process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
+    flushed(() => process.exit(code));
   });
 }

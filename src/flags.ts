@@ -10,6 +10,7 @@ import {
   list,
   type OptionsOf,
   optionalText,
+  parseFlags,
   references,
   text,
 } from './options.js';
@@ -298,6 +299,18 @@ export type GlobalOptions = Partial<OptionsOf<typeof globalFlags>> & {
   /** Where requestTimeout came from when not the flag (`MSP_LICENSE_REQUEST_TIMEOUT`). */
   requestTimeoutFrom?: string;
 };
+
+/** The global options from commander's raw values (and where each came from). */
+export function globalOptions(
+  raw: Record<string, unknown>,
+  sourceOf: (key: string) => string | undefined,
+): GlobalOptions {
+  const globals: GlobalOptions = parseFlags(globalFlags, raw, sourceOf);
+  // A bad value is reported under the name it was given by: the flag or the variable.
+  if (sourceOf('requestTimeout') === 'env') globals.requestTimeoutFrom = 'MSP_LICENSE_REQUEST_TIMEOUT';
+  return globals;
+}
+
 export type ScopeOptions = OptionsOf<typeof scopeFlags>;
 export type AssignOptions = OptionsOf<typeof assignFlags>;
 export type AutolicenseEnableOptions = OptionsOf<typeof autolicenseEnableFlags>;

@@ -1,9 +1,8 @@
 // One typed definition per flag: from it come the commander option (its syntax, help, default,
 // environment variable) and the parsed, typed value the command's `run` receives. Integers,
 // durations and lists are parsed here and nowhere else (with core/duration.ts's parsers), after
-// commander has read argv and before the command runs. Light on purpose: src/cli.ts imports it,
-// so it weighs on --help and completion (commander and a few small modules only).
-import { type Command, Option } from 'commander';
+// argv was read (by commander, or the quick lane: quick.ts) and before the command runs. No
+// commander here (cli.ts adds the flags to it): the quick lane loads this without it.
 import { parseDuration, parseInteger, parseSince, type Range } from './core/duration.js';
 
 /** A flag: how commander reads it and what the command gets. */
@@ -141,20 +140,6 @@ export function duration(
 /** A moment: a date (2026-11-01), an ISO time, or a duration ago (7d, 12h); epoch milliseconds. */
 export function instant(flags: string, description: string): Flag<number | undefined> {
   return { flags, description, parse: (raw) => (asString(raw) ? parseSince(raw as string) : undefined) };
-}
-
-/** Adds the flags to a commander command, in order. */
-export function addFlags(command: Command, set: FlagSet): Command {
-  for (const [key, def] of Object.entries(set)) {
-    const option = new Option(def.flags, def.description);
-    // The key is the name commander stores the value under; a mismatch would read nothing.
-    if (option.attributeName() !== key) throw new Error(`flag ${def.flags} keyed as '${key}'`);
-    if (def.collect) option.argParser(def.collect as (value: string, previous: unknown) => unknown);
-    if (def.fallback !== undefined) option.default(def.fallback);
-    if (def.env) option.env(def.env);
-    command.addOption(option);
-  }
-  return command;
 }
 
 /**

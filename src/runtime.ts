@@ -1,11 +1,11 @@
 // Runs one command: IO from the global options, a context, the command, its output, its errors.
 // Loaded lazily by every action, so nothing here weighs on --help, --version or completion.
-import { isatty } from 'node:tty';
 import { Context } from './context.js';
 import { CliError, InterruptedError, SIGNAL_EXIT } from './errors.js';
 import type { GlobalOptions } from './globals.js';
 import { createIO } from './ui/io.js';
 import { writeError } from './ui/report-error.js';
+import { isTerminal, std } from './ui/std.js';
 
 export interface CommandModule {
   // biome-ignore lint/suspicious/noExplicitAny: each command declares its own options type
@@ -35,10 +35,11 @@ export async function runCommand(
   args: unknown[],
 ): Promise<void> {
   let ctx: Context | undefined;
+  const { stdout, stderr } = std();
   // A closed pipe (`| head`) ends the output, not the program with a stack trace — unless a
   // license job has been sent: then the run goes on (silently) to its true outcome and exit code.
   // EIO: the terminal went away (SSH dropped; SIGHUP follows).
-  for (const stream of [process.stdout, process.stderr]) {
+  for (const stream of [stdout, stderr]) {
     stream.on('error', (error: NodeJS.ErrnoException) => {
       if (error.code !== 'EPIPE' && error.code !== 'EIO' && error.code !== 'ERR_STREAM_DESTROYED')
         throw error;
@@ -47,14 +48,14 @@ export async function runCommand(
     });
   }
   const io = createIO(globals, {
-    stdout: process.stdout,
-    stderr: process.stderr,
+    stdout,
+    stderr,
     // process.stdin is a stream made on first use (fs and readline streams for a file or a pipe):
     // only a prompt needs it; whether fd 0 is a terminal is the same answer without it.
     get stdin() {
       return process.stdin;
     },
-    stdinIsTTY: isatty(0),
+    stdinIsTTY: () => isTerminal(0),
     env: process.env,
   });
   ctx = new Context(io, globals, process.env);
@@ -81,6 +82,7 @@ export async function runCommand(
       color: io.color,
       verbose: io.verbose,
       secrets: ctx.secrets(),
+      stderr,
     });
   } finally {
     ctx.cleanup();

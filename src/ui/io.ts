@@ -1,26 +1,28 @@
 // The one place that knows whether stdout/stderr/stdin are terminals and decides colour (per
 // stream), spinners and prompts, and that reads stdin (gh's IOStreams). Commands get an IO and
 // never look at process.* themselves.
-import type { Readable, Writable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import type { ChalkInstance } from 'chalk';
 import type { GlobalOptions } from '../globals.js';
 import { vendor } from '../vendor.js';
 import { decideColor } from './color.js';
 import { cleanOutput } from './sanitize.js';
+import type { Out } from './std.js';
 import { createStdinReader } from './stdin.js';
 
 export interface Streams {
-  stdout: Writable & { isTTY?: boolean; columns?: number };
-  stderr: Writable & { isTTY?: boolean; columns?: number };
+  /** A terminal's Node stream, or a pipe's or a file's descriptor (see std.ts). */
+  stdout: Out;
+  stderr: Out;
   stdin: Readable & { isTTY?: boolean; setRawMode?: (mode: boolean) => unknown };
   env: NodeJS.ProcessEnv;
   /** The file descriptor behind `stdin`, read synchronously by readStdin (default 0). */
   stdinFd?: number;
   /**
-   * Whether stdin is a terminal, when known without `stdin` (whose stream costs start-up to make):
-   * then `stdin` is read only to prompt.
+   * Whether stdin is a terminal (or how to ask, asked once when needed), when known without
+   * `stdin` (whose stream costs start-up to make): then `stdin` is read only to prompt.
    */
-  stdinIsTTY?: boolean;
+  stdinIsTTY?: boolean | (() => boolean);
 }
 
 export interface IO {
@@ -72,14 +74,21 @@ export function timestamp(date = new Date()): string {
 export function createIO(globals: GlobalOptions, streams: Streams): IO {
   const stdoutTTY = Boolean(streams.stdout.isTTY);
   const stderrTTY = Boolean(streams.stderr.isTTY);
-  const stdinTTY = Boolean(streams.stdinIsTTY ?? streams.stdin.isTTY);
+  // Asked only when it matters (stderr a terminal): for a character device that is not one
+  // (/dev/null, cron's stdin) the answer costs loading node:tty.
+  let stdinKnown: boolean | undefined;
+  const isStdinTTY = () => {
+    const given = streams.stdinIsTTY;
+    stdinKnown ??= Boolean(typeof given === 'function' ? given() : (given ?? streams.stdin.isTTY));
+    return stdinKnown;
+  };
   const json = Boolean(globals.json);
   const quiet = Boolean(globals.quiet);
   const verbose = Boolean(globals.verbose);
   const stdoutColor = decideColor(globals, streams.env, stdoutTTY);
   const stderrColor = decideColor(globals, streams.env, stderrTTY);
   const noInput = globals.input === false;
-  const interactive = stdinTTY && stderrTTY && !noInput;
+  const interactive = stderrTTY && !noInput && isStdinTTY();
   // A terminal that reports no width (some pseudo-terminals) cannot redraw a spinner line in place.
   const width = streams.stderr.columns ?? 80;
   const spinner = stderrTTY && stderrColor && !quiet && !json && streams.env.TERM !== 'dumb' && width > 0;
@@ -88,7 +97,7 @@ export function createIO(globals: GlobalOptions, streams: Streams): IO {
   const stdin = createStdinReader(streams.stdinFd ?? 0);
   // The one place every line of output passes: whatever outside text it carries cannot drive
   // the terminal (see sanitize.ts); msp-license's own colours pass.
-  const write = (stream: Writable, text: string) => {
+  const write = (stream: Out, text: string) => {
     if (stream.destroyed) return; // a closed pipe (EPIPE): a running job goes on silently
     const clean = cleanOutput(text);
     stream.write(clean.endsWith('\n') ? clean : `${clean}\n`);
@@ -105,7 +114,9 @@ export function createIO(globals: GlobalOptions, streams: Streams): IO {
     spinner,
     stdoutTTY,
     stderrTTY,
-    stdinTTY,
+    get stdinTTY() {
+      return isStdinTTY();
+    },
     out: (text) => write(streams.stdout, text),
     info: (text) => {
       if (!quiet && !json) write(streams.stderr, text);

@@ -3,6 +3,7 @@ import { redact } from '../central/redact.js';
 import { CliError, ExitCode } from '../errors.js';
 import { decideColor } from './color.js';
 import { cleanOutput, cleanText } from './sanitize.js';
+import { isTerminal, std } from './std.js';
 
 export interface ErrorReport {
   code: string;
@@ -42,7 +43,7 @@ export interface ReportOptions {
 }
 
 export function writeError(error: unknown, options: ReportOptions): number {
-  const stderr = options.stderr ?? process.stderr;
+  const stderr = options.stderr ?? std().stderr;
   const report = describeError(error, options.secrets);
   if (options.json) {
     const { hint, ...rest } = report;
@@ -63,6 +64,6 @@ export function writeError(error: unknown, options: ReportOptions): number {
 export function reportError(error: unknown, argv: string[]): number {
   const json = argv.includes('--json');
   const globals = { json, ...(argv.includes('--no-color') ? { color: false } : {}) };
-  const color = decideColor(globals, process.env, Boolean(process.stderr.isTTY));
+  const color = decideColor(globals, process.env, isTerminal(2));
   return writeError(error, { json, color, verbose: argv.includes('--verbose') || argv.includes('-v') });
 }

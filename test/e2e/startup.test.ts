@@ -113,9 +113,10 @@ describe('prerendered help (dist/help.json)', () => {
 });
 
 describe('V8 code caches', () => {
-  test('the build made one for this Node, for the CLI and each heavy dependency', () => {
+  test('the build made one for this Node, for the CLI, the quick lane and each heavy dependency', () => {
     const v8 = process.versions.v8;
     expect(readdirSync(join(ROOT, 'dist'))).toContain(`cli.cjs.${v8}.cache`);
+    expect(readdirSync(join(ROOT, 'dist'))).toContain(`quick.cjs.${v8}.cache`);
     const chunks = readdirSync(join(ROOT, 'dist', 'chunks'));
     for (const name of ['undici', 'zod', 'conf', 'chalk', 'ora'])
       expect(chunks).toContain(`${name}.cjs.${v8}.cache`);
@@ -152,7 +153,9 @@ describe('commands answered from the caches', () => {
         argv[0] === 'assign' || argv[0] === 'help' ? 2 : 0,
       );
       const loaded = readFileSync(log, 'utf8').split('\n').filter(Boolean);
-      expect(loaded, argv.join(' ')).toContain(join(ROOT, 'dist', 'cli.cjs'));
+      // Through one of the bundles (the quick lane's or the full CLI's), not source.
+      const bundles = [join(ROOT, 'dist', 'cli.cjs'), join(ROOT, 'dist', 'quick.cjs')];
+      expect(loaded.filter((file) => bundles.includes(file)).length, argv.join(' ')).toBe(1);
       expect(
         loaded.filter((file) => file.includes(join('dist', 'chunks'))),
         argv.join(' '),

@@ -1,0 +1,145 @@
+// The quick lane: the commands an operator types most at a prompt (the lists answered from the
+// cache, profiles, history, auth status, completion scripts), run without commander. Building
+// commander's tree of 20 commands and parsing with it costs more than some of these commands
+// themselves. bin/msp-license.js requires dist/quick.cjs (this file's bundle) for argv whose first
+// command word is one of QUICK_COMMANDS; readArgv() accepts only argv it reads exactly as
+// commander would, and anything else (an unknown option, `--`, `-abc`, `--help`, a missing value,
+// an extra word) goes to the full CLI, which reads it and reports it in the usual words. What a
+// command receives is the same either way: the same flags (flags.ts), parsed by the same
+// parseFlags, handed to the same runtime.
+import { globalFlags, globalOptions } from './flags.js';
+import type { Flag, FlagSet } from './options.js';
+import { parseFlags } from './options.js';
+import { QUICK_COMMANDS, type QuickCommand } from './quick-commands.js';
+import { runCommand } from './runtime.js';
+import { flushed } from './ui/std.js';
+
+/** How a flag appears on the command line. */
+interface Spelling {
+  key: string;
+  flag: Flag<unknown>;
+  /** Takes a value (`<x>`): the next word or `--name=value`. */
+  value: boolean;
+  /** `--no-x`: false when given. */
+  negated: boolean;
+}
+
+/** Every spelling of every flag in the set (`-p`, `--profile`), or undefined if one is not plain. */
+function spellings(set: FlagSet): Map<string, Spelling> | undefined {
+  const map = new Map<string, Spelling>();
+  for (const [key, flag] of Object.entries(set)) {
+    const syntax = /^(?:(-\w), )?(--[\w-]+)(?: <[\w-]+>)?$/.exec(flag.flags);
+    if (!syntax) return undefined; // an optional value (`--resume [id]`): commander's rules
+    const spelling = {
+      key,
+      flag,
+      value: flag.flags.includes('<'),
+      negated: syntax[2]?.startsWith('--no-') ?? false,
+    };
+    for (const name of [syntax[1], syntax[2]]) if (name) map.set(name, spelling);
+  }
+  return map;
+}
+
+/** What one set of flags received: commander's raw values and where each came from. */
+class Received {
+  readonly raw: Record<string, unknown> = {};
+  readonly source = new Map<string, 'cli' | 'env' | 'default'>();
+
+  constructor(readonly set: FlagSet) {}
+
+  give({ key, flag, value, negated }: Spelling, word: string | undefined): void {
+    this.raw[key] = !value ? !negated : flag.collect ? flag.collect(word as string, this.raw[key]) : word;
+    this.source.set(key, 'cli');
+  }
+
+  /** Commander's last step: a variable stands in for a flag not given, then the default. */
+  settle(env: NodeJS.ProcessEnv): this {
+    for (const [key, flag] of Object.entries(this.set)) {
+      if (this.source.has(key)) continue;
+      if (flag.env && env[flag.env] !== undefined) {
+        this.raw[key] = env[flag.env];
+        this.source.set(key, 'env');
+      } else if (flag.fallback !== undefined) {
+        this.raw[key] = flag.fallback;
+        this.source.set(key, 'default');
+      }
+    }
+    return this;
+  }
+
+  sourceOf = (key: string): string | undefined => this.source.get(key);
+}
+
+export interface QuickArgv {
+  command: QuickCommand;
+  globals: Received;
+  own: Received;
+  operands: string[];
+}
+
+/** argv read as commander reads it, or undefined when it holds anything but the plain forms. */
+export function readArgv(args: string[], env: NodeJS.ProcessEnv = process.env): QuickArgv | undefined {
+  const global = spellings(globalFlags);
+  if (!global) return undefined;
+  const globals = new Received(globalFlags);
+  let command: QuickCommand | undefined;
+  let own: Received | undefined;
+  let ownSpellings: Map<string, Spelling> | undefined;
+  const operands: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const word = args[i] as string;
+    if (word.startsWith('-')) {
+      if (word === '-' || word === '--') return undefined;
+      const equals = word.startsWith('--') ? word.indexOf('=') : -1;
+      const name = equals > 0 ? word.slice(0, equals) : word;
+      const inGlobals = global.get(name);
+      const inOwn = ownSpellings?.get(name);
+      // Unknown (or -h, -abc), or a name both levels know: commander decides.
+      if ((inGlobals === undefined) === (inOwn === undefined)) return undefined;
+      const spelling = (inGlobals ?? inOwn) as Spelling;
+      let value: string | undefined;
+      if (spelling.value) {
+        value = equals > 0 ? word.slice(equals + 1) : args[++i];
+        if (value === undefined || (equals < 0 && value.startsWith('-'))) return undefined;
+      } else if (equals > 0) return undefined;
+      (inGlobals ? globals : (own as Received)).give(spelling, value);
+    } else if (!command) {
+      const two = `${word} ${args[i + 1]}`;
+      const table: Record<string, QuickCommand> = QUICK_COMMANDS;
+      const name = Object.hasOwn(table, two) ? two : word;
+      command = Object.hasOwn(table, name) ? table[name] : undefined;
+      if (!command) return undefined;
+      if (name === two) i++;
+      own = new Received(command.flags);
+      ownSpellings = spellings(command.flags);
+      if (!ownSpellings) return undefined;
+    } else operands.push(word);
+  }
+  if (!command || !own || operands.length !== command.operands) return undefined;
+  return { command, globals: globals.settle(env), own: own.settle(env), operands };
+}
+
+/** Runs argv in the quick lane; undefined (nothing done) when it is not one for it. */
+export function runQuick(args: string[]): Promise<void> | undefined {
+  const read = readArgv(args);
+  if (!read) return undefined;
+  const { command, globals, own, operands } = read;
+  return runCommand(
+    command.load,
+    globalOptions(globals.raw, globals.sourceOf),
+    () => parseFlags(own.set, own.raw, own.sourceOf),
+    operands,
+  );
+}
+
+/** Runs argv in the quick lane and exits when done; false (nothing done) when it is not one for it. */
+export function quick(args: string[]): boolean {
+  const run = runQuick(args);
+  run?.then(() => {
+    const code = Number(process.exitCode ?? 0);
+    // Idle keep-alive sockets (a cache refreshed) would hold the process open for a moment.
+    flushed(() => process.exit(code));
+  });
+  return run !== undefined;
+}

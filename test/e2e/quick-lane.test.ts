@@ -1,0 +1,173 @@
+// The quick lane (dist/quick.cjs, no commander) answers as the full CLI does: for every argv it
+// takes, bin/msp-license.js prints the same bytes on stdout and stderr and exits with the same
+// code as dist/main.js (the commander lane, always) — on pipes, on a file, on /dev/null, in a
+// pseudo-terminal — and a reader that leaves early ends it quietly. Against a real sandbox, so
+// that the config, the caches and the history are the ones the CLI wrote itself.
+import { spawn, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { BIN, baseEnv, ROOT } from '../helpers/cli.js';
+import { cleanupAll, type World, world } from '../helpers/e2e.js';
+
+const MAIN = join(ROOT, 'dist', 'main.js');
+let w: World;
+let env: Record<string, string>;
+
+beforeAll(async () => {
+  w = await world({ customers: 40, devices: 400 });
+  env = { ...baseEnv(w.dir), NO_COLOR: '1' };
+  // Caches and a history entry, written by the CLI itself.
+  for (const args of [
+    ['services'],
+    ['customers'],
+    ['assign', '-s', 'foundation_ap', '--include', w.ids[0] as string, '--yes'],
+  ]) {
+    const result = await w.cli(args);
+    expect(result.code, result.stderr).toBe(0);
+  }
+}, 120_000);
+afterAll(cleanupAll);
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function run(entry: string, args: string[], extra: Record<string, string> = {}): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [entry, ...args], {
+      env: { ...env, ...extra },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => {
+      stdout += d;
+    });
+    child.stderr.on('data', (d) => {
+      stderr += d;
+    });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+const SAME: string[][] = [
+  ['services'],
+  ['services', '--all'],
+  ['--json', 'services'],
+  ['customers'],
+  ['customers', '--json'],
+  ['profiles'],
+  ['profiles', '--json'],
+  ['history'],
+  ['history', '--limit', '1', '--json'],
+  ['history', '--limit', '0'],
+  ['history', '--since', 'yesterday'],
+  ['auth', 'status', '--offline'],
+  ['auth', 'status', '--offline', '--json'],
+  ['completion', 'bash'],
+  ['completion', 'zsh'],
+  ['completion', 'fish'],
+  ['completion', 'tcsh'],
+  ['--profile', 'nobody', 'services'],
+  ['-q', 'customers'],
+];
+
+describe('the quick lane answers as the commander lane does', () => {
+  test.each(SAME)('%j: same stdout, stderr and exit code', async (...args) => {
+    const [quick, full] = await Promise.all([run(BIN, args), run(MAIN, args)]);
+    expect(quick).toEqual(full);
+    expect(quick.stdout.length + quick.stderr.length).toBeGreaterThan(0);
+  });
+
+  test('the quick lane is the one that ran (no commander in the process)', () => {
+    // bin/ registers each bundle it loads in require.cache, as require() would.
+    const probe = `process.on('exit',()=>{for(const f of Object.keys(require.cache))if(/dist\\/\\w+\\.cjs$/.test(f))process.stderr.write('LOADED '+f+'\\n')});`;
+    const quick = spawnSync(
+      process.execPath,
+      [
+        '-e',
+        `${probe}process.argv.splice(1,0,${JSON.stringify(BIN)});require(${JSON.stringify(BIN)})`,
+        'services',
+      ],
+      { env, encoding: 'utf8' },
+    );
+    expect(quick.status).toBe(0);
+    expect(quick.stdout).toContain('foundation_ap');
+    expect(quick.stderr).toContain('dist/quick.cjs');
+    expect(quick.stderr).not.toContain('dist/cli.cjs');
+    // ...and argv it does not read goes to the full CLI.
+    const full = spawnSync(
+      process.execPath,
+      [
+        '-e',
+        `${probe}process.argv.splice(1,0,${JSON.stringify(BIN)});require(${JSON.stringify(BIN)})`,
+        'services',
+        '--bogus',
+      ],
+      { env, encoding: 'utf8' },
+    );
+    expect(full.status).toBe(2);
+    expect(full.stderr).toContain('LOADED');
+    expect(full.stderr).toContain('dist/cli.cjs');
+    expect(full.stderr).toContain("Unknown option '--bogus'");
+  });
+
+  test('stdout on a file and on /dev/null, stderr on a file: the same bytes, nothing lost', () => {
+    const out = join(w.root, 'out.txt');
+    const err = join(w.root, 'err.txt');
+    const shell = (entry: string) => {
+      const result = spawnSync(
+        'bash',
+        [
+          '-c',
+          `"$0" "$1" customers > "$2" 2> "$3"; echo $?; "$0" "$1" profiles > /dev/null 2>> "$3"; echo $?`,
+          process.execPath,
+          entry,
+          out,
+          err,
+        ],
+        { env, encoding: 'utf8' },
+      );
+      return { codes: result.stdout, out: readFileSync(out, 'utf8'), err: readFileSync(err, 'utf8') };
+    };
+    const quick = shell(BIN);
+    expect(quick).toEqual(shell(MAIN));
+    expect(quick.codes).toBe('0\n0\n');
+    expect(quick.out.split('\n').length).toBeGreaterThan(40);
+  });
+
+  test('a reader that leaves early (| head -1): exit 0, no error', () => {
+    const result = spawnSync(
+      'bash',
+      ['-c', `"$0" "$1" customers | head -1; echo "exit \${PIPESTATUS[0]}"`, process.execPath, BIN],
+      { env, encoding: 'utf8' },
+    );
+    expect(result.stdout).toMatch(/^CUSTOMER ID .*\nexit 0\n$/);
+    expect(result.stderr).not.toMatch(/EPIPE|Error/);
+  });
+
+  test('in a terminal: the same screen as the commander lane, colours included', () => {
+    const screen = (entry: string, args: string) => {
+      const result = spawnSync(
+        'script',
+        ['-qfec', `stty cols 90 rows 30; exec "${process.execPath}" "${entry}" ${args}`, '/dev/null'],
+        {
+          env: { ...baseEnv(w.dir), TERM: 'xterm-256color' },
+          encoding: 'utf8',
+        },
+      );
+      return { code: result.status, screen: result.stdout };
+    };
+    for (const args of ['services', 'profiles', 'auth status --offline', 'customers']) {
+      const quick = screen(BIN, args);
+      expect(quick.code).toBe(0);
+      expect(quick).toEqual(screen(MAIN, args));
+    }
+    // Colour reached the terminal (stderr's note is dimmed or the table styled).
+    expect(screen(BIN, 'services').screen).toContain('\u001b[');
+  });
+});

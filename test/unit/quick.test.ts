@@ -1,0 +1,165 @@
+// The quick lane (src/quick.ts) reads argv without commander: for every argv it accepts, the
+// command, its words and the typed options (its own and the global ones, with where each came
+// from) must be exactly what the commander lane hands the same command; anything it is not sure
+// of goes to commander (readArgv → undefined).
+import type { Command } from 'commander';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { buildProgram, invocation, setDispatcher } from '../../src/cli.js';
+import { globalOptions } from '../../src/flags.js';
+import { parseFlags } from '../../src/options.js';
+import { readArgv } from '../../src/quick.js';
+import { QUICK_COMMANDS } from '../../src/quick-commands.js';
+
+interface Handed {
+  command: unknown;
+  globals: unknown;
+  options: unknown;
+  args: unknown[];
+}
+
+/** What the commander lane hands over for argv (the dispatcher replaced: nothing runs). */
+async function viaCommander(argv: string[]): Promise<Handed> {
+  let handed: Handed | undefined;
+  setDispatcher(async (load, command: Command, args, flags) => {
+    const { globals, options } = invocation(command, flags);
+    handed = { command: load, globals, options: options(), args };
+  });
+  const program = buildProgram();
+  program.exitOverride();
+  for (const c of program.commands) c.exitOverride();
+  await program.parseAsync(['node', 'msp-license', ...argv]);
+  if (!handed) throw new Error(`no command ran for ${argv.join(' ')}`);
+  return handed;
+}
+
+/** What the quick lane hands over for argv. */
+function viaQuick(argv: string[]): Handed | undefined {
+  const read = readArgv(argv, process.env);
+  if (!read) return undefined;
+  return {
+    command: read.command.load,
+    globals: globalOptions(read.globals.raw, read.globals.sourceOf),
+    options: parseFlags(read.own.set, read.own.raw, read.own.sourceOf),
+    args: read.operands,
+  };
+}
+
+afterEach(() => {
+  vi.unstubAllEnvs();
+});
+
+const accepted: string[][] = [
+  ['services'],
+  ['services', '--refresh', '--all'],
+  ['--json', 'services'],
+  ['services', '--json', '-q'],
+  ['-p', 'prod', 'customers', '--search', 'acme'],
+  ['customers', '--search=acme corp', '--profile=lab'],
+  ['customers', '--search', ''],
+  ['--no-color', '--no-input', 'customers', '--refresh'],
+  ['profiles'],
+  ['profiles', '--json'],
+  ['history'],
+  ['history', '--limit', '5', '--since', '2026-11-01'],
+  ['history', '--limit=1000000'],
+  ['auth', 'status'],
+  ['auth', 'status', '--offline', '--verbose'],
+  ['--base-url', 'http://127.0.0.1:9', 'auth', 'status', '--offline'],
+  ['--request-timeout', '5s', 'services'],
+  ['completion', 'bash'],
+  ['completion', 'fish', '--quiet'],
+  ['services', '--profile', 'a', '--profile', 'b'],
+];
+
+describe('argv the quick lane reads', () => {
+  it.each(accepted)('%j: the same command, words and typed options as commander', async (...argv) => {
+    const quick = viaQuick(argv);
+    expect(quick).toBeDefined();
+    expect(quick).toEqual(await viaCommander(argv));
+  });
+
+  it('variables stand in for flags as with commander (and a bad one is named as the variable)', async () => {
+    vi.stubEnv('MSP_LICENSE_PROFILE', 'from-env');
+    vi.stubEnv('MSP_LICENSE_BASE_URL', 'http://127.0.0.1:8');
+    vi.stubEnv('MSP_LICENSE_REQUEST_TIMEOUT', 'soon');
+    for (const argv of [
+      ['services'],
+      ['--profile', 'given', 'history', '--limit', '2'],
+      ['auth', 'status'],
+    ]) {
+      const quick = viaQuick(argv);
+      expect(quick).toEqual(await viaCommander(argv));
+      expect(quick?.globals).toMatchObject({
+        requestTimeout: 'soon',
+        requestTimeoutFrom: 'MSP_LICENSE_REQUEST_TIMEOUT',
+      });
+    }
+    expect(viaQuick(['--profile', 'given', 'services'])?.globals).toMatchObject({ profile: 'given' });
+  });
+
+  it('a bad value fails the same way in both lanes (exit 2, naming the flag)', async () => {
+    const quick = readArgv(['history', '--limit', '0'], process.env);
+    expect(quick).toBeDefined();
+    const own = quick as NonNullable<typeof quick>;
+    const inQuick = (() => {
+      try {
+        parseFlags(own.own.set, own.own.raw, own.own.sourceOf);
+      } catch (error) {
+        return error;
+      }
+    })();
+    let inCommander: unknown;
+    setDispatcher(async (_load, command: Command, _args, flags) => {
+      try {
+        invocation(command, flags).options();
+      } catch (error) {
+        inCommander = error;
+      }
+    });
+    const program = buildProgram();
+    await program.parseAsync(['node', 'msp-license', 'history', '--limit', '0']);
+    expect(inQuick).toBeInstanceOf(Error);
+    expect(inQuick).toEqual(inCommander);
+    expect((inQuick as { exitCode?: number }).exitCode).toBe(2);
+    expect(String((inQuick as Error).message)).toContain('--limit');
+  });
+});
+
+describe('argv it leaves to commander', () => {
+  it.each([
+    [[], 'no command'],
+    [['assign', '--services', 'x', '--all-customers'], 'not a quick command'],
+    [['status'], 'the top-level status calls Central'],
+    [['auth', 'refresh'], 'another auth command'],
+    [['auth'], 'a command group'],
+    [['auth', '--json', 'status'], 'a flag between the words of a command'],
+    [['profiles', 'use', 'prod'], 'a subcommand'],
+    [['services', 'extra'], 'an extra word (commander: too many arguments)'],
+    [['completion'], 'a missing word'],
+    [['completion', 'bash', 'zsh'], 'one word too many'],
+    [['services', '--bogus'], 'an unknown option (commander words the error)'],
+    [['services', '--help'], 'help'],
+    [['services', '-h'], 'help'],
+    [['-qv', 'services'], 'combined short flags'],
+    [['services', '--'], 'the end of options'],
+    [['services', '-'], 'a lone dash'],
+    [['customers', '--search'], 'a missing value'],
+    [['customers', '--search', '-x'], 'a value that looks like a flag'],
+    [['services', '--refresh=yes'], 'a value given to a switch'],
+    [['--profile'], 'a missing value, no command'],
+    [['-V'], 'the version'],
+  ])('%j: %s', (argv) => {
+    expect(readArgv(argv as string[], {})).toBeUndefined();
+  });
+});
+
+describe('bin/msp-license.js', () => {
+  it('loads the quick lane for the first words of exactly its commands', async () => {
+    const { readFileSync } = await import('node:fs');
+    const source = readFileSync(new URL('../../bin/msp-license.js', import.meta.url), 'utf8');
+    const words = /const QUICK_WORDS = (\[[^\]]*\])/.exec(source)?.[1];
+    expect(words).toBeDefined();
+    const firstWords = [...new Set(Object.keys(QUICK_COMMANDS).map((name) => name.split(' ')[0]))];
+    expect(JSON.parse((words as string).replaceAll("'", '"')).sort()).toEqual(firstWords.sort());
+  });
+});
