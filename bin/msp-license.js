@@ -78,7 +78,7 @@ function load(name) {
  * The first words of the quick lane's commands (src/quick-commands.ts; a test keeps them equal):
  * argv holding none of them never loads dist/quick.cjs.
  */
-const QUICK_WORDS = ['services', 'customers', 'profiles', 'history', 'auth', 'completion'];
+const QUICK_WORDS = ['services', 'customers', 'profiles', 'history', 'auth', 'completion', 'assign', 'unassign'];
 
 /** A clone that was never built has no dist/: say how to build it, not a module-loader stack. */
 function built(file) {

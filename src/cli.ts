@@ -1,7 +1,7 @@
 // The commander tree and nothing else: every action import()s its command, so --help, --version
 // and completion load commander alone (undici, zod, ora and conf live in lazily loaded chunks).
 import { Command, CommanderError, Option } from 'commander';
-import { CliError, ExitCode } from './errors.js';
+import { CliError, commanderUsageError, ExitCode } from './errors.js';
 import {
   applyFlags,
   assignFlags,
@@ -117,13 +117,7 @@ function jobCommand(program: Command, verb: 'assign' | 'unassign'): Command {
             'msp-license unassign -s advanced_ap --exclude-file keep.txt --yes --wait',
           ]),
     )
-    .action((_options, cmd: Command) =>
-      dispatch(
-        verb === 'assign' ? () => import('./commands/assign.js') : () => import('./commands/unassign.js'),
-        cmd,
-        flags,
-      ),
-    );
+    .action((_options, cmd: Command) => run(QUICK_COMMANDS[verb], cmd));
 }
 
 export function buildProgram(): Command {
@@ -469,23 +463,9 @@ function commandPath(command: Command): string {
   return words.join(' ');
 }
 
-/**
- * Commander's usage error (`error: unknown option '--bogus'\n(Did you mean --base-url?)`) as one of
- * ours: a sentence, the suggestion and the help of the command it concerns as the hint.
- */
+/** Commander's usage error as one of ours (errors.ts), for the command it concerns. */
 export function usageErrorOf(error: CommanderError, command: Command): CliError {
-  const [first = '', ...rest] = error.message
-    .replace(/^error: /, '')
-    .split('\n')
-    .map((line) => line.trim())
-    .filter(Boolean);
-  const sentence = `${first.charAt(0).toUpperCase()}${first.slice(1)}${/[.?!]$/.test(first) ? '' : '.'}`;
-  const suggestion = rest.map((line) => line.replace(/^\((.*)\)$/, '$1')).join(' ');
-  const help = `Run '${commandPath(command)} --help' for usage.`;
-  return new CliError(sentence, ExitCode.usage, {
-    code: 'usage',
-    hint: suggestion ? `${suggestion} ${help}` : help,
-  });
+  return commanderUsageError(error.message, commandPath(command));
 }
 
 export async function main(argv: string[] = process.argv): Promise<number> {

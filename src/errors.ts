@@ -53,6 +53,26 @@ export class UsageError extends CliError {
   }
 }
 
+/**
+ * A usage error in commander's words (`error: unknown option '--bogus'\n(Did you mean --base-url?)`)
+ * as one of ours: a sentence, the suggestion and the help of the command it concerns (`path`:
+ * `msp-license auth status`) as the hint. Whichever lane read argv (cli.ts, quick.ts).
+ */
+export function commanderUsageError(message: string, path: string): CliError {
+  const [first = '', ...rest] = message
+    .replace(/^error: /, '')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean);
+  const sentence = `${first.charAt(0).toUpperCase()}${first.slice(1)}${/[.?!]$/.test(first) ? '' : '.'}`;
+  const suggestion = rest.map((line) => line.replace(/^\((.*)\)$/, '$1')).join(' ');
+  const help = `Run '${path} --help' for usage.`;
+  return new CliError(sentence, ExitCode.usage, {
+    code: 'usage',
+    hint: suggestion ? `${suggestion} ${help}` : help,
+  });
+}
+
 export class CancelledError extends CliError {
   constructor(message = 'Cancelled: nothing was sent.', options: CliErrorOptions = {}) {
     super(message, ExitCode.cancelled, { code: 'cancelled', ...options });

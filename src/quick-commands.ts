@@ -1,7 +1,14 @@
 // The commands of the quick lane (quick.ts): their flags, the module that runs them and how many
 // words they take. src/cli.ts wires the same entries into commander, so both lanes run a command
 // with the same flags and the same module.
-import { authStatusFlags, customersFlags, historyFlags, servicesFlags } from './flags.js';
+import {
+  assignFlags,
+  authStatusFlags,
+  customersFlags,
+  historyFlags,
+  servicesFlags,
+  unassignFlags,
+} from './flags.js';
 import type { FlagSet } from './options.js';
 
 export interface QuickCommand {
@@ -18,4 +25,6 @@ export const QUICK_COMMANDS = {
   history: { flags: historyFlags, load: () => import('./commands/history.js'), operands: 0 },
   'auth status': { flags: authStatusFlags, load: () => import('./commands/auth-status.js'), operands: 0 },
   completion: { flags: {}, load: () => import('./commands/completion.js'), operands: 1 },
+  assign: { flags: assignFlags, load: () => import('./commands/assign.js'), operands: 0 },
+  unassign: { flags: unassignFlags, load: () => import('./commands/unassign.js'), operands: 0 },
 } satisfies Record<string, QuickCommand>;

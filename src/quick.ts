@@ -7,19 +7,24 @@
 // an extra word) goes to the full CLI, which reads it and reports it in the usual words. What a
 // command receives is the same either way: the same flags (flags.ts), parsed by the same
 // parseFlags, handed to the same runtime.
+
+// @ts-expect-error: commander's own suggestions (a file of its package, untyped), so the words match
+import { suggestSimilar } from '../node_modules/commander/lib/suggestSimilar.js';
+import { commanderUsageError } from './errors.js';
 import { globalFlags, globalOptions } from './flags.js';
 import type { Flag, FlagSet } from './options.js';
-import { parseFlags } from './options.js';
+import { longName, parseFlags } from './options.js';
 import { QUICK_COMMANDS, type QuickCommand } from './quick-commands.js';
 import { runCommand } from './runtime.js';
+import { reportError } from './ui/report-error.js';
 import { flushed } from './ui/std.js';
 
 /** How a flag appears on the command line. */
 interface Spelling {
   key: string;
   flag: Flag<unknown>;
-  /** Takes a value (`<x>`): the next word or `--name=value`. */
-  value: boolean;
+  /** Takes a value: `<x>` always (the next word or `--name=value`), `[x]` when one follows. */
+  value: false | 'required' | 'optional';
   /** `--no-x`: false when given. */
   negated: boolean;
 }
@@ -28,14 +33,10 @@ interface Spelling {
 function spellings(set: FlagSet): Map<string, Spelling> | undefined {
   const map = new Map<string, Spelling>();
   for (const [key, flag] of Object.entries(set)) {
-    const syntax = /^(?:(-\w), )?(--[\w-]+)(?: <[\w-]+>)?$/.exec(flag.flags);
-    if (!syntax) return undefined; // an optional value (`--resume [id]`): commander's rules
-    const spelling = {
-      key,
-      flag,
-      value: flag.flags.includes('<'),
-      negated: syntax[2]?.startsWith('--no-') ?? false,
-    };
+    const syntax = /^(?:(-\w), )?(--[\w-]+)(?: (<|\[)[\w-]+[>\]])?$/.exec(flag.flags);
+    if (!syntax) return undefined;
+    const value = syntax[3] === '<' ? 'required' : syntax[3] === '[' ? 'optional' : false;
+    const spelling: Spelling = { key, flag, value, negated: syntax[2]?.startsWith('--no-') ?? false };
     for (const name of [syntax[1], syntax[2]]) if (name) map.set(name, spelling);
   }
   return map;
@@ -49,7 +50,9 @@ class Received {
   constructor(readonly set: FlagSet) {}
 
   give({ key, flag, value, negated }: Spelling, word: string | undefined): void {
-    this.raw[key] = !value ? !negated : flag.collect ? flag.collect(word as string, this.raw[key]) : word;
+    // Commander's values: a switch true (false for --no-x), an optional value true when none.
+    if (!value || word === undefined) this.raw[key] = !negated;
+    else this.raw[key] = flag.collect ? flag.collect(word, this.raw[key]) : word;
     this.source.set(key, 'cli');
   }
 
@@ -72,18 +75,37 @@ class Received {
 }
 
 export interface QuickArgv {
+  /** The command's words: `auth status`. */
+  name: string;
   command: QuickCommand;
   globals: Received;
   own: Received;
   operands: string[];
 }
 
-/** argv read as commander reads it, or undefined when it holds anything but the plain forms. */
-export function readArgv(args: string[], env: NodeJS.ProcessEnv = process.env): QuickArgv | undefined {
+/** An option the command does not have, and commander's words for it. */
+export interface UnknownOption {
+  name: string;
+  message: string;
+}
+
+/** The options commander knows at the top besides the global flags: it acts on them itself. */
+const ROOT_OWN = ['-V', '--version', '-h', '--help'];
+
+/**
+ * argv read as commander reads it; an unknown `--option` after the command's words (as commander
+ * words it: the options it is compared with are those `--help` lists, the command's then each
+ * parent's); undefined when argv holds anything but these plain forms.
+ */
+export function readArgv(
+  args: string[],
+  env: NodeJS.ProcessEnv = process.env,
+): QuickArgv | UnknownOption | undefined {
   const global = spellings(globalFlags);
   if (!global) return undefined;
   const globals = new Received(globalFlags);
   let command: QuickCommand | undefined;
+  let name = '';
   let own: Received | undefined;
   let ownSpellings: Map<string, Spelling> | undefined;
   const operands: string[] = [];
@@ -92,22 +114,35 @@ export function readArgv(args: string[], env: NodeJS.ProcessEnv = process.env): 
     if (word.startsWith('-')) {
       if (word === '-' || word === '--') return undefined;
       const equals = word.startsWith('--') ? word.indexOf('=') : -1;
-      const name = equals > 0 ? word.slice(0, equals) : word;
-      const inGlobals = global.get(name);
-      const inOwn = ownSpellings?.get(name);
-      // Unknown (or -h, -abc), or a name both levels know: commander decides.
+      const flag = equals > 0 ? word.slice(0, equals) : word;
+      const inGlobals = global.get(flag);
+      const inOwn = ownSpellings?.get(flag);
+      if (inGlobals === undefined && inOwn === undefined && command && !operands.length) {
+        // Commander's first unknown option ends its reading: the error is about it, unless help
+        // is asked for anywhere (help wins) or a subcommand could still be named.
+        if (!word.startsWith('--') || args.some((arg) => ROOT_OWN.includes(arg))) return undefined;
+        return { name, message: `error: unknown option '${word}'${suggestion(word, name, command)}` };
+      }
+      // Unknown (or -h, -V, -abc), or a name both levels know: commander decides.
       if ((inGlobals === undefined) === (inOwn === undefined)) return undefined;
       const spelling = (inGlobals ?? inOwn) as Spelling;
       let value: string | undefined;
-      if (spelling.value) {
-        value = equals > 0 ? word.slice(equals + 1) : args[++i];
-        if (value === undefined || (equals < 0 && value.startsWith('-'))) return undefined;
-      } else if (equals > 0) return undefined;
+      if (equals > 0) {
+        if (!spelling.value) return undefined;
+        value = word.slice(equals + 1);
+      } else if (spelling.value === 'required') {
+        value = args[++i];
+        if (value === undefined || value.startsWith('-')) return undefined;
+      } else if (spelling.value === 'optional') {
+        // Commander takes the next word unless it looks like an option.
+        const next = args[i + 1];
+        if (next !== undefined && !(next.length > 1 && next.startsWith('-'))) value = args[++i];
+      }
       (inGlobals ? globals : (own as Received)).give(spelling, value);
     } else if (!command) {
       const two = `${word} ${args[i + 1]}`;
       const table: Record<string, QuickCommand> = QUICK_COMMANDS;
-      const name = Object.hasOwn(table, two) ? two : word;
+      name = Object.hasOwn(table, two) ? two : word;
       command = Object.hasOwn(table, name) ? table[name] : undefined;
       if (!command) return undefined;
       if (name === two) i++;
@@ -117,13 +152,36 @@ export function readArgv(args: string[], env: NodeJS.ProcessEnv = process.env): 
     } else operands.push(word);
   }
   if (!command || !own || operands.length !== command.operands) return undefined;
-  return { command, globals: globals.settle(env), own: own.settle(env), operands };
+  return { name, command, globals: globals.settle(env), own: own.settle(env), operands };
+}
+
+/** Commander's `(Did you mean --x?)`: the option names `--help` lists, the command's then each parent's. */
+function suggestion(word: string, name: string, command: QuickCommand): string {
+  const longs = (set: FlagSet) => Object.values(set).map((flag) => longName(flag));
+  const parents = name
+    .split(' ')
+    .slice(1)
+    .map(() => '--help');
+  return suggestSimilar(word, [
+    ...longs(command.flags),
+    '--help',
+    ...parents,
+    '--version',
+    ...longs(globalFlags),
+    '--help',
+  ]);
 }
 
 /** Runs argv in the quick lane; undefined (nothing done) when it is not one for it. */
 export function runQuick(args: string[]): Promise<void> | undefined {
   const read = readArgv(args);
   if (!read) return undefined;
+  if ('message' in read) {
+    const error = commanderUsageError(read.message, `msp-license ${read.name}`);
+    return Promise.resolve().then(() => {
+      process.exitCode = reportError(error, args);
+    });
+  }
   const { command, globals, own, operands } = read;
   return runCommand(
     command.load,

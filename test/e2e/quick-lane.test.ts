@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { BIN, baseEnv, ROOT } from '../helpers/cli.js';
 import { cleanupAll, type World, world } from '../helpers/e2e.js';
+import { clearLog, requestLog } from '../helpers/sandbox.js';
 
 const MAIN = join(ROOT, 'dist', 'main.js');
 let w: World;
@@ -74,6 +75,11 @@ const SAME: string[][] = [
   ['completion', 'tcsh'],
   ['--profile', 'nobody', 'services'],
   ['-q', 'customers'],
+  ['assign', '--bogus'],
+  ['assign', '--servics', 'foundation_ap', '--json'],
+  ['assign', '-s', 'foundation_ap'],
+  ['unassign', '-s', 'foundation_ap', '--all-customers', '--include', 'x'],
+  ['history', '--limt', '2'],
 ];
 
 describe('the quick lane answers as the commander lane does', () => {
@@ -81,6 +87,19 @@ describe('the quick lane answers as the commander lane does', () => {
     const [quick, full] = await Promise.all([run(BIN, args), run(MAIN, args)]);
     expect(quick).toEqual(full);
     expect(quick.stdout.length + quick.stderr.length).toBeGreaterThan(0);
+  });
+
+  test('a dry run against the gateway: the same plan, the same calls', async () => {
+    const args = ['assign', '-s', 'foundation_ap', '--exclude', w.ids[1] as string, '--dry-run'];
+    const calls = async (entry: string) => {
+      await clearLog(w.sandbox);
+      const result = await run(entry, args);
+      return { result, calls: (await requestLog(w.sandbox)).requests.map((r) => `${r.method} ${r.path}`) };
+    };
+    const quick = await calls(BIN);
+    expect(quick.result.code, quick.result.stderr).toBe(0);
+    expect(quick).toEqual(await calls(MAIN));
+    expect(quick.calls.length).toBeGreaterThan(0);
   });
 
   test('the quick lane is the one that ran (no commander in the process)', () => {
@@ -106,14 +125,14 @@ describe('the quick lane answers as the commander lane does', () => {
         '-e',
         `${probe}process.argv.splice(1,0,${JSON.stringify(BIN)});require(${JSON.stringify(BIN)})`,
         'services',
-        '--bogus',
+        '-x',
       ],
       { env, encoding: 'utf8' },
     );
     expect(full.status).toBe(2);
     expect(full.stderr).toContain('LOADED');
     expect(full.stderr).toContain('dist/cli.cjs');
-    expect(full.stderr).toContain("Unknown option '--bogus'");
+    expect(full.stderr).toContain("Unknown option '-x'");
   });
 
   test('stdout on a file and on /dev/null, stderr on a file: the same bytes, nothing lost', () => {

@@ -2,9 +2,10 @@
 // command, its words and the typed options (its own and the global ones, with where each came
 // from) must be exactly what the commander lane hands the same command; anything it is not sure
 // of goes to commander (readArgv → undefined).
-import type { Command } from 'commander';
+import type { Command, CommanderError } from 'commander';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { buildProgram, invocation, setDispatcher } from '../../src/cli.js';
+import { buildProgram, invocation, setDispatcher, usageErrorOf } from '../../src/cli.js';
+import { commanderUsageError } from '../../src/errors.js';
 import { globalOptions } from '../../src/flags.js';
 import { parseFlags } from '../../src/options.js';
 import { readArgv } from '../../src/quick.js';
@@ -35,7 +36,7 @@ async function viaCommander(argv: string[]): Promise<Handed> {
 /** What the quick lane hands over for argv. */
 function viaQuick(argv: string[]): Handed | undefined {
   const read = readArgv(argv, process.env);
-  if (!read) return undefined;
+  if (!read || 'message' in read) return undefined;
   return {
     command: read.command.load,
     globals: globalOptions(read.globals.raw, read.globals.sourceOf),
@@ -69,6 +70,26 @@ const accepted: string[][] = [
   ['completion', 'bash'],
   ['completion', 'fish', '--quiet'],
   ['services', '--profile', 'a', '--profile', 'b'],
+  ['assign', '-s', 'foundation_ap', '--include', 'a,b', '--include', 'Acme, Inc.', '--dry-run'],
+  [
+    'assign',
+    '--services=foundation_ap,advanced_ap',
+    '-s',
+    'x',
+    '--exclude',
+    'c1',
+    '--wait',
+    '--timeout',
+    '2h',
+  ],
+  ['assign', '-s', 'x', '--all-customers', '--yes', '--chunk-size', '50', '--stall-after', '90s'],
+  ['unassign', '-s', 'x', '--include-file', 'ids.txt', '--interval', '5s'],
+  ['assign', '--resume'],
+  ['assign', '--resume', 'run-1'],
+  ['assign', '--resume=run-2', '--json'],
+  ['assign', '--resume', '--yes'],
+  ['unassign', '--json', '--resume'],
+  ['assign'],
 ];
 
 describe('argv the quick lane reads', () => {
@@ -99,8 +120,8 @@ describe('argv the quick lane reads', () => {
 
   it('a bad value fails the same way in both lanes (exit 2, naming the flag)', async () => {
     const quick = readArgv(['history', '--limit', '0'], process.env);
-    expect(quick).toBeDefined();
-    const own = quick as NonNullable<typeof quick>;
+    if (!quick || 'message' in quick) throw new Error('not read');
+    const own = quick;
     const inQuick = (() => {
       try {
         parseFlags(own.own.set, own.own.raw, own.own.sourceOf);
@@ -128,7 +149,8 @@ describe('argv the quick lane reads', () => {
 describe('argv it leaves to commander', () => {
   it.each([
     [[], 'no command'],
-    [['assign', '--services', 'x', '--all-customers'], 'not a quick command'],
+    [['plan', '-f', 'licensing.yaml'], 'not a quick command'],
+    [['autolicense', 'status'], 'not a quick command'],
     [['status'], 'the top-level status calls Central'],
     [['auth', 'refresh'], 'another auth command'],
     [['auth'], 'a command group'],
@@ -137,7 +159,11 @@ describe('argv it leaves to commander', () => {
     [['services', 'extra'], 'an extra word (commander: too many arguments)'],
     [['completion'], 'a missing word'],
     [['completion', 'bash', 'zsh'], 'one word too many'],
-    [['services', '--bogus'], 'an unknown option (commander words the error)'],
+    [['--bogus', 'services'], 'an unknown option before the command'],
+    [['services', 'extra', '--bogus'], 'an unknown option after a word (a subcommand could be meant)'],
+    [['services', '--bogus', '--help'], 'an unknown option, and help asked for'],
+    [['services', '--bogus', '-V'], 'an unknown option, and the version asked for'],
+    [['services', '-x'], 'an unknown short option'],
     [['services', '--help'], 'help'],
     [['services', '-h'], 'help'],
     [['-qv', 'services'], 'combined short flags'],
@@ -150,6 +176,55 @@ describe('argv it leaves to commander', () => {
     [['-V'], 'the version'],
   ])('%j: %s', (argv) => {
     expect(readArgv(argv as string[], {})).toBeUndefined();
+  });
+});
+
+/** The usage error the commander lane reports for argv (as main() words it). */
+async function commanderError(argv: string[]): Promise<unknown> {
+  setDispatcher(async () => {});
+  const program = buildProgram();
+  let failed: Command = program;
+  const configure = (command: Command) => {
+    command.exitOverride();
+    command.configureOutput({
+      outputError: () => {
+        failed = command;
+      },
+    });
+    for (const child of command.commands) configure(child);
+  };
+  configure(program);
+  try {
+    await program.parseAsync(['node', 'msp-license', ...argv]);
+  } catch (error) {
+    return usageErrorOf(error as CommanderError, failed);
+  }
+  throw new Error(`commander took ${argv.join(' ')}`);
+}
+
+describe('an unknown option after the command', () => {
+  it.each([
+    ['services', '--bogus'],
+    ['services', '--refesh'],
+    ['customers', '--serch', 'x'],
+    ['customers', '--jsn'],
+    ['history', '--limt', '3'],
+    ['auth', 'status', '--ofline'],
+    ['auth', 'status', '--hel'],
+    ['completion', '--bash'],
+    ['assign', '--servics', 'x'],
+    ['assign', '-s', 'x', '--dry', '--include', 'c1'],
+    ['assign', '--json', '--inclde', 'x'],
+    ['unassign', '--al-customers'],
+    ['assign', '--prfile', 'p'],
+    ['assign', '--bogus=1'],
+    ['--profile', 'p', 'assign', '--all', '-s', 'x'],
+  ])('%j: the same error as commander (sentence, suggestion, command)', async (...argv) => {
+    const read = readArgv(argv, {});
+    if (!read || !('message' in read)) throw new Error('not an unknown option to the quick lane');
+    const quick = commanderUsageError(read.message, `msp-license ${read.name}`);
+    expect(quick).toEqual(await commanderError(argv));
+    expect(quick.exitCode).toBe(2);
   });
 });
 
