@@ -255,6 +255,35 @@ const api = sb
     }
   : undefined;
 if (api && only && !only.some((word) => api.label.includes(word))) api.skip = true;
+// What the same gateway calls cost any Node program, paired like the floor: the API row's number
+// of calls (GET of the services list, keep-alive) with node:http (the least there is) and with
+// Node's own fetch (undici inside Node). They put the row's CPU beside what the calls alone cost.
+if (api && !api.skip) {
+  const probe = once(['-e', '0'], api.env);
+  const first = once(api.argv, api.env);
+  const config = JSON.parse(fs.readFileSync(path.join(api.env.MSP_LICENSE_CONFIG_DIR, 'config.json'), 'utf8'));
+  const { baseUrl, accessToken } = config.profiles.bench;
+  const url = `${baseUrl}/platform/licensing/v1/services/config`;
+  const calls = Math.max(1, first.calls || 1);
+  const headers = JSON.stringify({ authorization: `Bearer ${accessToken}` });
+  api.calls = probe.status === 0 ? calls : 0;
+  api.floors = [
+    {
+      label: 'node:http',
+      argv: [
+        '-e',
+        `const http=require('node:http');const agent=new http.Agent({keepAlive:true});const get=()=>new Promise((ok,ko)=>http.get(${JSON.stringify(url)},{agent,headers:${headers}},(res)=>{res.resume();res.on('end',ok)}).on('error',ko));(async()=>{for(let i=0;i<${calls};i++)await get();process.exit(0)})();`,
+      ],
+    },
+    {
+      label: 'fetch',
+      argv: [
+        '-e',
+        `(async()=>{for(let i=0;i<${calls};i++)await (await fetch(${JSON.stringify(url)},{headers:${headers}})).text()})();`,
+      ],
+    },
+  ];
+}
 
 const quote = (word) => `'${String(word).replaceAll("'", "'\\''")}'`;
 /** One run: wall ms and what the preload measured. */
@@ -299,9 +328,11 @@ for (let i = 0; i < warmups + runs; i++) {
       row.failed = true;
       notes.push(`'${row.label}' exited ${sample.status}: ${sample.stderr.trim().split('\n')[0]}`);
     }
+    const others = (row.floors ?? []).map((f) => [f, once(f.argv, row.env)]);
     if (i < warmups) continue;
     record(row, sample);
     record(`floor:${row.label}`, floor);
+    for (const [f, other] of others) record(`floor:${row.label}:${f.label}`, other);
   }
 }
 
@@ -364,6 +395,10 @@ if (api && !api.skip) {
     peakMb: fixed(median(mine.map((x) => x.maxRssKb)) / 1024),
     floorPeakMb: fixed(median(floor.map((x) => x.maxRssKb)) / 1024),
     target: cpu / floorCpu <= API_CPU_TARGET ? 'ok' : 'MISSED',
+    sameCalls: api.floors.map((f) => {
+      const other = median((samples.get(`floor:${api.label}:${f.label}`) ?? []).map((x) => x.cpuMs));
+      return { program: f.label, calls: api.calls, cpuMs: fixed(other), cpuRatio: fixed(cpu / other, 2) };
+    }),
   };
 }
 
@@ -417,6 +452,10 @@ if (json) {
     console.log(
       `\n${a.command}\n  wall ${a.medianMs} ms (min ${a.minMs}, max ${a.maxMs}; floor ${a.floorMs}), ${a.calls} gateway calls, waiting on them ${a.waitingMs} ms, outside that ${a.outsideWaitingMs} ms\n  cpu ${a.cpuMs} ms vs the floor's ${a.floorCpuMs} ms: ${a.cpuRatio}x (target <= ${API_CPU_TARGET}x: ${a.target}); peak ${a.peakMb} MB (floor ${a.floorPeakMb} MB)`,
     );
+    for (const other of a.sameCalls)
+      console.log(
+        `  cpu vs ${other.program} making the same ${other.calls} calls alone (node -e): ${other.cpuMs} ms, ${other.cpuRatio}x`,
+      );
   }
   for (const note of notes) console.log(`note: ${note}`);
 }
