@@ -15,22 +15,64 @@ const args = process.argv.slice(2);
 const only = args.length === 1 ? args[0] : undefined;
 
 /**
- * Help as the CLI renders it at 80 columns (a pipe, or an 80-column terminal), for the argv that
- * print exactly that (`--help`, `CMD --help`, `CMD -h`, `help CMD`, `help TOPIC`), prerendered by
- * the build into dist/help.json; undefined for anything else.
+ * Help as the CLI renders it, for the argv that print exactly that (`--help`, `CMD --help`,
+ * `CMD -h`, `help CMD`, `help TOPIC`), from dist/help.json; undefined for anything else. At
+ * commander's width: the terminal's columns on a terminal, else 80. At 80 columns (a pipe, or an
+ * 80-column terminal) the text the build rendered; at any other, its template rendered.
  */
 function prerenderedHelp() {
   const last = args[args.length - 1];
   if (args.length === 0 || args.length > 4) return undefined;
   if (last !== '--help' && last !== '-h' && args[0] !== 'help') return undefined;
-  if ((process.stdout.isTTY ? process.stdout.columns : 80) !== 80) return undefined;
   try {
     const help = JSON.parse(require('node:fs').readFileSync(`${__dirname}/../dist/help.json`, 'utf8'));
     const index = Object.hasOwn(help.argv, args.join(' ')) ? help.argv[args.join(' ')] : undefined;
-    return index === undefined ? undefined : help.texts[index];
+    if (index === undefined) return undefined;
+    const width = (process.stdout.isTTY ? process.stdout.columns : undefined) ?? 80;
+    return width === 80 ? help.texts[index] : helpAtWidth(help, index, width);
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Help at a width other than 80: its template (dist/help-templates.json) wrapped by dist/help.cjs
+ * (commander's own Help#boxWrap, src/help-render.ts); a text with nothing to wrap (a help topic)
+ * is the same at every width.
+ */
+function helpAtWidth(help, index, width) {
+  const { templates, minWidthToWrap } = JSON.parse(
+    require('node:fs').readFileSync(`${__dirname}/../dist/help-templates.json`, 'utf8'),
+  );
+  const template = templates[index];
+  if (template.every((part) => typeof part === 'string')) return help.texts[index];
+  return helpRenderer().renderHelp(template, width, minWidthToWrap);
+}
+
+/**
+ * dist/help.cjs (it requires nothing), compiled with the V8 code cache the build made for this
+ * Node's V8 when there is one (dist/help.cjs.V8VERSION.cache), else required.
+ */
+function helpRenderer() {
+  const fs = require('node:fs');
+  const path = require('node:path');
+  const filename = path.join(__dirname, '..', 'dist', 'help.cjs');
+  let cachedData;
+  try {
+    cachedData = fs.readFileSync(`${filename}.${process.versions.v8}.cache`);
+  } catch {
+    return require(filename);
+  }
+  const vm = require('node:vm');
+  const script = new vm.Script(module.constructor.wrap(fs.readFileSync(filename, 'utf8')), {
+    filename,
+    cachedData,
+  });
+  const renderer = { exports: {} };
+  script
+    .runInThisContext()
+    .call(renderer.exports, renderer.exports, require, renderer, filename, path.dirname(filename));
+  return renderer.exports;
 }
 
 /**
