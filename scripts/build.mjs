@@ -2,9 +2,10 @@
 // ES-module loader at start-up; a command's code runs only when it is called), one file per heavy
 // dependency in chunks/ (undici, zod, conf, chalk, ora, yaml: required through src/vendor.ts on first
 // use, never at start-up), complete.cjs (the completion callback, no commander), help.json (the
-// help texts at 80 columns), help-templates.json (the same as templates for other widths) and help.cjs
-// (renders those: commander's lib/help.js alone); main.js and cli.js are small ES-module doors to cli.cjs. bin/msp-license.js
-// serves complete.cjs, help.txt and --version itself, and requires cli.cjs for the rest.
+// help texts at 80 columns), help-templates.json (the same texts as templates for any other width)
+// and help.cjs (renders those: commander's lib/help.js alone); main.js and cli.js are small
+// ES-module doors to cli.cjs. bin/msp-license.js serves complete.cjs, the help and --version
+// itself, and requires cli.cjs for the rest.
 // Dependencies are bundled, so the package installs with none.
 // First it writes src/completion/spec.generated.ts (the command tree the completion fast path
 // reads) from the commander tree, since the bundles embed it. That file is committed, because
@@ -246,10 +247,10 @@ await build({
 });
 // Help: the root's, every command's (`CMD --help`, `CMD -h`, `help CMD`) and every topic's
 // (`help TOPIC`), for bin/ to serve for exactly these argv without loading commander. Each text
-// twice: as the built CLI prints it at 80 columns (a pipe, or an 80-column terminal: served as
-// is, help.json), and as a template for any other width (help-templates.json (src/help-render.ts: the text with the descriptions
-// commander wraps left unwrapped), rendered by dist/help.cjs, which bundles commander's lib/help.js
-// alone so that the wrapping is commander's own Help#boxWrap.
+// twice: as the built CLI prints it at 80 columns (a pipe, or an 80-column terminal; help.json,
+// served as is), and as a template for any other width (help-templates.json; src/help-render.ts:
+// the text with the descriptions commander wraps left unwrapped), rendered by dist/help.cjs, which
+// bundles commander's lib/help.js alone so that the wrapping is commander's own Help#boxWrap.
 const helpArgv = [['--help'], ['-h'], ['help']];
 for (const path of commandPaths) helpArgv.push([...path, '--help'], [...path, '-h'], ['help', ...path]);
 for (const topic of HELP_TOPICS)
@@ -284,7 +285,7 @@ Command.prototype.createHelp = function () {
   help.boxWrap = function (text, width) {
     minWidthToWrap ??= this.minWidthToWrap;
     if (minWidthToWrap !== this.minWidthToWrap)
-      throw new Error('help: commands with different minWidthToWrap: dist/help.json keeps one');
+      throw new Error('help: commands with different minWidthToWrap: help-templates.json keeps one');
     return `${MARK}${wrapped.push([WIDE - width, text]) - 1}${MARK}`;
   };
   return help;
