@@ -1,11 +1,11 @@
 #!/usr/bin/env node
 // The launcher, CommonJS on purpose: the commonest quick calls are answered here without
 // starting the ES-module loader — `--version`, the shell-completion callback (a self-contained
-// bundle that reads only the caches), and help (`--help`, `CMD --help`, `help TOPIC`…) when its
-// text is one the build rendered (80 columns: a pipe, or an 80-column terminal). Then the quick
-// lane (dist/quick.cjs: services, customers, profiles, history, auth status, completion SHELL
-// without commander) for the argv it reads exactly; all else: the CLI, a CommonJS bundle too
-// (dist/cli.cjs), so no command starts the ES-module loader.
+// bundle that reads only the caches), and help (`--help`, `CMD --help`, `help TOPIC`…) at any
+// width from what the build rendered. Then the quick lane (dist/quick.cjs: services, customers,
+// profiles, history, auth status, completion SHELL, assign, unassign, without commander) for the
+// argv it reads exactly; all else: the CLI, a CommonJS bundle too (dist/cli.cjs), so no command
+// starts the ES-module loader.
 'use strict';
 /** Node >= 22.1 keeps compiled code on disk between runs: a start-up win for the bundles. */
 function compileCache() {
@@ -17,29 +17,45 @@ const args = process.argv.slice(2);
 const only = args.length === 1 ? args[0] : undefined;
 
 /**
- * Help as the CLI renders it at 80 columns (a pipe, or an 80-column terminal), for the argv that
- * print exactly that (`--help`, `CMD --help`, `CMD -h`, `help CMD`, `help TOPIC`), prerendered by
- * the build into dist/help.json; undefined for anything else.
+ * Help as the CLI renders it, for the argv that print exactly that (`--help`, `CMD --help`,
+ * `CMD -h`, `help CMD`, `help TOPIC`), from dist/help.json; undefined for anything else. At
+ * commander's width: the terminal's columns on a terminal, else 80. At 80 columns (a pipe, or an
+ * 80-column terminal) the text the build rendered; at any other, its template rendered.
  */
 function prerenderedHelp() {
   const last = args[args.length - 1];
   if (args.length === 0 || args.length > 4) return undefined;
   if (last !== '--help' && last !== '-h' && args[0] !== 'help') return undefined;
-  if ((process.stdout.isTTY ? process.stdout.columns : 80) !== 80) return undefined;
   try {
     const help = JSON.parse(require('node:fs').readFileSync(`${__dirname}/../dist/help.json`, 'utf8'));
     const index = Object.hasOwn(help.argv, args.join(' ')) ? help.argv[args.join(' ')] : undefined;
-    return index === undefined ? undefined : help.texts[index];
+    if (index === undefined) return undefined;
+    const width = (stdoutIsTerminal() ? process.stdout.columns : undefined) ?? 80;
+    return width === 80 ? help.texts[index] : helpAtWidth(help, index, width);
   } catch {
     return undefined;
   }
 }
 
 /**
- * A bundle of dist/ (cli.cjs, quick.cjs), compiled with the V8 code cache the build made for this
- * Node's V8 when there is one (NAME.V8VERSION.cache: no parsing of the bundle at start-up), else as
- * any module (with Node's own compile cache where it exists). Loaded as require() would: same
- * module wrapper, same require relative to dist/.
+ * Help at a width other than 80: its template (dist/help-templates.json) wrapped by dist/help.cjs
+ * (commander's own Help#boxWrap, src/help-render.ts); a text with nothing to wrap (a help topic)
+ * is the same at every width.
+ */
+function helpAtWidth(help, index, width) {
+  const { templates, minWidthToWrap } = JSON.parse(
+    require('node:fs').readFileSync(`${__dirname}/../dist/help-templates.json`, 'utf8'),
+  );
+  const template = templates[index];
+  if (template.every((part) => typeof part === 'string')) return help.texts[index];
+  return load('help.cjs').renderHelp(template, width, minWidthToWrap);
+}
+
+/**
+ * A bundle of dist/ (cli.cjs, quick.cjs, help.cjs), compiled with the V8 code cache the build
+ * made for this Node's V8 when there is one (NAME.V8VERSION.cache: no parsing of the bundle at
+ * start-up), else as any module (with Node's own compile cache where it exists). Loaded as
+ * require() would: same module wrapper, same require relative to dist/.
  */
 function load(name) {
   const fs = require('node:fs');
@@ -78,7 +94,16 @@ function load(name) {
  * The first words of the quick lane's commands (src/quick-commands.ts; a test keeps them equal):
  * argv holding none of them never loads dist/quick.cjs.
  */
-const QUICK_WORDS = ['services', 'customers', 'profiles', 'history', 'auth', 'completion', 'assign', 'unassign'];
+const QUICK_WORDS = [
+  'services',
+  'customers',
+  'profiles',
+  'history',
+  'auth',
+  'completion',
+  'assign',
+  'unassign',
+];
 
 /** A clone that was never built has no dist/: say how to build it, not a module-loader stack. */
 function built(file) {
@@ -93,6 +118,40 @@ function built(file) {
   return false;
 }
 
+/**
+ * Whether stdout is a terminal. A pipe or a file is told by fstat: asking process.stdout would make
+ * its stream (net, stream: milliseconds) for one write (as src/ui/std.ts does).
+ */
+function stdoutIsTerminal() {
+  try {
+    if (!require('node:fs').fstatSync(1).isCharacterDevice()) return false;
+  } catch {
+    return false;
+  }
+  return require('node:tty').isatty(1);
+}
+
+/**
+ * `text` on stdout: a terminal through Node's stream; a pipe or a file straight to the descriptor
+ * (a full non-blocking pipe waited on; a reader gone, EPIPE, ends it quietly like `| head`).
+ */
+function print(text) {
+  if (stdoutIsTerminal()) {
+    process.stdout.write(text);
+    return;
+  }
+  const fs = require('node:fs');
+  const bytes = Buffer.from(text);
+  for (let offset = 0; offset < bytes.length; ) {
+    try {
+      offset += fs.writeSync(1, bytes, offset);
+    } catch (error) {
+      if (error.code !== 'EAGAIN') return;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1);
+    }
+  }
+}
+
 const help = prerenderedHelp();
 if (args[0] === '__complete') {
   if (built('complete.cjs')) {
@@ -100,9 +159,9 @@ if (args[0] === '__complete') {
     require('../dist/complete.cjs');
   }
 } else if (only === '--version' || only === '-V') {
-  process.stdout.write(`${require('../package.json').version}\n`);
+  print(`${require('../package.json').version}\n`);
 } else if (help !== undefined) {
-  process.stdout.write(help);
+  print(help);
 } else if (built('main.js')) {
   if (!(args.some((word) => QUICK_WORDS.includes(word)) && load('quick.cjs').quick(args)))
     load('cli.cjs').start();
