@@ -48,6 +48,8 @@ await build({
     cli: 'src/cli.ts',
     spec: 'src/completion/spec.ts',
     'help-topics': 'src/help-topic-names.ts',
+    // The CLI's stdout and stderr (a descriptor on a pipe): the help templates are read from them.
+    std: 'src/ui/std.ts',
   },
   outdir: generator.pathname,
   splitting: true,
@@ -58,6 +60,7 @@ const { specFromCommander, generatedSpecSource, GENERATED_SPEC_PATH } = await im
   new URL('spec.js', generator).href
 );
 const { HELP_TOPICS } = await import(new URL('help-topics.js', generator).href);
+const { std } = await import(new URL('std.js', generator).href);
 const specFile = new URL(`../${GENERATED_SPEC_PATH}`, import.meta.url);
 const tree = buildProgram();
 const specSource = generatedSpecSource(specFromCommander(tree));
@@ -310,14 +313,16 @@ Command.prototype.createHelp = function () {
   return help;
 };
 const templateOf = async (argv) => {
-  const write = { out: process.stdout.write, err: process.stderr.write };
+  // What the CLI writes, caught where it writes it.
+  const streams = std();
+  const write = { out: streams.stdout.write, err: streams.stderr.write };
   let out = '';
   let err = '';
-  process.stdout.write = (chunk) => {
+  streams.stdout.write = (chunk) => {
     out += chunk;
     return true;
   };
-  process.stderr.write = (chunk) => {
+  streams.stderr.write = (chunk) => {
     err += chunk;
     return true;
   };
@@ -325,8 +330,8 @@ const templateOf = async (argv) => {
   try {
     code = await main(['node', 'msp-license', ...argv]);
   } finally {
-    process.stdout.write = write.out;
-    process.stderr.write = write.err;
+    streams.stdout.write = write.out;
+    streams.stderr.write = write.err;
   }
   if (code !== 0 || err) throw new Error(`help for '${argv.join(' ')}': exit ${code}: ${err}`);
   if (out.includes('\x1b')) throw new Error(`help for '${argv.join(' ')}' has escape codes (colours)`);
