@@ -81,6 +81,11 @@ process.on('exit', () => {
 `,
 );
 
+/** The version of the build measured: a table file names the build that wrote it. */
+const version = JSON.parse(
+  fs.readFileSync(path.join(path.dirname(bin), '..', 'package.json'), 'utf8'),
+).version;
+
 const hasScript = spawnSync('script', ['--version'], { encoding: 'utf8' }).status === 0;
 
 /** A config dir with a ready profile and caches as the CLI writes them; `customers` synthetic ones. */
@@ -124,6 +129,25 @@ function fixture(name, customers, baseUrl = 'https://127.0.0.1:9') {
     ...list.map((c) => `${c.name}\t${c.id}`),
   ];
   fs.writeFileSync(path.join(cache, 'customers.candidates'), `${candidates.join('\n')}\n`, { mode: 0o600 });
+  // The table `customers` prints, kept next to the cache (src/ui/customers-table.ts): the same
+  // stamp, a line of JSON naming the build that wrote it, then the table (ASCII cells here: one
+  // column a character; columns two apart, STATUS at least 11 wide and the last, unpadded).
+  if (customers > 10) {
+    const cells = [
+      ['CUSTOMER ID', 'NAME', 'GROUP', 'STATUS'],
+      ...list.map((c) => [c.id, c.name, c.groupName, c.provisionStatus]),
+    ];
+    const widths = [0, 1, 2].map((i) => Math.max(...cells.map((row) => row[i].length)));
+    const table = `${cells.map((row) => row.map((cell, i) => (i < 3 ? cell.padEnd(widths[i]) : cell)).join('  ')).join('\n')}\n`;
+    const head = {
+      format: `customers-table/1 ${version}`,
+      baseUrl,
+      total: list.length,
+      bytes: Buffer.byteLength(table),
+    };
+    const file = `${now} ${Buffer.byteLength(customersJson)}\n${JSON.stringify(head)}\n${table}`;
+    fs.writeFileSync(path.join(cache, 'customers.table'), file, { mode: 0o600 });
+  }
   return dir;
 }
 

@@ -1,22 +1,27 @@
 // customers: the tenant customers (id, name, group, provision status), from the cache when fresh
 // (6 h; --refresh fetches again). Device counts are shown where they are cheap: when the list to
 // show is short (--search narrows it), one call per customer, itself cached for the same TTL.
-import { type Customer, countCustomerDevices } from '../central/api.js';
-import { readCache, writeCache } from '../config/cache.js';
+// The whole list, from a fresh cache, is the table file written with the cache (customers.table,
+// ui/customers-table.ts): its bytes are printed as they are, the list is not even parsed.
+import { countCustomerDevices } from '../central/api.js';
+import { readCache, readCompanion, writeCache } from '../config/cache.js';
 import type { Context, Session } from '../context.js';
 import { InterruptedError } from '../errors.js';
 import type { CustomersOptions } from '../flags.js';
-import { type Column, count, table } from '../ui/format.js';
+import {
+  customersNote,
+  customersTable,
+  DEVICE_COUNT_ROWS,
+  type TableRow,
+  tableFromFile,
+} from '../ui/customers-table.js';
 import { CUSTOMERS_TTL_MS, cacheKey, loadCustomers } from './shared/data.js';
 
-/** Most rows that get a device count (one API call each, unless cached). */
-export const DEVICE_COUNT_ROWS = 10;
+export { DEVICE_COUNT_ROWS };
+
 const COUNTS_CACHE = 'customer-devices';
 
-export interface CustomerRow extends Customer {
-  /** Devices of the customer, when counted (short lists only). */
-  devices?: number;
-}
+export type CustomerRow = TableRow;
 
 export interface CustomersResult {
   customers: CustomerRow[];
@@ -30,6 +35,30 @@ export interface CustomersResult {
   /** Whether `devices` was filled in (the list was short enough to count cheaply). */
   deviceCounts: boolean;
   note?: string;
+}
+
+/**
+ * The whole list from a fresh cache, as the table file written with it holds it: printed as is.
+ * Never a --json answer (run takes the list's path then).
+ */
+export interface CachedTableResult {
+  /** The table's bytes, exactly what render would write for the list. */
+  table: Buffer;
+  total: number;
+  fromCache: true;
+  fetchedAt: string;
+}
+
+/**
+ * The table file of the customers cache, when `customers` would print exactly it: the cache is
+ * fresh (CUSTOMERS_TTL_MS), of this gateway, and the file was made from it as it is now by this
+ * build; else undefined (the list is read and rendered).
+ */
+function cachedTable(ctx: Context, session: Session): CachedTableResult | undefined {
+  const companion = readCompanion(ctx.dir, cacheKey(session), 'customers', 'table');
+  if (!companion || Date.now() - companion.fetchedAt > CUSTOMERS_TTL_MS) return undefined;
+  const file = tableFromFile(companion.body, session.baseUrl);
+  return file && { ...file, fromCache: true, fetchedAt: new Date(companion.fetchedAt).toISOString() };
 }
 
 type Counts = Record<string, { devices: number; at: number }>;
@@ -68,11 +97,17 @@ async function addDeviceCounts(
   return note;
 }
 
-export async function run(ctx: Context, options: CustomersOptions): Promise<CustomersResult> {
+export async function run(
+  ctx: Context,
+  options: CustomersOptions,
+): Promise<CustomersResult | CachedTableResult> {
   const session = ctx.session();
   const refresh = Boolean(options.refresh);
-  const loaded = await loadCustomers(ctx, session, refresh);
   const needle = options.search?.trim().toLowerCase();
+  // The plain table of the whole list: from the file made with the cache when there is one.
+  const table = refresh || needle || ctx.io.json ? undefined : cachedTable(ctx, session);
+  if (table) return table;
+  const loaded = await loadCustomers(ctx, session, refresh);
   const matching: CustomerRow[] = needle
     ? loaded.data.filter(
         (c) =>
@@ -98,41 +133,23 @@ export async function run(ctx: Context, options: CustomersOptions): Promise<Cust
   };
 }
 
-export function render(result: CustomersResult, ctx: Context): void {
+export function render(result: CustomersResult | CachedTableResult, ctx: Context): void {
   const { io } = ctx;
-  const rows = result.customers;
-  if (rows.length) {
-    const devices = result.deviceCounts;
-    const columns: Column[] = [
-      { header: 'CUSTOMER ID' },
-      // Long names and groups are cut, so that one does not push the table off the screen.
-      { header: 'NAME', max: 40 },
-      { header: 'GROUP', max: 24 },
-      { header: 'STATUS', min: 11 },
-      ...(devices ? [{ header: 'DEVICES', align: 'right' as const }] : []),
-    ];
-    const cells = rows.map((c) => [
-      c.id,
-      c.name,
-      c.groupName ?? '-',
-      c.provisionStatus ?? '-',
-      ...(devices ? [c.devices === undefined ? '?' : count(c.devices)] : []),
-    ]);
-    // One write for the whole table (10,000 rows would be 10,000 writes); each line ends with
-    // exactly one newline, as io.out would have given it line by line.
-    const lines = table(cells, columns);
-    io.out(
-      lines.some((line) => line.endsWith('\n'))
-        ? lines.map((line) => (line.endsWith('\n') ? line : `${line}\n`)).join('')
-        : `${lines.join('\n')}\n`,
-    );
+  if ('table' in result) {
+    // Already cleaned as io.out cleans (when the file was made): the bytes, in one write.
+    if (!io.streams.stdout.destroyed) io.streams.stdout.write(result.table);
+    io.info(io.style('dim', customersNote(result.total, true, result.fetchedAt)));
+    return;
   }
-  const of =
-    result.search !== undefined
-      ? `${count(rows.length)} of ${count(result.total)} customers match '${result.search}'`
-      : `${count(result.total)} customers`;
-  const age = result.fromCache ? ` (cached ${result.fetchedAt}; --refresh to fetch again)` : '';
-  io.info(io.style('dim', `${of}${age}`));
+  const rows = result.customers;
+  // One write for the whole table (10,000 rows would be 10,000 writes).
+  if (rows.length) io.out(customersTable(rows, result.deviceCounts));
+  io.info(
+    io.style(
+      'dim',
+      customersNote(result.total, result.fromCache, result.fetchedAt, result.search, rows.length),
+    ),
+  );
   if (result.note) io.info(io.style('dim', result.note));
 }
 

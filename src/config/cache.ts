@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { customerCandidatesText } from '../completion/candidates.js';
 import { ConfigError } from '../errors.js';
+import { customersTableFile } from '../ui/customers-table.js';
 import { describeError, mkdirPrivate, notRegular, unsafeOwnership, writeFileAtomic } from './fs-private.js';
 import { configPaths } from './paths.js';
 
@@ -66,64 +67,98 @@ function trusted(dir: string, file: string): boolean {
 }
 
 function readNoFollow(file: string): string {
+  return readBytesNoFollow(file).toString('utf8');
+}
+
+/** The whole file in one buffer, not following a symbolic link, never blocking on a FIFO. */
+function readBytesNoFollow(file: string): Buffer {
   const fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
   try {
-    return fs.readFileSync(fd, 'utf8');
+    return fs.readFileSync(fd);
   } finally {
     fs.closeSync(fd);
   }
 }
 
 /**
- * Caches whose completion candidates are written next to them, ready to print (`__complete` with
- * nothing typed yet reads that instead of parsing the list): the text, from the cached data.
+ * Files written next to a cache, made from its data, ready to print: `<name>.<kind>`, a stamp line
+ * (companionStamp: what ties it to the cache file as written), then the text. A reader prints them
+ * instead of parsing the list, when the stamp still matches the cache file as it is now:
+ * - `candidates`: what `__complete` answers with nothing typed yet for a customer value;
+ * - `table`: the table `customers` prints (ui/customers-table.ts; none for a short list).
+ * A maker returns undefined when it has nothing for this data (then no file is left).
  */
-const CANDIDATES: Record<string, (data: unknown) => string> = { customers: customerCandidatesText };
+type MakeCompanion = (data: unknown, baseUrl: string) => string | undefined;
+const COMPANIONS: Record<string, Record<string, MakeCompanion>> = {
+  customers: { candidates: customerCandidatesText, table: customersTableFile },
+};
 
-/** `<name>.candidates` next to `<name>.json`: a stamp line (candidatesStamp), then the candidates. */
-function candidatesFile(file: string): string {
-  return `${file.slice(0, -'.json'.length)}.candidates`;
+/** `<name>.<kind>` next to `<name>.json`. */
+function companionFile(file: string, kind: string): string {
+  return `${file.slice(0, -'.json'.length)}.${checkSegment('kind', kind)}`;
 }
 
-/** What ties candidates to the cache file they were made from: its fetchedAt and its size. */
-const candidatesStamp = (fetchedAt: number, size: number) => `${fetchedAt} ${size}`;
+/** What ties a companion to the cache file it was made from: its fetchedAt and its size. */
+const companionStamp = (fetchedAt: number, size: number) => `${fetchedAt} ${size}`;
 
-/** The stamp of the cache file as it is now, from its first bytes and its size; else undefined. */
-function currentStamp(file: string): string | undefined {
+/** The cache file's fetchedAt and size as it is now, from its first bytes and fstat; else undefined. */
+function currentStamp(file: string): { fetchedAt: number; size: number } | undefined {
   const fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
   try {
     const head = Buffer.alloc(64);
     const read = fs.readSync(fd, head, 0, head.length, 0);
     const match = /^\{"fetchedAt":(\d{1,16}),/.exec(head.toString('latin1', 0, read));
-    return match ? candidatesStamp(Number(match[1]), fs.fstatSync(fd).size) : undefined;
+    return match ? { fetchedAt: Number(match[1]), size: fs.fstatSync(fd).size } : undefined;
   } finally {
     fs.closeSync(fd);
   }
 }
 
+export interface Companion {
+  /** The fetchedAt of the cache it was made from (epoch ms). */
+  fetchedAt: number;
+  /** Its text after the stamp line, as bytes (a view into the one buffer read, no copy). */
+  body: Buffer;
+}
+
 /**
- * The completion candidates written with the cache `name` (see CANDIDATES), when they were made
- * from the cache file as it is now (same fetchedAt, same size); else undefined (a cache written
- * by hand or by an older version, a write cut short, a race between two writers). Never throws.
+ * The companion `kind` written with the cache `name` (see COMPANIONS), when it was made from the
+ * cache file as it is now (same fetchedAt, same size) and both are trusted files of ours; else
+ * undefined (a cache written by hand or by an older version, a write cut short, a race between two
+ * writers, a file anyone else could have planted). Reads the cache file's first bytes only.
+ * Never throws.
  */
-export function readCandidates(dir: string, profile: string, name: string): string | undefined {
+export function readCompanion(
+  dir: string,
+  profile: string,
+  name: string,
+  kind: string,
+): Companion | undefined {
   try {
     const file = cacheFile(dir, profile, name);
-    const candidates = candidatesFile(file);
-    if (!trusted(dir, file) || !trusted(dir, candidates)) return undefined;
-    const text = readNoFollow(candidates);
-    const stamp = text.indexOf('\n');
-    if (stamp === -1 || text.slice(0, stamp) !== currentStamp(file)) return undefined;
-    return text.slice(stamp + 1);
+    const companion = companionFile(file, kind);
+    if (!trusted(dir, file) || !trusted(dir, companion)) return undefined;
+    const bytes = readBytesNoFollow(companion);
+    const end = bytes.indexOf(10);
+    const stamp = end === -1 ? undefined : currentStamp(file);
+    if (!stamp || bytes.toString('latin1', 0, end) !== companionStamp(stamp.fetchedAt, stamp.size)) {
+      return undefined;
+    }
+    return { fetchedAt: stamp.fetchedAt, body: bytes.subarray(end + 1) };
   } catch {
     return undefined;
   }
 }
 
+/** The completion candidates written with the cache `name` (readCompanion); else undefined. */
+export function readCandidates(dir: string, profile: string, name: string): string | undefined {
+  return readCompanion(dir, profile, name, 'candidates')?.body.toString('utf8');
+}
+
 /**
  * Writes the entry atomically (temp file + fsync + rename); folders 0700, file 0600. Then its
- * completion candidates, when it has some (CANDIDATES): best effort, a failure there only leaves
- * completion on its slow path.
+ * companions, when it has some (COMPANIONS), atomically and 0600 too: best effort, a failure
+ * there only leaves their readers on the slow path (an older companion's stamp no longer matches).
  */
 export function writeCache<T>(dir: string, profile: string, name: string, baseUrl: string, data: T): void {
   const file = cacheFile(dir, profile, name);
@@ -137,12 +172,16 @@ export function writeCache<T>(dir: string, profile: string, name: string, baseUr
   } catch (error) {
     throw new ConfigError(`Cannot write the cache file ${file}: ${describeError(error)}`, { cause: error });
   }
-  const candidates = Object.hasOwn(CANDIDATES, name) ? CANDIDATES[name] : undefined;
-  if (!candidates) return;
-  try {
-    const stamp = candidatesStamp(entry.fetchedAt, Buffer.byteLength(json));
-    writeFileAtomic(candidatesFile(file), `${stamp}\n${candidates(data)}`);
-  } catch {
-    // the stamp of the older candidates file (if any) no longer matches: completion reads the list
+  const companions = Object.hasOwn(COMPANIONS, name) ? COMPANIONS[name] : undefined;
+  const stamp = companionStamp(entry.fetchedAt, Buffer.byteLength(json));
+  for (const [kind, make] of Object.entries(companions ?? {})) {
+    const target = companionFile(file, kind);
+    try {
+      const text = make(data, baseUrl);
+      if (text === undefined) fs.rmSync(target, { force: true });
+      else writeFileAtomic(target, `${stamp}\n${text}`);
+    } catch {
+      // the stamp of the older file (if any) no longer matches: its reader takes the slow path
+    }
   }
 }

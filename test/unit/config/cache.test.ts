@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { cacheFile, readCache, writeCache } from '../../../src/config/cache.js';
+import { cacheFile, readCache, readCompanion, writeCache } from '../../../src/config/cache.js';
 import { mode, tempDir } from './helpers.js';
 
 let root: string;
@@ -82,5 +82,69 @@ describe('cache', () => {
     const key = `env-${'https://internal.apigw.central.arubanetworks.com/some/long/path'.replace(/[^A-Za-z0-9.-]+/g, '_')}`;
     writeCache(dir, key, 'services', 'u', 1);
     expect(readCache(dir, key, 'services')?.data).toBe(1);
+  });
+});
+
+describe('customers.table, written with the customers cache', () => {
+  const list = (n: number) =>
+    Array.from({ length: n }, (_, i) => ({ id: `c${i}`, name: `Name ${i}`, provisionStatus: 'PROVISIONED' }));
+  const files = () => {
+    const json = cacheFile(dir, 'prod', 'customers');
+    return { json, table: path.join(path.dirname(json), 'customers.table') };
+  };
+
+  it('a list of more than 10: 0600, by rename, stamped with the cache; read back while they match', () => {
+    writeCache(dir, 'prod', 'customers', 'https://example.test', list(11));
+    const { json, table } = files();
+    expect(mode(table)).toBe(0o600);
+    const inode = fs.statSync(table).ino;
+    const entry = JSON.parse(fs.readFileSync(json, 'utf8'));
+    const text = fs.readFileSync(table, 'utf8');
+    expect(text.slice(0, text.indexOf('\n'))).toBe(`${entry.fetchedAt} ${fs.statSync(json).size}`);
+    const companion = readCompanion(dir, 'prod', 'customers', 'table');
+    expect(companion?.fetchedAt).toBe(entry.fetchedAt);
+    expect(companion?.body.toString('utf8')).toBe(text.slice(text.indexOf('\n') + 1));
+    expect(companion?.body.toString('utf8')).toMatch(
+      /\nCUSTOMER ID +NAME +GROUP +STATUS\nc0 +Name 0 +- +PROVISIONED\n/,
+    );
+    // Another list: a new file (a new inode), no temp file left.
+    writeCache(dir, 'prod', 'customers', 'https://example.test', list(12));
+    expect(fs.statSync(table).ino).not.toBe(inode);
+    expect(fs.readdirSync(path.dirname(json)).sort()).toEqual([
+      'customers.candidates',
+      'customers.json',
+      'customers.table',
+    ]);
+  });
+
+  it('is not read once the cache file changes under it, nor when others may write it', () => {
+    writeCache(dir, 'prod', 'customers', 'https://example.test', list(11));
+    const { json, table } = files();
+    expect(readCompanion(dir, 'prod', 'customers', 'table')).toBeDefined();
+    fs.chmodSync(table, 0o620);
+    expect(readCompanion(dir, 'prod', 'customers', 'table')).toBeUndefined();
+    fs.chmodSync(table, 0o600);
+    const entry = JSON.parse(fs.readFileSync(json, 'utf8'));
+    fs.writeFileSync(json, JSON.stringify({ ...entry, fetchedAt: entry.fetchedAt + 1 }));
+    expect(readCompanion(dir, 'prod', 'customers', 'table')).toBeUndefined();
+    fs.writeFileSync(json, JSON.stringify({ ...entry, data: list(12) }));
+    expect(readCompanion(dir, 'prod', 'customers', 'table')).toBeUndefined();
+    fs.rmSync(json);
+    expect(readCompanion(dir, 'prod', 'customers', 'table')).toBeUndefined();
+  });
+
+  it('a list of 10 or fewer (shown with device counts) has none: an older one is removed', () => {
+    writeCache(dir, 'prod', 'customers', 'https://example.test', list(11));
+    expect(fs.existsSync(files().table)).toBe(true);
+    writeCache(dir, 'prod', 'customers', 'https://example.test', list(10));
+    expect(fs.existsSync(files().table)).toBe(false);
+    expect(readCompanion(dir, 'prod', 'customers', 'table')).toBeUndefined();
+    // Other caches have no companions at all.
+    writeCache(dir, 'prod', 'services', 'https://example.test', list(20));
+    expect(fs.readdirSync(path.dirname(files().json)).sort()).toEqual([
+      'customers.candidates',
+      'customers.json',
+      'services.json',
+    ]);
   });
 });

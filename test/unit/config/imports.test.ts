@@ -21,10 +21,11 @@ describe('light config modules', () => {
     const inputs = Object.keys(result.metafile.inputs).sort();
     expect(inputs.filter((input) => input.includes('node_modules'))).toEqual([]);
     // cache.ts also writes the completion candidates (completion/candidates.ts): the same
-    // import-free engine the completion callback runs.
+    // import-free engine the completion callback runs; and the customers table (ui/customers-table.ts,
+    // with the import-free table and width helpers).
     for (const input of inputs)
       expect(input).toMatch(
-        /^src\/(config\/(paths|lock|cache|history|fs-private)|core\/json|errors|completion\/(candidates|engine)|ui\/sanitize|help-topic-names)\.ts$/,
+        /^src\/(config\/(paths|lock|cache|history|fs-private)|core\/(json|text)|errors|completion\/(candidates|engine)|ui\/(sanitize|customers-table|format|width)|help-topic-names)\.ts$/,
       );
   });
 });
