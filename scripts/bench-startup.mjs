@@ -285,7 +285,9 @@ if (api && only && !only.some((word) => api.label.includes(word))) api.skip = tr
 if (api && !api.skip) {
   const probe = once(['-e', '0'], api.env);
   const first = once(api.argv, api.env);
-  const config = JSON.parse(fs.readFileSync(path.join(api.env.MSP_LICENSE_CONFIG_DIR, 'config.json'), 'utf8'));
+  const config = JSON.parse(
+    fs.readFileSync(path.join(api.env.MSP_LICENSE_CONFIG_DIR, 'config.json'), 'utf8'),
+  );
   const { baseUrl, accessToken } = config.profiles.bench;
   const url = `${baseUrl}/platform/licensing/v1/services/config`;
   const calls = Math.max(1, first.calls || 1);

@@ -26,7 +26,10 @@ import {
 import { HELP_TOPIC_LIST } from './help-topic-names.js';
 import { type FlagSet, parseFlags } from './options.js';
 import { QUICK_COMMANDS, type QuickCommand } from './quick-commands.js';
-import { flushed, isTerminal, std } from './ui/std.js';
+import { flushed, std } from './ui/std.js';
+
+/** Where the CLI writes (for the build's help templates and the tests that read help at a width). */
+export { std };
 
 declare const __VERSION__: string;
 export const VERSION = typeof __VERSION__ === 'string' ? __VERSION__ : '0.0.0-dev';
@@ -464,6 +467,11 @@ function commandPath(command: Command): string {
 }
 
 /** Commander's usage error as one of ours (errors.ts), for the command it concerns. */
+/** Commander's help width: a terminal's columns, else 80. */
+function widthOf(stream: { isTTY?: boolean; columns?: number }): number {
+  return (stream.isTTY ? stream.columns : undefined) ?? 80;
+}
+
 export function usageErrorOf(error: CommanderError, command: Command): CliError {
   return commanderUsageError(error.message, commandPath(command));
 }
@@ -483,8 +491,8 @@ export async function main(argv: string[] = process.argv): Promise<number> {
       // Help and the version through std(): on a pipe, no stream is made for them.
       writeOut: (text) => std().stdout.write(text),
       writeErr: (text) => std().stderr.write(text),
-      getOutHelpWidth: () => (isTerminal(1) ? process.stdout.columns : undefined) ?? 80,
-      getErrHelpWidth: () => (isTerminal(2) ? process.stderr.columns : undefined) ?? 80,
+      getOutHelpWidth: () => widthOf(std().stdout),
+      getErrHelpWidth: () => widthOf(std().stderr),
       // Our help has no colour to strip or keep (and asking stdout would make its stream).
       getOutHasColors: () => false,
       getErrHasColors: () => false,

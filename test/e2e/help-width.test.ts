@@ -42,19 +42,18 @@ const cli = require(${JSON.stringify(join(ROOT, 'dist', 'cli.cjs'))});
 const jobs = JSON.parse(fs.readFileSync(${JSON.stringify(jobsFile)}, 'utf8'));
 (async () => {
   const results = [];
-  const { write } = process.stdout;
-  const { write: writeErr } = process.stderr;
+  // Where the CLI writes (std(): a terminal's stream, else the descriptor), replaced by a terminal
+  // of that width.
+  const streams = cli.std();
+  const real = { ...streams };
   for (const [argv, width] of jobs) {
     let out = '', err = '', code;
-    process.stdout.isTTY = true;
-    process.stdout.columns = width;
-    process.stdout.write = (chunk) => ((out += chunk), true);
-    process.stderr.write = (chunk) => ((err += chunk), true);
+    streams.stdout = { isTTY: true, columns: width, write: (chunk) => ((out += chunk), true) };
+    streams.stderr = { isTTY: true, columns: width, write: (chunk) => ((err += chunk), true) };
     try {
       code = await cli.main(['node', 'msp-license', ...argv]);
     } finally {
-      process.stdout.write = write;
-      process.stderr.write = writeErr;
+      Object.assign(streams, real);
     }
     results.push({ code, out, err });
   }

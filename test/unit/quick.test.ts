@@ -235,6 +235,7 @@ describe('bin/msp-license.js', () => {
     const words = /const QUICK_WORDS = (\[[^\]]*\])/.exec(source)?.[1];
     expect(words).toBeDefined();
     const firstWords = [...new Set(Object.keys(QUICK_COMMANDS).map((name) => name.split(' ')[0]))];
-    expect(JSON.parse((words as string).replaceAll("'", '"')).sort()).toEqual(firstWords.sort());
+    const listed = [...(words as string).matchAll(/'([\w-]+)'/g)].map((match) => match[1]);
+    expect(listed.sort()).toEqual(firstWords.sort());
   });
 });
