@@ -3,7 +3,7 @@
 // code as dist/main.js (the commander lane, always) — on pipes, on a file, on /dev/null, in a
 // pseudo-terminal — and a reader that leaves early ends it quietly. Against a real sandbox, so
 // that the config, the caches and the history are the ones the CLI wrote itself.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -30,30 +30,8 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(cleanupAll);
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function run(entry: string, args: string[], extra: Record<string, string> = {}): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [entry, ...args], {
-      env: { ...env, ...extra },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => {
-      stdout += d;
-    });
-    child.stderr.on('data', (d) => {
-      stderr += d;
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+/** argv through `entry` (bin/: the quick lane where it applies; dist/main.js: commander), NO_COLOR. */
+const run = (entry: string, args: string[]) => w.cli(args, { entry, env: { NO_COLOR: '1' } });
 
 const SAME: string[][] = [
   ['services'],

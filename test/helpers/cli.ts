@@ -19,6 +19,8 @@ export interface CliOptions {
   input?: string;
   timeoutMs?: number;
   cwd?: string;
+  /** Another entry point than bin/msp-license.js (dist/main.js: the commander lane, always). */
+  entry?: string;
 }
 
 /** A clean environment: nothing of the developer's shell leaks into a test. */
@@ -38,7 +40,7 @@ export function runCli(configDir: string, args: string[], options: CliOptions = 
       if (v === undefined) delete env[k];
       else env[k] = v;
     }
-    const child = spawn(process.execPath, [BIN, ...args], {
+    const child = spawn(process.execPath, [options.entry ?? BIN, ...args], {
       env,
       cwd: options.cwd ?? tmpdir(),
       stdio: ['pipe', 'pipe', 'pipe'],
