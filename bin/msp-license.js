@@ -119,12 +119,14 @@ function built(file) {
 }
 
 /**
- * Whether stdout is a terminal. A pipe or a file is told by fstat: asking process.stdout would make
- * its stream (net, stream: milliseconds) for one write (as src/ui/std.ts does).
+ * Whether stdout is a terminal. A pipe, a file or /dev/null is told by fstat: asking process.stdout
+ * would make its stream (net, stream: milliseconds) for one write (as src/ui/std.ts does).
  */
 function stdoutIsTerminal() {
   try {
-    if (!require('node:fs').fstatSync(1).isCharacterDevice()) return false;
+    const fs = require('node:fs');
+    const stat = fs.fstatSync(1);
+    if (!stat.isCharacterDevice() || stat.rdev === fs.statSync('/dev/null').rdev) return false;
   } catch {
     return false;
   }

@@ -61,17 +61,32 @@ export function writeAll(fd: number, bytes: Uint8Array): void {
 const pause = new Int32Array(new SharedArrayBuffer(4));
 
 /**
- * Whether the descriptor is a terminal. Only a character device can be one: a pipe or a file is
- * told by fstat, without loading node:tty (which loads net and stream: a few milliseconds; the
- * build makes it a module loaded on first use). A closed descriptor is no terminal.
+ * Whether the descriptor is a terminal. Only a character device other than /dev/null can be one:
+ * a pipe, a file or /dev/null (cron's `> /dev/null 2>&1`) is told by fstat, without loading
+ * node:tty (which loads net and stream: a few milliseconds; the build makes it a module loaded on
+ * first use). A closed descriptor is no terminal.
  */
 export function isTerminal(fd: number): boolean {
   try {
-    if (!fs.fstatSync(fd).isCharacterDevice()) return false;
+    const stat = fs.fstatSync(fd);
+    if (!stat.isCharacterDevice() || stat.rdev === devNull()) return false;
   } catch {
     return false;
   }
   return isatty(fd);
+}
+
+let devNullRdev: number | undefined;
+/** /dev/null's device number: cron's `> /dev/null` is a character device that is no terminal. */
+function devNull(): number {
+  if (devNullRdev === undefined) {
+    try {
+      devNullRdev = fs.statSync('/dev/null').rdev;
+    } catch {
+      devNullRdev = -1;
+    }
+  }
+  return devNullRdev;
 }
 
 let streams: { stdout: Out; stderr: Out } | undefined;

@@ -4,7 +4,7 @@
 // pseudo-terminal — and a reader that leaves early ends it quietly. Against a real sandbox, so
 // that the config, the caches and the history are the ones the CLI wrote itself.
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { BIN, baseEnv, ROOT } from '../helpers/cli.js';
@@ -135,6 +135,40 @@ describe('the quick lane answers as the commander lane does', () => {
     expect(quick).toEqual(shell(MAIN));
     expect(quick.codes).toBe('0\n0\n');
     expect(quick.out.split('\n').length).toBeGreaterThan(40);
+  });
+
+  test("cron's > /dev/null 2>&1 is no terminal: node:tty, net and stream are never loaded", () => {
+    // /dev/null is a character device, like a terminal: told apart by its device number.
+    const report = join(w.root, 'modules.txt');
+    const preload = join(w.root, 'modules.cjs');
+    writeFileSync(
+      preload,
+      `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(report)}, process.moduleLoadList.filter((m) => /^NativeModule (tty|net|stream)$/.test(m)).join(',') || 'none'));`,
+    );
+    for (const args of [['services'], ['profiles'], ['--version'], ['assign', '--help']]) {
+      const result = spawnSync(
+        'bash',
+        [
+          '-c',
+          'p=$1 b=$2; shift 2; "$0" -r "$p" "$b" "$@" > /dev/null 2>&1; echo $?',
+          process.execPath,
+          preload,
+          BIN,
+          ...args,
+        ],
+        { env, encoding: 'utf8' },
+      );
+      expect(result.stdout, args.join(' ')).toBe('0\n');
+      expect(readFileSync(report, 'utf8'), args.join(' ')).toBe('none');
+    }
+    // The same probe sees them in a terminal, where the streams are needed.
+    const tty = spawnSync(
+      'script',
+      ['-qfec', `"${process.execPath}" -r "${preload}" "${BIN}" profiles`, '/dev/null'],
+      { env, encoding: 'utf8' },
+    );
+    expect(tty.status).toBe(0);
+    expect(readFileSync(report, 'utf8')).toContain('NativeModule tty');
   });
 
   test('a reader that leaves early (| head -1): exit 0, no error', () => {
