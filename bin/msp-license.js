@@ -2,7 +2,7 @@
 // The launcher, CommonJS on purpose: the commonest quick calls are answered here without
 // starting the ES-module loader — `--version`, the shell-completion callback (a self-contained
 // bundle that reads only the caches), and help (`--help`, `CMD --help`, `help TOPIC`…) at any
-// width from what the build rendered. Then the quick lane (dist/quick.cjs: services, customers,
+// width from what the build rendered. Then the quick lane (dist/quick-NAME.cjs: services, customers,
 // profiles, history, auth status, completion SHELL, assign, unassign, without commander) for the
 // argv it reads exactly; all else: the CLI, a CommonJS bundle too (dist/cli.cjs), so no command
 // starts the ES-module loader.
@@ -52,7 +52,7 @@ function helpAtWidth(help, index, width) {
 }
 
 /**
- * A bundle of dist/ (cli.cjs, quick.cjs, help.cjs), compiled with the V8 code cache the build
+ * A bundle of dist/ (cli.cjs, quick-NAME.cjs, help.cjs), compiled with the V8 code cache the build
  * made for this Node's V8 when there is one (NAME.V8VERSION.cache: no parsing of the bundle at
  * start-up), else as any module (with Node's own compile cache where it exists). Loaded as
  * require() would: same module wrapper, same require relative to dist/.
@@ -91,19 +91,19 @@ function load(name) {
 }
 
 /**
- * The first words of the quick lane's commands (src/quick-commands.ts; a test keeps them equal):
- * argv holding none of them never loads dist/quick.cjs.
+ * The quick lane's bundles (dist/quick-NAME.cjs, one per command of src/quick-commands.ts; a test
+ * keeps them equal) by the command's first word: argv holding none of them loads none.
  */
-const QUICK_WORDS = [
-  'services',
-  'customers',
-  'profiles',
-  'history',
-  'auth',
-  'completion',
-  'assign',
-  'unassign',
-];
+const QUICK_BUNDLES = {
+  services: 'services',
+  customers: 'customers',
+  profiles: 'profiles',
+  history: 'history',
+  auth: 'auth-status',
+  completion: 'completion',
+  assign: 'assign',
+  unassign: 'unassign',
+};
 
 /** A clone that was never built has no dist/: say how to build it, not a module-loader stack. */
 function built(file) {
@@ -165,6 +165,6 @@ if (args[0] === '__complete') {
 } else if (help !== undefined) {
   print(help);
 } else if (built('main.js')) {
-  if (!(args.some((word) => QUICK_WORDS.includes(word)) && load('quick.cjs').quick(args)))
-    load('cli.cjs').start();
+  const word = args.find((arg) => Object.hasOwn(QUICK_BUNDLES, arg));
+  if (!(word && load(`quick-${QUICK_BUNDLES[word]}.cjs`).quick(args))) load('cli.cjs').start();
 }

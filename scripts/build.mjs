@@ -166,15 +166,43 @@ const lazyBuiltins = {
     });
   },
 };
-await build({
+const cjs = {
   ...shared,
   format: 'cjs',
-  entryPoints: { cli: 'src/cli.ts', quick: 'src/quick.ts' },
-  outdir: staging.pathname,
   outExtension: { '.js': '.cjs' },
   define: { ...shared.define, __VENDOR__: 'true', 'import.meta.url': '__filename' },
   plugins: [heavyOnlyThroughVendor, lazyChildProcess, lazyBuiltins],
-});
+};
+await build({ ...cjs, entryPoints: { cli: 'src/cli.ts' }, outdir: staging.pathname });
+// The quick lane (src/quick.ts), one bundle per command (dist/quick-services.cjs, …): each holds its
+// own command's module and none of the others' (src/quick-commands.ts's other imports resolve to a
+// module that refuses to run, and quick.ts declines their argv: __QUICK_ONLY__), so that a cached
+// `services` reads, deserialises and runs no code of `assign`'s. bin/ picks one by its command word.
+const QUICK_BUNDLES = ['services', 'customers', 'profiles', 'history', 'auth status', 'completion', 'assign', 'unassign'];
+const quickSlug = (name) => name.replace(' ', '-');
+for (const only of QUICK_BUNDLES) {
+  const otherCommands = {
+    name: 'other-quick-commands',
+    setup(b) {
+      b.onResolve({ filter: /^\.\/commands\/[\w-]+\.js$/ }, (resolved) => {
+        const slug = resolved.path.slice('./commands/'.length, -'.js'.length);
+        if (!resolved.importer.endsWith('quick-commands.ts') || slug === quickSlug(only)) return undefined;
+        return { path: slug, namespace: 'other-quick-command' };
+      });
+      b.onLoad({ filter: /.*/, namespace: 'other-quick-command' }, (loaded) => ({
+        contents: `export async function run() { throw new Error('${loaded.path} is not in the quick bundle of ${only}'); }`,
+        loader: 'js',
+      }));
+    },
+  };
+  await build({
+    ...cjs,
+    entryPoints: { [`quick-${quickSlug(only)}`]: 'src/quick.ts' },
+    outdir: staging.pathname,
+    define: { ...cjs.define, __QUICK_ONLY__: JSON.stringify(only) },
+    plugins: [...cjs.plugins, otherCommands],
+  });
+}
 // Each heavy dependency on its own, required by src/vendor.ts when first used.
 for (const name of HEAVY) {
   const reexport =
@@ -218,14 +246,17 @@ const runs = [['services'], ['customers'], ['profiles'], ['history'], ['auth', '
 (async () => {
   for (const argv of runs) await m.exports.main(['node', 'msp-license', ...argv]);
   fs.writeFileSync(filename + '.' + process.versions.v8 + '.cache', script.createCachedData());
-  // The quick lane's bundle, the same way, with the runs it takes.
-  const quickFile = path.join(path.dirname(filename), 'quick.cjs');
-  const quick = new vm.Script(Module.wrap(fs.readFileSync(quickFile, 'utf8')), { filename: quickFile });
-  const q = new Module(quickFile, module);
-  q.filename = quickFile;
-  quick.runInThisContext().call(q.exports, q.exports, Module.createRequire(quickFile), q, quickFile, path.dirname(quickFile));
-  for (const argv of runs) await q.exports.runQuick(argv);
-  fs.writeFileSync(quickFile + '.' + process.versions.v8 + '.cache', quick.createCachedData());
+  // Each quick-lane bundle, the same way, after the runs of its own command.
+  for (const only of ${JSON.stringify(QUICK_BUNDLES)}) {
+    const quickFile = path.join(path.dirname(filename), 'quick-' + only.replace(' ', '-') + '.cjs');
+    const quick = new vm.Script(Module.wrap(fs.readFileSync(quickFile, 'utf8')), { filename: quickFile });
+    const q = new Module(quickFile, module);
+    q.filename = quickFile;
+    quick.runInThisContext().call(q.exports, q.exports, Module.createRequire(quickFile), q, quickFile, path.dirname(quickFile));
+    const own = [...runs, ['unassign', '-s', 'foundation_ap']].filter((argv) => argv.slice(0, only.split(' ').length).join(' ') === only);
+    for (const argv of own) await q.exports.runQuick(argv);
+    fs.writeFileSync(quickFile + '.' + process.versions.v8 + '.cache', quick.createCachedData());
+  }
   fs.rmSync(dir, { recursive: true, force: true });
   // Each heavy dependency's own, made after it was loaded (its start-up is most of its cost).
   for (const name of ${JSON.stringify(HEAVY)}) {

@@ -1,12 +1,12 @@
 // The quick lane: the commands an operator types most at a prompt (the lists answered from the
 // cache, profiles, history, auth status, completion scripts), run without commander. Building
 // commander's tree of 20 commands and parsing with it costs more than some of these commands
-// themselves. bin/msp-license.js requires dist/quick.cjs (this file's bundle) for argv whose first
-// command word is one of QUICK_COMMANDS; readArgv() accepts only argv it reads exactly as
+// themselves. bin/msp-license.js requires dist/quick-NAME.cjs (this file's bundle for the command
+// NAME) for argv holding NAME's first word; readArgv() accepts only argv it reads exactly as
 // commander would, and anything else (an unknown option, `--`, `-abc`, `--help`, a missing value,
-// an extra word) goes to the full CLI, which reads it and reports it in the usual words. What a
-// command receives is the same either way: the same flags (flags.ts), parsed by the same
-// parseFlags, handed to the same runtime.
+// an extra word, another command) goes to the full CLI, which reads it and reports it in the usual
+// words. What a command receives is the same either way: the same flags (flags.ts), parsed by the
+// same parseFlags, handed to the same runtime.
 
 // @ts-expect-error: commander's own suggestions (a file of its package, untyped), so the words match
 import { suggestSimilar } from '../node_modules/commander/lib/suggestSimilar.js';
@@ -18,6 +18,12 @@ import { QUICK_COMMANDS, type QuickCommand } from './quick-commands.js';
 import { runCommand } from './runtime.js';
 import { reportError } from './ui/report-error.js';
 import { flushed } from './ui/std.js';
+
+/**
+ * The one command this bundle runs (the build makes one bundle per command, dist/quick-NAME.cjs,
+ * without the other commands' modules); undefined from source, where the lane runs them all.
+ */
+declare const __QUICK_ONLY__: string | undefined;
 
 /** How a flag appears on the command line. */
 interface Spelling {
@@ -144,7 +150,7 @@ export function readArgv(
       const table: Record<string, QuickCommand> = QUICK_COMMANDS;
       name = Object.hasOwn(table, two) ? two : word;
       command = Object.hasOwn(table, name) ? table[name] : undefined;
-      if (!command) return undefined;
+      if (!command || (typeof __QUICK_ONLY__ === 'string' && name !== __QUICK_ONLY__)) return undefined;
       if (name === two) i++;
       own = new Received(command.flags);
       ownSpellings = spellings(command.flags);

@@ -229,13 +229,20 @@ describe('an unknown option after the command', () => {
 });
 
 describe('bin/msp-license.js', () => {
-  it('loads the quick lane for the first words of exactly its commands', async () => {
+  it("loads each command's own quick bundle, by its first word, for exactly the lane's commands", async () => {
     const { readFileSync } = await import('node:fs');
-    const source = readFileSync(new URL('../../bin/msp-license.js', import.meta.url), 'utf8');
-    const words = /const QUICK_WORDS = (\[[^\]]*\])/.exec(source)?.[1];
-    expect(words).toBeDefined();
-    const firstWords = [...new Set(Object.keys(QUICK_COMMANDS).map((name) => name.split(' ')[0]))];
-    const listed = [...(words as string).matchAll(/'([\w-]+)'/g)].map((match) => match[1]);
-    expect(listed.sort()).toEqual(firstWords.sort());
+    const read = (file: string) => readFileSync(new URL(`../../${file}`, import.meta.url), 'utf8');
+    const bundles = /const QUICK_BUNDLES = (\{[^}]*\})/.exec(read('bin/msp-license.js'))?.[1];
+    expect(bundles).toBeDefined();
+    const byWord = Object.fromEntries(
+      [...(bundles as string).matchAll(/(\w+): '([\w-]+)'/g)].map((match) => [match[1], match[2]]),
+    );
+    const expected = Object.fromEntries(
+      Object.keys(QUICK_COMMANDS).map((name) => [name.split(' ')[0], name.replace(' ', '-')]),
+    );
+    expect(byWord).toEqual(expected);
+    // ...and the build makes exactly those bundles.
+    const built = /const QUICK_BUNDLES = (\[[^\]]*\])/.exec(read('scripts/build.mjs'))?.[1];
+    expect(JSON.parse((built as string).replaceAll("'", '"'))).toEqual(Object.keys(QUICK_COMMANDS));
   });
 });
