@@ -178,7 +178,16 @@ await build({ ...cjs, entryPoints: { cli: 'src/cli.ts' }, outdir: staging.pathna
 // own command's module and none of the others' (src/quick-commands.ts's other imports resolve to a
 // module that refuses to run, and quick.ts declines their argv: __QUICK_ONLY__), so that a cached
 // `services` reads, deserialises and runs no code of `assign`'s. bin/ picks one by its command word.
-const QUICK_BUNDLES = ['services', 'customers', 'profiles', 'history', 'auth status', 'completion', 'assign', 'unassign'];
+const QUICK_BUNDLES = [
+  'services',
+  'customers',
+  'profiles',
+  'history',
+  'auth status',
+  'completion',
+  'assign',
+  'unassign',
+];
 const quickSlug = (name) => name.replace(' ', '-');
 for (const only of QUICK_BUNDLES) {
   const otherCommands = {

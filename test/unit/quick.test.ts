@@ -243,6 +243,7 @@ describe('bin/msp-license.js', () => {
     expect(byWord).toEqual(expected);
     // ...and the build makes exactly those bundles.
     const built = /const QUICK_BUNDLES = (\[[^\]]*\])/.exec(read('scripts/build.mjs'))?.[1];
-    expect(JSON.parse((built as string).replaceAll("'", '"'))).toEqual(Object.keys(QUICK_COMMANDS));
+    const names = [...(built as string).matchAll(/'([\w ]+)'/g)].map((match) => match[1]);
+    expect(names).toEqual(Object.keys(QUICK_COMMANDS));
   });
 });
