@@ -35,7 +35,7 @@ export class Context {
    */
   mustFinish = false;
   private interruptedAt = 0;
-  readonly abort = new AbortController();
+  private abortInstance?: AbortController;
   private storeInstance?: ConfigStore;
   private sessionInstance?: Session;
   private readonly cleanups: Array<() => void> = [];
@@ -46,6 +46,12 @@ export class Context {
     readonly env: NodeJS.ProcessEnv,
   ) {
     this.dir = configDir(env);
+  }
+
+  /** What a signal aborts: the run's requests and sleeps (made when first asked for). */
+  get abort(): AbortController {
+    this.abortInstance ??= new AbortController();
+    return this.abortInstance;
   }
 
   store(): ConfigStore {
@@ -93,21 +99,42 @@ export class Context {
     return profile;
   }
 
-  /** The API session of the chosen profile (or of `profileName`, e.g. the one login just wrote). */
+  /**
+   * The API session of the chosen profile (or of `profileName`, e.g. the one login just wrote).
+   * Which profile, which gateway and where the credentials come from are settled (and checked) here;
+   * the token source and the HTTP client are made when first used: a list answered from the cache
+   * needs neither.
+   */
   session(profileName?: string, options: { ignoreEnvToken?: boolean } = {}): Session {
     if (this.sessionInstance && !profileName) return this.sessionInstance;
     const { trace, timeoutMs } = this.httpOptions();
     const onRetry = (info: RetryInfo) => this.onRetry(info);
-    const credentials = this.credentials(profileName, { trace, timeoutMs, onRetry }, options.ignoreEnvToken);
-    const client = new CentralClient({
-      baseUrl: credentials.baseUrl,
-      auth: credentials.auth,
-      trace,
-      timeoutMs,
-      signal: this.abort.signal,
-      onRetry,
-    });
-    this.sessionInstance = { ...credentials, client };
+    const { makeAuth, ...credentials } = this.credentials(
+      profileName,
+      { trace, timeoutMs, onRetry },
+      options.ignoreEnvToken,
+    );
+    const abort = () => this.abort.signal;
+    let auth: AuthProvider | undefined;
+    let client: CentralClient | undefined;
+    this.sessionInstance = {
+      ...credentials,
+      get auth() {
+        auth ??= makeAuth();
+        return auth;
+      },
+      get client() {
+        client ??= new CentralClient({
+          baseUrl: credentials.baseUrl,
+          auth: this.auth,
+          trace,
+          timeoutMs,
+          signal: abort(),
+          onRetry,
+        });
+        return client;
+      },
+    };
     return this.sessionInstance;
   }
 
@@ -116,7 +143,7 @@ export class Context {
     profileName: string | undefined,
     http: { trace?: (line: string) => void; timeoutMs?: number; onRetry: (info: RetryInfo) => void },
     ignoreEnvToken = false,
-  ): Omit<Session, 'client'> {
+  ): Omit<Session, 'client' | 'auth'> & { makeAuth: () => AuthProvider } {
     const envToken = ignoreEnvToken ? undefined : this.env.MSP_LICENSE_ACCESS_TOKEN;
     if (envToken) {
       const name = profileName ?? this.profileNameOrUndefined();
@@ -131,24 +158,26 @@ export class Context {
         profileName: name,
         profile,
         baseUrl: checkBaseUrl(rawUrl),
-        auth: new EnvAuth(envToken),
+        makeAuth: () => new EnvAuth(envToken),
         source: 'environment',
       };
     }
     const profile = profileName ? this.store().getProfile(profileName) : this.requireProfile();
     if (!profile) throw new AuthError(`No profile named '${profileName}'.`);
     const baseUrl = checkBaseUrl(this.globals.baseUrl ?? profile.baseUrl);
+    const store = this.store();
     // The refresh call is traced and timed like every other, but never aborted by Ctrl-C: an
     // answer lost half-way would leave the rotated pair unknown and the stored one dead.
-    const auth = new ProfileAuth({
-      store: this.store(),
-      profileName: profile.name,
-      env: this.env,
-      baseUrl,
-      http,
-      lockSignal: this.abort.signal,
-    });
-    return { profileName: profile.name, profile, baseUrl, auth, source: 'profile' };
+    const makeAuth = () =>
+      new ProfileAuth({
+        store,
+        profileName: profile.name,
+        env: this.env,
+        baseUrl,
+        http,
+        lockSignal: this.abort.signal,
+      });
+    return { profileName: profile.name, profile, baseUrl, makeAuth, source: 'profile' };
   }
 
   private profileNameOrUndefined(): string | undefined {
