@@ -6,6 +6,7 @@
 import { countCustomerDevices } from '../central/api.js';
 import { readCache, readCompanion, writeCache } from '../config/cache.js';
 import type { Context, Session } from '../context.js';
+import { isoTime } from '../core/text.js';
 import { InterruptedError } from '../errors.js';
 import type { CustomersOptions } from '../flags.js';
 import {
@@ -58,7 +59,7 @@ function cachedTable(ctx: Context, session: Session): CachedTableResult | undefi
   const companion = readCompanion(ctx.dir, cacheKey(session), 'customers', 'table');
   if (!companion || Date.now() - companion.fetchedAt > CUSTOMERS_TTL_MS) return undefined;
   const file = tableFromFile(companion.body, session.baseUrl);
-  return file && { ...file, fromCache: true, fetchedAt: new Date(companion.fetchedAt).toISOString() };
+  return file && { ...file, fromCache: true, fetchedAt: isoTime(companion.fetchedAt) };
 }
 
 type Counts = Record<string, { devices: number; at: number }>;
@@ -127,7 +128,7 @@ export async function run(
     total: loaded.data.length,
     ...(needle ? { search: options.search?.trim() } : {}),
     fromCache: loaded.fromCache,
-    fetchedAt: new Date(loaded.fetchedAt).toISOString(),
+    fetchedAt: isoTime(loaded.fetchedAt),
     deviceCounts: deviceCounts && customers.some((c) => c.devices !== undefined),
     ...(note ? { note } : {}),
   };

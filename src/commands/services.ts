@@ -1,4 +1,5 @@
 import type { Context } from '../context.js';
+import { isoTime } from '../core/text.js';
 import type { ServicesOptions } from '../flags.js';
 import { plural, table } from '../ui/format.js';
 import { type CachedService, loadServices } from './shared/data.js';
@@ -13,7 +14,7 @@ export async function run(ctx: Context, options: ServicesOptions): Promise<Servi
   const session = ctx.session();
   const loaded = await loadServices(ctx, session, Boolean(options.refresh));
   const services = options.all ? loaded.data : loaded.data.filter((s) => s.central);
-  return { services, fromCache: loaded.fromCache, fetchedAt: new Date(loaded.fetchedAt).toISOString() };
+  return { services, fromCache: loaded.fromCache, fetchedAt: isoTime(loaded.fetchedAt) };
 }
 
 export function render(result: ServicesResult, ctx: Context): void {

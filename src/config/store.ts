@@ -6,6 +6,7 @@ import path from 'node:path';
 import type Conf from 'conf';
 import type { z } from 'zod';
 import { isRecord } from '../core/json.js';
+import { isoTime } from '../core/text.js';
 import { ConfigError, UsageError } from '../errors.js';
 import { vendor } from '../vendor.js';
 import { describeError, errorCode, mkdirPrivate, notRegular, unsafeOwnership } from './fs-private.js';
@@ -41,7 +42,7 @@ const SECRET_KEYS = [
   'refreshToken',
   'refreshTokenIssuedAt',
 ] as const;
-const EPOCH = new Date(0).toISOString();
+const EPOCH = isoTime(0);
 
 // Lenient: unknown keys are kept (and written back), so an older build never drops what a newer
 // one added; a null optional value counts as absent.

@@ -16,3 +16,16 @@ export function count(n: number): string {
 export function plural(n: number, noun: string, nouns = `${noun}s`): string {
   return `${count(n)} ${n === 1 ? noun : nouns}`;
 }
+
+/**
+ * `new Date(ms).toISOString()`, from the UTC fields: the same text (a year outside 0–9999, or no
+ * valid time, is left to toISOString itself, which words or throws it), without toISOString's
+ * first call, which sets up V8's date cache (~0.2 ms of every start that prints a time).
+ */
+export function isoTime(ms: number): string {
+  const date = new Date(ms);
+  const year = date.getUTCFullYear();
+  if (!(year >= 0 && year <= 9999)) return date.toISOString();
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${String(year).padStart(4, '0')}-${two(date.getUTCMonth() + 1)}-${two(date.getUTCDate())}T${two(date.getUTCHours())}:${two(date.getUTCMinutes())}:${two(date.getUTCSeconds())}.${String(date.getUTCMilliseconds()).padStart(3, '0')}Z`;
+}

@@ -3,6 +3,7 @@
 // never look at process.* themselves.
 import type { Readable } from 'node:stream';
 import type { ChalkInstance } from 'chalk';
+import { isoTime } from '../core/text.js';
 import type { GlobalOptions } from '../globals.js';
 import { vendor } from '../vendor.js';
 import { decideColor } from './color.js';
@@ -68,7 +69,7 @@ export interface IO {
 export type StyleKind = 'bold' | 'dim' | 'green' | 'red' | 'yellow' | 'cyan';
 
 export function timestamp(date = new Date()): string {
-  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  return isoTime(date.getTime()).replace(/\.\d{3}Z$/, 'Z');
 }
 
 export function createIO(globals: GlobalOptions, streams: Streams): IO {
