@@ -212,6 +212,61 @@ for (const only of QUICK_BUNDLES) {
     plugins: [...cjs.plugins, otherCommands],
   });
 }
+// undici requires Node modules at load that a request over HTTP/1.1 never uses: node:http2
+// (with it tls, crypto, fs/promises, readline: ~5 ms on Node 20 and 22, 11-16 ms on Node 24) only
+// for http2.connect() when a server negotiates h2, which msp-license never allows, and
+// node:assert for its internal assert(value, message) checks. In its chunk, each is a stand-in:
+// http2's protocol constants as this Node has them (the same on Node 20, 22 and 24; undici
+// destructures them at load) and a connect() that requires the real module on its first call;
+// an assert that returns when its value is truthy and otherwise calls the real one (which throws),
+// with the real module's properties read through on use. Only imports from inside undici.
+const http2Constants = createRequire(import.meta.url)('node:http2').constants;
+const assertKeys = Object.keys(createRequire(import.meta.url)('node:assert'));
+const UNDICI_LAZY = {
+  'node:http2': [
+    `const constants=Object.freeze(${JSON.stringify(http2Constants)});let real;`,
+    "module.exports={constants,connect(...a){return(real??=require('node:http2')).connect(...a)}};",
+  ].join(''),
+  'node:assert': [
+    "let real;const load=()=>(real??=require('node:assert'));",
+    'function assert(value,message){if(arguments.length!==0&&value)return;return load().apply(this,arguments)}',
+    `for(const k of ${JSON.stringify(assertKeys)})Object.defineProperty(assert,k,{get:()=>load()[k],enumerable:true});`,
+    'module.exports=assert;',
+  ].join(''),
+};
+const undiciLazyBuiltins = {
+  name: 'undici-lazy-builtins',
+  setup(b) {
+    b.onResolve({ filter: /^(node:)?(http2|assert)$/ }, (resolved) =>
+      resolved.importer.includes('/node_modules/undici/')
+        ? { path: resolved.path.replace(/^(node:)?/, 'node:'), namespace: 'undici-lazy-builtin' }
+        : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'undici-lazy-builtin' }, (loaded) => ({
+      contents: UNDICI_LAZY[loaded.path],
+      loader: 'js',
+    }));
+  },
+};
+// zod's index exports its 64 locales (z.locales.fr()…), all bundled and run when its chunk is
+// loaded: more than half of the chunk. msp-license uses none but English, the default zod sets
+// itself (config(en()) at load): in the chunk, z.locales has `en` only (~2 ms less per load).
+const zodEnglishOnly = {
+  name: 'zod-english-only',
+  setup(b) {
+    b.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (resolved) =>
+      resolved.importer.includes('/node_modules/zod/')
+        ? { path: join(resolved.resolveDir, '..', 'locales', 'index.js'), namespace: 'zod-locales' }
+        : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'zod-locales' }, (loaded) => ({
+      contents: "export { default as en } from './en.js';",
+      resolveDir: dirname(loaded.path),
+      loader: 'js',
+    }));
+  },
+};
+const chunkPlugins = { undici: [undiciLazyBuiltins], zod: [zodEnglishOnly] };
 // Each heavy dependency on its own, required by src/vendor.ts when first used.
 for (const name of HEAVY) {
   const reexport =
@@ -224,6 +279,7 @@ for (const name of HEAVY) {
     stdin: { contents: reexport, resolveDir: process.cwd(), loader: 'js', sourcefile: `${name}.js` },
     outfile: `${staging.pathname}/chunks/${name}.cjs`,
     define: { ...shared.define, 'import.meta.url': '__filename' },
+    plugins: chunkPlugins[name] ?? [],
   });
 }
 // V8's code cache of cli.cjs, made after the quick commands ran once in-process (against a

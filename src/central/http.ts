@@ -414,6 +414,10 @@ export class CentralClient {
       } finally {
         clearTimeout(deadlineTimer);
       }
+      // undici hands the connection back to its pool on a later turn of the event loop than the
+      // one that ends the body: a request made before then (the next call of a sequence) opens a
+      // second connection to the same origin (with Central, a second TLS handshake). One turn.
+      await new Promise((resolve) => setImmediate(resolve));
 
       this.governor.observe(responseHeaders);
       if (this.governor.dayRemaining !== undefined) this.metrics.dayRemaining = this.governor.dayRemaining;

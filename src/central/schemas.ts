@@ -52,121 +52,157 @@ function unwrapData(body: unknown): unknown {
   return data;
 }
 
-// The schemas are built on first use, with zod: a command answering from the caches loads neither.
-function buildSchemas() {
-  const { z } = vendor<typeof import('zod')>('zod');
-  /** A number, or a string holding one. */
-  const num = z.preprocess((v) => {
+// Each schema is built when a parser first needs it (and the schemas it is made of with it), with
+// zod: a command answering from the caches loads no zod, and one that reads one kind of answer
+// (the stats of `assign --dry-run`) builds only the schemas of that answer.
+const zod = () => vendor<typeof import('zod')>('zod').z;
+
+/** The value of `build()`, built on the first call and kept. */
+function once<T>(build: () => T): () => T {
+  let value: T | undefined;
+  return () => (value ??= build());
+}
+
+/** A number, or a string holding one. */
+const num = once(() => {
+  const z = zod();
+  return z.preprocess((v) => {
     if (typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v))) return Number(v);
     return v;
   }, z.number());
-  const optNum = num.optional().nullable().catch(undefined);
-  /** A string, or a number printed as one (ids). */
-  const idString = z.union([z.string(), z.number().transform((n) => String(n))]);
-  const optString = z
+});
+const optNum = once(() => num().optional().nullable().catch(undefined));
+/** A string, or a number printed as one (ids). */
+const idString = once(() => {
+  const z = zod();
+  return z.union([z.string(), z.number().transform((n) => String(n))]);
+});
+const optString = once(() => {
+  const z = zod();
+  return z
     .union([z.string(), z.number().transform((n) => String(n))])
     .optional()
     .nullable()
     .catch(undefined);
-  const TokenAnswerSchema = z
-    .object({
-      access_token: z.string().min(1),
-      refresh_token: z.string().min(1).optional().nullable().catch(undefined),
-      expires_in: optNum,
-      token_type: optString,
-      scope: optString,
-      created_at: z.unknown().optional(),
-    })
-    .loose();
-  const AuthCodeSchema = z.object({ auth_code: z.string().min(1) }).loose();
-  const ServiceValueSchema = z
-    .object({
-      service_category: optString,
-      category: optString,
-      device_type: z
-        .union([z.string(), z.array(z.string())])
-        .optional()
-        .nullable()
-        .catch(undefined),
-      display_name: optString,
-      name: optString,
-      service_name: optString,
-    })
-    .loose();
-  const CustomerSchema = z
-    .object({
-      customer_id: idString,
-      customer_name: optString,
-      name: optString,
-      msp_id: optString,
-      group: z.object({ name: optString }).loose().optional().nullable().catch(undefined),
-      group_name: optString,
-      provision_status: optString,
-      account_type: optString,
-      description: optString,
-    })
-    .loose();
-  const CustomersPageSchema = z
-    .object({
-      customers: z.array(z.unknown()).nullable().optional(),
-      total: optNum,
-      total_count: optNum,
-      count: optNum,
-    })
-    .loose();
-  const DeviceSchema = z
-    .object({
-      serial: optString,
-      serial_number: optString,
-      macaddr: optString,
-      mac_address: optString,
-      mac: optString,
-      device_type: optString,
-      model: optString,
-      customer_id: optString,
-      customer_name: optString,
-    })
-    .loose();
-  const DevicesPageSchema = z
-    .object({
-      deviceList: z
-        .object({ devices: z.array(z.unknown()).nullable().optional(), total_devices: optNum, total: optNum })
-        .loose()
-        .optional()
-        .nullable()
-        .catch(undefined),
-      devices: z.array(z.unknown()).nullable().optional().catch(undefined),
-      total: optNum,
-      total_devices: optNum,
-      count: optNum,
-    })
-    .loose();
-  const StatsSchema = z
-    .object({
-      total: optNum,
-      available: optNum,
-      used: optNum,
-      non_subscribed_devices: optNum,
-      expiring: optNum,
-    })
-    .loose();
-  const LicenseJobSchema = z.object({ response: optString, message: optString, status: optString }).loose();
-  return {
-    TokenAnswerSchema,
-    AuthCodeSchema,
-    ServiceValueSchema,
-    CustomerSchema,
-    CustomersPageSchema,
-    DeviceSchema,
-    DevicesPageSchema,
-    StatsSchema,
-    LicenseJobSchema,
-  };
-}
+});
 
-let schemas: ReturnType<typeof buildSchemas> | undefined;
-const S = () => (schemas ??= buildSchemas());
-type Out<K extends keyof ReturnType<typeof buildSchemas>> = z.output<ReturnType<typeof buildSchemas>[K]>;
+const S = {
+  TokenAnswerSchema: once(() => {
+    const z = zod();
+    return z
+      .object({
+        access_token: z.string().min(1),
+        refresh_token: z.string().min(1).optional().nullable().catch(undefined),
+        expires_in: optNum(),
+        token_type: optString(),
+        scope: optString(),
+        created_at: z.unknown().optional(),
+      })
+      .loose();
+  }),
+  AuthCodeSchema: once(() => {
+    const z = zod();
+    return z.object({ auth_code: z.string().min(1) }).loose();
+  }),
+  ServiceValueSchema: once(() => {
+    const z = zod();
+    return z
+      .object({
+        service_category: optString(),
+        category: optString(),
+        device_type: z
+          .union([z.string(), z.array(z.string())])
+          .optional()
+          .nullable()
+          .catch(undefined),
+        display_name: optString(),
+        name: optString(),
+        service_name: optString(),
+      })
+      .loose();
+  }),
+  CustomerSchema: once(() => {
+    const z = zod();
+    return z
+      .object({
+        customer_id: idString(),
+        customer_name: optString(),
+        name: optString(),
+        msp_id: optString(),
+        group: z.object({ name: optString() }).loose().optional().nullable().catch(undefined),
+        group_name: optString(),
+        provision_status: optString(),
+        account_type: optString(),
+        description: optString(),
+      })
+      .loose();
+  }),
+  CustomersPageSchema: once(() => {
+    const z = zod();
+    return z
+      .object({
+        customers: z.array(z.unknown()).nullable().optional(),
+        total: optNum(),
+        total_count: optNum(),
+        count: optNum(),
+      })
+      .loose();
+  }),
+  DeviceSchema: once(() => {
+    const z = zod();
+    return z
+      .object({
+        serial: optString(),
+        serial_number: optString(),
+        macaddr: optString(),
+        mac_address: optString(),
+        mac: optString(),
+        device_type: optString(),
+        model: optString(),
+        customer_id: optString(),
+        customer_name: optString(),
+      })
+      .loose();
+  }),
+  DevicesPageSchema: once(() => {
+    const z = zod();
+    return z
+      .object({
+        deviceList: z
+          .object({
+            devices: z.array(z.unknown()).nullable().optional(),
+            total_devices: optNum(),
+            total: optNum(),
+          })
+          .loose()
+          .optional()
+          .nullable()
+          .catch(undefined),
+        devices: z.array(z.unknown()).nullable().optional().catch(undefined),
+        total: optNum(),
+        total_devices: optNum(),
+        count: optNum(),
+      })
+      .loose();
+  }),
+  StatsSchema: once(() => {
+    const z = zod();
+    return z
+      .object({
+        total: optNum(),
+        available: optNum(),
+        used: optNum(),
+        non_subscribed_devices: optNum(),
+        expiring: optNum(),
+      })
+      .loose();
+  }),
+  LicenseJobSchema: once(() => {
+    const z = zod();
+    return z.object({ response: optString(), message: optString(), status: optString() }).loose();
+  }),
+};
+type Out<K extends keyof typeof S> = z.output<ReturnType<(typeof S)[K]>>;
 
 function clean<T extends Record<string, unknown>>(obj: T): T {
   for (const key of Object.keys(obj)) {
@@ -216,7 +252,7 @@ function toTokenAnswer(data: Out<'TokenAnswerSchema'>): TokenAnswer {
 
 /** The answer of POST /oauth2/token. */
 export function parseTokenAnswer(body: unknown, endpoint = 'POST /oauth2/token'): TokenAnswer {
-  return toTokenAnswer(parseWith(S().TokenAnswerSchema, unwrapData(body), endpoint));
+  return toTokenAnswer(parseWith(S.TokenAnswerSchema(), unwrapData(body), endpoint));
 }
 
 /**
@@ -232,7 +268,7 @@ export function parseDownloadToken(text: string): TokenAnswer {
       hint: 'In Central: API Gateway → System Apps & Tokens → Download Token, and paste or save that JSON as is.',
     });
   }
-  const result = S().TokenAnswerSchema.safeParse(unwrapData(value));
+  const result = S.TokenAnswerSchema().safeParse(unwrapData(value));
   if (!result.success) {
     throw new ApiError('the token JSON has no "access_token" (expected the JSON from "Download Token")', {
       hint: 'In Central: API Gateway → System Apps & Tokens → Download Token, and paste or save that JSON as is.',
@@ -244,7 +280,7 @@ export function parseDownloadToken(text: string): TokenAnswer {
 // ---------------------------------------------------------------- login
 
 export function parseAuthCode(body: unknown, endpoint: string): string {
-  return parseWith(S().AuthCodeSchema, unwrapData(body), endpoint).auth_code;
+  return parseWith(S.AuthCodeSchema(), unwrapData(body), endpoint).auth_code;
 }
 
 // ---------------------------------------------------------------- services
@@ -258,7 +294,7 @@ export interface ServiceInfo {
 
 function serviceFrom(name: string, value: unknown): ServiceInfo {
   if (typeof value === 'string') return clean({ name, displayName: value });
-  const parsed = S().ServiceValueSchema.safeParse(value);
+  const parsed = S.ServiceValueSchema().safeParse(value);
   if (!parsed.success) return { name };
   const v = parsed.data;
   const deviceType = Array.isArray(v.device_type) ? v.device_type.join(',') : (v.device_type ?? undefined);
@@ -339,13 +375,13 @@ function listOf<T>(
 /** GET /msp_api/v1/customers → `{"customers":[...],"total":N}` (possibly `data`-wrapped). */
 export function parseCustomersPage(body: unknown, endpoint = 'GET /msp_api/v1/customers'): Page<Customer> {
   const value = unwrapData(body);
-  const page = parseWith(S().CustomersPageSchema, value, endpoint);
+  const page = parseWith(S.CustomersPageSchema(), value, endpoint);
   if (page.customers === undefined && !('customers' in (value as object))) {
     throw shapeError(endpoint, 'no "customers" list');
   }
   const { items, skipped } = listOf<Customer>(
     page.customers ?? [],
-    S().CustomerSchema,
+    S.CustomerSchema(),
     (c: Out<'CustomerSchema'>) =>
       clean({
         id: c.customer_id,
@@ -389,12 +425,12 @@ function toDevice(d: Out<'DeviceSchema'>): Device | undefined {
  * `{"devices":[...],"total":N}` (either possibly `data`-wrapped).
  */
 export function parseDevicesPage(body: unknown, endpoint: string): Page<Device> {
-  const page = parseWith(S().DevicesPageSchema, unwrapData(body), endpoint);
+  const page = parseWith(S.DevicesPageSchema(), unwrapData(body), endpoint);
   const list = page.deviceList?.devices ?? page.devices;
   if (list === undefined) throw shapeError(endpoint, 'no "devices" list');
   const total =
     page.deviceList?.total_devices ?? page.deviceList?.total ?? page.total ?? page.total_devices ?? undefined;
-  const { items, skipped } = listOf<Device>(list ?? [], S().DeviceSchema, toDevice);
+  const { items, skipped } = listOf<Device>(list ?? [], S.DeviceSchema(), toDevice);
   return clean({ items, total, skipped });
 }
 
@@ -426,7 +462,7 @@ export function parseStats(
   service: string,
   endpoint = 'GET /platform/licensing/v1/subscriptions/stats',
 ): ServiceStats {
-  const s = parseWith(S().StatsSchema, unwrapData(body), endpoint);
+  const s = parseWith(S.StatsSchema(), unwrapData(body), endpoint);
   if (s.used == null || s.non_subscribed_devices == null) {
     throw shapeError(endpoint, 'no "used" and "non_subscribed_devices" counts');
   }
@@ -453,7 +489,7 @@ export interface LicenseJobAnswer {
 export function parseLicenseJobAnswer(body: unknown): LicenseJobAnswer {
   const value = unwrapData(body);
   if (typeof value === 'string') return { message: value.trim() || undefined, raw: value };
-  const result = S().LicenseJobSchema.safeParse(value);
+  const result = S.LicenseJobSchema().safeParse(value);
   if (!result.success) return { raw: value };
   return clean({
     response: result.data.response ?? result.data.status ?? undefined,
