@@ -345,8 +345,17 @@ const record = (key, sample) => {
   samples.get(key).push(sample);
 };
 const measured = api && !api.skip ? [...rows, api] : rows;
+/**
+ * Sleeps until just after the next whole second. The gateway counts calls per calendar second (7,
+ * announced in X-RateLimit-Remaining-second even with --no-rate-limit) and the client waits for the
+ * next second when none is left: the API row and its two comparisons make 6 calls from a fresh
+ * second, so that no run of them waits on the rate governor (which is not start-up).
+ */
+const nextSecond = () =>
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1005 - (Date.now() % 1000));
 for (let i = 0; i < warmups + runs; i++) {
   for (const row of measured) {
+    if (row === api) nextSecond();
     // A/B: the floor (in the same kind of terminal) right before the row.
     const floor = once(floorRow(row.tty).argv, process.env, row.tty);
     const sample = once(row.argv, row.env, row.tty);
