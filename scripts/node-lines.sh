@@ -15,7 +15,8 @@ mkdir -p "$cache" "$reports"
 # The main job, completion in real shells, faults and signals, and every sandbox variant.
 files=(test/e2e/main-job.test.ts test/e2e/main-wait.test.ts test/e2e/completion.test.ts
   test/e2e/faults.test.ts test/e2e/variants.test.ts test/e2e/packaging.test.ts
-  test/e2e/quick-lane.test.ts test/e2e/help-width.test.ts test/e2e/customers-table.test.ts)
+  test/e2e/quick-lane.test.ts test/e2e/help-width.test.ts test/e2e/customers-table.test.ts
+  test/e2e/undici-chunk.test.ts test/e2e/zod-chunk.test.ts)
 
 status=0
 for major in "${lines[@]}"; do
