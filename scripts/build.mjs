@@ -40,7 +40,7 @@ const requireBanner = {
 
 // The completion spec: the commander tree and the spec module bundled (each command stays a chunk
 // that is never loaded), then walked here.
-const generator = new URL('generate-spec/', staging);
+const generator = new URL('generate-spec/', `${staging.href}/`);
 await build({
   ...shared,
   minify: false,
