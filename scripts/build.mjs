@@ -291,11 +291,17 @@ for (const name of HEAVY) {
 // staging dir as cli.cjs, so it never outlives its code.
 const codeCache = `
 const fs = require('node:fs'), os = require('node:os'), path = require('node:path'), vm = require('node:vm'), Module = require('node:module');
+// A bundle compiled (its script kept for createCachedData) and run as require() would run it.
+const compiled = (file) => {
+  const script = new vm.Script(Module.wrap(fs.readFileSync(file, 'utf8')), { filename: file });
+  const m = new Module(file, module);
+  m.filename = file;
+  script.runInThisContext().call(m.exports, m.exports, Module.createRequire(file), m, file, path.dirname(file));
+  return { script, exports: m.exports };
+};
+const writeCache = (file, script) => fs.writeFileSync(file + '.' + process.versions.v8 + '.cache', script.createCachedData());
 const filename = process.argv[1];
-const script = new vm.Script(Module.wrap(fs.readFileSync(filename, 'utf8')), { filename });
-const m = new Module(filename, module);
-m.filename = filename;
-script.runInThisContext().call(m.exports, m.exports, Module.createRequire(filename), m, filename, path.dirname(filename));
+const cli = compiled(filename);
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'msp-license-code-cache-'));
 const now = Date.now(), iso = new Date(now).toISOString(), baseUrl = 'https://127.0.0.1:9';
 const profile = { baseUrl, clientId: 'x', accessToken: 'x', accessTokenExpiresAt: new Date(now + 864e5).toISOString(), refreshToken: 'x', refreshTokenIssuedAt: iso, createdAt: iso, updatedAt: iso };
@@ -307,30 +313,23 @@ cache('services', [{ name: 'foundation_ap', category: 'foundation', deviceType: 
 cache('customers', [{ id: 'c1', name: 'Customer 1', groupName: 'default', provisionStatus: 'provisioned' }]);
 process.env.MSP_LICENSE_CONFIG_DIR = dir;
 process.env.NO_COLOR = '1';
-const runs = [['services'], ['customers'], ['profiles'], ['history'], ['auth', 'status', '--offline'], ['completion', 'bash'], ['assign', '--bogus'], ['assign', '-s', 'foundation_ap'], ['assign', '--help'], ['help', 'cron']];
+const runs = [['services'], ['customers'], ['profiles'], ['history'], ['auth', 'status', '--offline'], ['completion', 'bash'], ['assign', '--bogus'], ['assign', '-s', 'foundation_ap'], ['unassign', '-s', 'foundation_ap'], ['assign', '--help'], ['help', 'cron']];
 (async () => {
-  for (const argv of runs) await m.exports.main(['node', 'msp-license', ...argv]);
-  fs.writeFileSync(filename + '.' + process.versions.v8 + '.cache', script.createCachedData());
+  for (const argv of runs) await cli.exports.main(['node', 'msp-license', ...argv]);
+  writeCache(filename, cli.script);
   // Each quick-lane bundle, the same way, after the runs of its own command.
   for (const only of ${JSON.stringify(QUICK_BUNDLES)}) {
-    const quickFile = path.join(path.dirname(filename), 'quick-' + only.replace(' ', '-') + '.cjs');
-    const quick = new vm.Script(Module.wrap(fs.readFileSync(quickFile, 'utf8')), { filename: quickFile });
-    const q = new Module(quickFile, module);
-    q.filename = quickFile;
-    quick.runInThisContext().call(q.exports, q.exports, Module.createRequire(quickFile), q, quickFile, path.dirname(quickFile));
-    const own = [...runs, ['unassign', '-s', 'foundation_ap']].filter((argv) => argv.slice(0, only.split(' ').length).join(' ') === only);
-    for (const argv of own) await q.exports.runQuick(argv);
-    fs.writeFileSync(quickFile + '.' + process.versions.v8 + '.cache', quick.createCachedData());
+    const file = path.join(path.dirname(filename), 'quick-' + only.replace(' ', '-') + '.cjs');
+    const quick = compiled(file);
+    for (const argv of runs.filter((argv) => argv.slice(0, only.split(' ').length).join(' ') === only))
+      await quick.exports.runQuick(argv);
+    writeCache(file, quick.script);
   }
   fs.rmSync(dir, { recursive: true, force: true });
   // Each heavy dependency's own, made after it was loaded (its start-up is most of its cost).
   for (const name of ${JSON.stringify(HEAVY)}) {
-    const chunk = path.join(path.dirname(filename), 'chunks', name + '.cjs');
-    const vendor = new vm.Script(Module.wrap(fs.readFileSync(chunk, 'utf8')), { filename: chunk });
-    const c = new Module(chunk, module);
-    c.filename = chunk;
-    vendor.runInThisContext().call(c.exports, c.exports, Module.createRequire(chunk), c, chunk, path.dirname(chunk));
-    fs.writeFileSync(chunk + '.' + process.versions.v8 + '.cache', vendor.createCachedData());
+    const file = path.join(path.dirname(filename), 'chunks', name + '.cjs');
+    writeCache(file, compiled(file).script);
   }
   process.exitCode = 0;
 })();
