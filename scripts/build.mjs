@@ -310,10 +310,13 @@ fs.mkdirSync(path.join(dir, 'cache', 'p'), { recursive: true, mode: 0o700 });
 fs.chmodSync(path.join(dir, 'cache'), 0o700);
 const cache = (name, data) => fs.writeFileSync(path.join(dir, 'cache', 'p', name + '.json'), JSON.stringify({ fetchedAt: now, baseUrl, data }), { mode: 0o600 });
 cache('services', [{ name: 'foundation_ap', category: 'foundation', deviceType: 'IAP', central: true }]);
-cache('customers', [{ id: 'c1', name: 'Customer 1', groupName: 'default', provisionStatus: 'provisioned' }]);
+// Written as a fetch writes it, with its companions: more customers than get device counts, so
+// that \`customers\` takes the path it takes in use (the table file; --json: the list, no call).
+const customers = Array.from({ length: 12 }, (_, i) => ({ id: 'c' + i, name: 'Customer ' + i, groupName: 'default', provisionStatus: 'provisioned' }));
+cli.exports.writeCache(dir, 'p', 'customers', baseUrl, customers);
 process.env.MSP_LICENSE_CONFIG_DIR = dir;
 process.env.NO_COLOR = '1';
-const runs = [['services'], ['customers'], ['profiles'], ['history'], ['auth', 'status', '--offline'], ['completion', 'bash'], ['assign', '--bogus'], ['assign', '-s', 'foundation_ap'], ['unassign', '-s', 'foundation_ap'], ['assign', '--help'], ['help', 'cron']];
+const runs = [['services'], ['customers'], ['customers', '--json'], ['profiles'], ['history'], ['auth', 'status', '--offline'], ['completion', 'bash'], ['assign', '--bogus'], ['assign', '-s', 'foundation_ap'], ['unassign', '-s', 'foundation_ap'], ['assign', '--help'], ['help', 'cron']];
 (async () => {
   for (const argv of runs) await cli.exports.main(['node', 'msp-license', ...argv]);
   writeCache(filename, cli.script);
