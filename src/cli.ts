@@ -28,14 +28,13 @@ import { type FlagSet, parseFlags } from './options.js';
 import { QUICK_COMMANDS, type QuickCommand } from './quick-commands.js';
 import { flushed, std } from './ui/std.js';
 
-/** Where the CLI writes (for the build's help templates and the tests that read help at a width). */
-export { std };
-
 /**
  * The cache writer, companions included (for the build's code-cache warm-up, which writes the
  * customers cache as a fetch would, so that `customers` warms the table-file path it serves).
  */
 export { writeCache } from './config/cache.js';
+/** Where the CLI writes (for the build's help templates and the tests that read help at a width). */
+export { std };
 
 declare const __VERSION__: string;
 export const VERSION = typeof __VERSION__ === 'string' ? __VERSION__ : '0.0.0-dev';
