@@ -9,7 +9,7 @@ import type { Command } from 'commander';
 import { afterEach, describe, expect, test } from 'vitest';
 import { buildProgram } from '../../src/cli.js';
 import { helpTopic } from '../../src/help-topics.js';
-import { BIN, baseEnv, type CliResult, ROOT, runCli } from '../helpers/cli.js';
+import { BIN, baseEnv, type CliResult, collect, ROOT, runCli } from '../helpers/cli.js';
 import {
   cleanupAll,
   expectNoSecret,
@@ -214,23 +214,12 @@ describe('without a terminal (cron)', () => {
       INTERVAL: '1s',
       TIMEOUT: '2m', // timeout / interval polls must fit the day's API budget
     };
-    const sh = (args: string[], extra: Record<string, string> = {}, wrapper: string[] = []) =>
-      new Promise<CliResult>((resolve) => {
-        const [command = 'bash', ...rest] = [...wrapper, 'bash', script, ...args];
-        const child = spawn(command, rest, {
-          env: { ...env, ...extra },
-          stdio: ['ignore', 'pipe', 'pipe'],
-        });
-        let stdout = '';
-        let stderr = '';
-        child.stdout.on('data', (d) => {
-          stdout += d;
-        });
-        child.stderr.on('data', (d) => {
-          stderr += d;
-        });
-        child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
-      });
+    const sh = (args: string[], extra: Record<string, string> = {}, wrapper: string[] = []) => {
+      const [command = 'bash', ...rest] = [...wrapper, 'bash', script, ...args];
+      // No kill before the test's own timeout: the script waits for its job (TIMEOUT above).
+      const child = spawn(command, rest, { env: { ...env, ...extra }, stdio: ['ignore', 'pipe', 'pipe'] });
+      return collect(child, 600_000);
+    };
 
     const nightly = await sh([]);
     expect(nightly, readFileSync(log, 'utf8')).toMatchObject({ code: 0, stdout: '', stderr: '' });

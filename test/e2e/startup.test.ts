@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { chmodSync, cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { BIN, baseEnv, ROOT, tempDir } from '../helpers/cli.js';
+import { BIN, baseEnv, collect, ROOT, tempDir } from '../helpers/cli.js';
 
 const scratch = tempDir('msp-license-startup-');
 afterAll(() => scratch.cleanup());
@@ -19,19 +19,7 @@ interface Run {
 }
 
 function node(argv: string[], env: Record<string, string>): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, argv, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => {
-      stdout += d;
-    });
-    child.stderr.on('data', (d) => {
-      stderr += d;
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+  return collect(spawn(process.execPath, argv, { env, stdio: ['ignore', 'pipe', 'pipe'] }));
 }
 
 /** A config dir with a ready profile and fresh caches (no gateway behind it: nothing may call one). */

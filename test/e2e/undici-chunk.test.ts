@@ -9,7 +9,7 @@ import { createSecureServer } from 'node:http2';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { ROOT, tempDir } from '../helpers/cli.js';
+import { collect, ROOT, tempDir } from '../helpers/cli.js';
 
 const CHUNK = join(ROOT, 'dist', 'chunks', 'undici.cjs');
 const scratch = tempDir('msp-license-undici-chunk-');
@@ -60,22 +60,12 @@ function child(
   node: string,
   args: string[],
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const proc = spawn(node, ['-e', CHILD, CHUNK, ...args], {
+  return collect(
+    spawn(node, ['-e', CHILD, CHUNK, ...args], {
       env: { PATH: process.env.PATH ?? '' },
       stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    proc.stdout.on('data', (d) => {
-      stdout += d;
-    });
-    proc.stderr.on('data', (d) => {
-      stderr += d;
-    });
-    proc.on('error', reject);
-    proc.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+    }),
+  );
 }
 
 const h1Server = createServer((req, res) => {

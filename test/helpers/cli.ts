@@ -1,5 +1,5 @@
 // Runs the BUILT CLI (bin/msp-license.js → dist/) as a child process, as a user or cron would.
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -34,32 +34,43 @@ export function baseEnv(configDir: string): Record<string, string> {
 }
 
 export function runCli(configDir: string, args: string[], options: CliOptions = {}): Promise<CliResult> {
+  const env: Record<string, string> = { ...baseEnv(configDir) };
+  for (const [k, v] of Object.entries(options.env ?? {})) {
+    if (v === undefined) delete env[k];
+    else env[k] = v;
+  }
+  const child = spawn(process.execPath, [options.entry ?? BIN, ...args], {
+    env,
+    cwd: options.cwd ?? tmpdir(),
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  child.stdin?.end(options.input ?? '');
+  return collect(child, options.timeoutMs);
+}
+
+/**
+ * A spawned child's exit and everything it wrote (stdout and stderr piped), killed after
+ * `timeoutMs` (default 60 s) if it has not exited by then.
+ */
+export function collect(child: ChildProcess, timeoutMs = 60_000): Promise<CliResult> {
   return new Promise((resolvePromise, reject) => {
-    const env: Record<string, string> = { ...baseEnv(configDir) };
-    for (const [k, v] of Object.entries(options.env ?? {})) {
-      if (v === undefined) delete env[k];
-      else env[k] = v;
-    }
-    const child = spawn(process.execPath, [options.entry ?? BIN, ...args], {
-      env,
-      cwd: options.cwd ?? tmpdir(),
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d) => {
+    child.stdout?.on('data', (d) => {
       stdout += d;
     });
-    child.stderr.on('data', (d) => {
+    child.stderr?.on('data', (d) => {
       stderr += d;
     });
-    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
-    child.on('error', reject);
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       resolvePromise({ code, signal, stdout, stderr });
     });
-    child.stdin.end(options.input ?? '');
   });
 }
 
