@@ -19,8 +19,8 @@ import {
   servicesNamed,
 } from './autolicense/states.js';
 import {
-  AUTOLICENSE_TTL_MS,
   fetchPauses,
+  freshSetting,
   readAutoLicenseCache,
   writeAutoLicenseCache,
 } from './shared/autolicense.js';
@@ -57,12 +57,8 @@ export async function run(ctx: Context, options: AutolicenseStatusOptions): Prom
   const mspId = await mspIdOf(ctx, session);
   const now = Date.now();
   const cache = readAutoLicenseCache(ctx, session);
-  const fresh = (id: string) => {
-    const hit = cache[id];
-    return !options.refresh && hit && now - hit.fetchedAt <= AUTOLICENSE_TTL_MS ? hit : undefined;
-  };
   const ids = [...(mspId ? [mspId] : []), ...scope.inScope.map((c) => c.id)];
-  const toFetch = ids.filter((id) => !fresh(id));
+  const toFetch = ids.filter((id) => !freshSetting(cache, id, now, options.refresh));
 
   // The cost, said first; past what is left of today's budget it needs --yes.
   // Without --services, the services are those the answers name: the cached ones say how many.

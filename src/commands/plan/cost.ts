@@ -3,7 +3,7 @@
 // customers grouped by the services their rules name (one measured scope per group). No I/O.
 import type { CustomerRef } from '../../core/customers.js';
 import type { Desired } from '../../policy/resolve.js';
-import { AUTOLICENSE_TTL_MS, type AutoLicenseCache } from '../shared/autolicense.js';
+import { type AutoLicenseCache, freshSetting } from '../shared/autolicense.js';
 
 /** Calls left untouched today by plan unless --yes (a report must not empty the day's budget). */
 export const DAY_RESERVE = 50;
@@ -29,11 +29,7 @@ export function readCost(
   const needAuto = [...desired.wants]
     .filter(([, wants]) => [...wants.values()].some((w) => w.auto !== undefined))
     .map(([id]) => id);
-  const fresh = (id: string) => {
-    const hit = cache[id];
-    return !refresh && hit && now - hit.fetchedAt <= AUTOLICENSE_TTL_MS;
-  };
-  const autoToFetch = needAuto.filter((id) => !fresh(id));
+  const autoToFetch = needAuto.filter((id) => !freshSetting(cache, id, now, refresh));
   const perTenant = [...desired.wants.values()].reduce((sum, w) => sum + w.size, 0);
   const mspWide = desired.services.length;
   return { needAuto, autoToFetch, mspWide, perTenant, calls: mspWide + perTenant + autoToFetch.length };

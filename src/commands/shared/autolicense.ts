@@ -18,6 +18,20 @@ export interface CachedSetting {
 }
 export type AutoLicenseCache = Record<string, CachedSetting>;
 
+/**
+ * A customer's cached answer while it is fresh (at most AUTOLICENSE_TTL_MS old at `now`); undefined
+ * when there is none, it is older, or `refresh` asks Central again.
+ */
+export function freshSetting(
+  cache: AutoLicenseCache,
+  id: string,
+  now: number,
+  refresh = false,
+): CachedSetting | undefined {
+  const hit = cache[id];
+  return !refresh && hit && now - hit.fetchedAt <= AUTOLICENSE_TTL_MS ? hit : undefined;
+}
+
 /** Per service: Central's pause state as last seen (null: unreadable). */
 export type PauseCache = Record<string, { paused: boolean | null; fetchedAt: number }>;
 
