@@ -47,7 +47,7 @@ export class FdOut extends EventEmitter {
 }
 
 /** Writes all of `bytes`; a non-blocking descriptor that is full (EAGAIN) is waited on, 1 ms at a time. */
-export function writeAll(fd: number, bytes: Uint8Array): void {
+function writeAll(fd: number, bytes: Uint8Array): void {
   let offset = 0;
   while (offset < bytes.length) {
     try {

@@ -5,51 +5,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { startSandbox } from '../../src/sandbox/server.js';
-import type { Variants } from '../../src/sandbox/variants.js';
 import { loginToSandbox, runCli } from '../helpers/cli.js';
 import { cleanupAll, scratch, world } from '../helpers/e2e.js';
 
 afterEach(cleanupAll);
 
 type Check = { id: string; verdict: string; detail: string };
-const check = (result: { checks: Check[] }, id: string) => result.checks.find((c) => c.id === id) as Check;
-
-/** What doctor must say under each variant. */
-function _expectVerdicts(result: any, variants: Partial<Variants>) {
-  expect(check(result, 'gateway').verdict).toBe('ok');
-  expect(check(result, 'token').verdict).toBe('ok');
-  expect(check(result, 'msp').verdict).toBe('ok');
-  expect(check(result, 'stats-shape').verdict).toBe('ok');
-  expect(check(result, 'rate-headers').verdict).toBe('ok');
-  expect(check(result, 'inventory').detail).toMatch(/services/);
-  const v2 = variants.servicesV2 ?? 404;
-  expect(check(result, 'services').detail).toBe(
-    v2 === 'ok' ? 'v2 (the documented path)' : `v1 (the documented v2 path answered HTTP ${v2})`,
-  );
-  const filter = variants.statsFilter ?? 'service';
-  expect(result.learned.statsFilter).toBe(filter);
-  expect(check(result, 'stats-filter').detail).toMatch(
-    filter === 'service' ? /^service= filters/ : /^license_type= filters/,
-  );
-  if (variants.tenantStats === 'ignored') {
-    expect(check(result, 'tenant-stats')).toMatchObject({
-      verdict: 'warn',
-      detail: expect.stringMatching(/TenantID is ignored/),
-    });
-    expect(result.learned.tenantStats).toBe('ignored');
-    expect(check(result, 'msp-in-wide').verdict).toBe('unknown');
-  } else {
-    expect(check(result, 'tenant-stats').verdict).toBe('ok');
-    expect(result.learned.tenantStats).toBe('scoped');
-    // Only a difference is proof: equal counts store nothing (MSP-wide figures stay upper bounds).
-    expect(result.learned.mspInWide).toBe(variants.mspInWide === true ? true : undefined);
-    expect(check(result, 'msp-in-wide').detail).toMatch(
-      variants.mspInWide
-        ? /include \d+ unlicensed devices that are no tenant's/
-        : /no difference for foundation_ap/,
-    );
-  }
-}
 
 describe('doctor --record and sandbox --replay', () => {
   test('nothing identifying survives the recording; a replay answers doctor alike', async () => {
