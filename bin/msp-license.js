@@ -26,6 +26,8 @@ function prerenderedHelp() {
   const last = args[args.length - 1];
   if (args.length === 0 || args.length > 4) return undefined;
   if (last !== '--help' && last !== '-h' && args[0] !== 'help') return undefined;
+  // One word holding a space ('auth status') is no command word to commander: it decides.
+  if (args.some((arg) => arg.includes(' '))) return undefined;
   try {
     const help = JSON.parse(require('node:fs').readFileSync(`${__dirname}/../dist/help.json`, 'utf8'));
     const index = Object.hasOwn(help.argv, args.join(' ')) ? help.argv[args.join(' ')] : undefined;
@@ -123,14 +125,23 @@ function built(file) {
  * would make its stream (net, stream: milliseconds) for one write (as src/ui/std.ts does).
  */
 function stdoutIsTerminal() {
+  const fs = require('node:fs');
   try {
-    const fs = require('node:fs');
     const stat = fs.fstatSync(1);
-    if (!stat.isCharacterDevice() || stat.rdev === fs.statSync('/dev/null').rdev) return false;
+    if (!stat.isCharacterDevice() || stat.rdev === devNullRdev(fs)) return false;
   } catch {
     return false;
   }
   return require('node:tty').isatty(1);
+}
+
+/** /dev/null's device number; -1 where there is none (a minimal chroot): isatty decides then. */
+function devNullRdev(fs) {
+  try {
+    return fs.statSync('/dev/null').rdev;
+  } catch {
+    return -1;
+  }
 }
 
 /**
