@@ -291,16 +291,19 @@ for (const name of HEAVY) {
 // staging dir as cli.cjs, so it never outlives its code.
 const codeCache = `
 const fs = require('node:fs'), os = require('node:os'), path = require('node:path'), vm = require('node:vm'), Module = require('node:module');
+const [filename, finalDir] = process.argv.slice(1);
+// A bundle's name in stack traces: where it will be once the staging dir becomes dist/ (Node 20's
+// V8 names a script compiled from a code cache after the script the cache was made from).
+const named = (file) => path.join(finalDir, path.relative(path.dirname(filename), file));
 // A bundle compiled (its script kept for createCachedData) and run as require() would run it.
 const compiled = (file) => {
-  const script = new vm.Script(Module.wrap(fs.readFileSync(file, 'utf8')), { filename: file });
+  const script = new vm.Script(Module.wrap(fs.readFileSync(file, 'utf8')), { filename: named(file) });
   const m = new Module(file, module);
   m.filename = file;
   script.runInThisContext().call(m.exports, m.exports, Module.createRequire(file), m, file, path.dirname(file));
   return { script, exports: m.exports };
 };
 const writeCache = (file, script) => fs.writeFileSync(file + '.' + process.versions.v8 + '.cache', script.createCachedData());
-const filename = process.argv[1];
 const cli = compiled(filename);
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'msp-license-code-cache-'));
 const now = Date.now(), iso = new Date(now).toISOString(), baseUrl = 'https://127.0.0.1:9';
@@ -343,7 +346,7 @@ const nodes = [
   ...(existsSync(lines) ? readdirSync(lines).map((dir) => `${lines.pathname}${dir}/package/bin/node`) : []),
 ].filter((node) => existsSync(node));
 for (const node of new Set(nodes)) {
-  execFileSync(node, ['-e', codeCache, `${staging.pathname}/cli.cjs`], {
+  execFileSync(node, ['-e', codeCache, `${staging.pathname}/cli.cjs`, out.pathname], {
     env: { PATH: process.env.PATH ?? '' },
     stdio: 'ignore',
   });
@@ -484,8 +487,9 @@ writeFileSync(`${staging.pathname}/help-templates.json`, JSON.stringify({ templa
 // help.cjs about 0.3 ms (Node 20) to 0.5 ms (Node 24) faster with it.
 const helpCodeCache = `
 const fs = require('node:fs'), vm = require('node:vm'), Module = require('node:module');
-const [filename, templatesFile] = process.argv.slice(1);
-const script = new vm.Script(Module.wrap(fs.readFileSync(filename, 'utf8')), { filename });
+const [filename, templatesFile, finalName] = process.argv.slice(1);
+// Named where it will be (see codeCache's named()).
+const script = new vm.Script(Module.wrap(fs.readFileSync(filename, 'utf8')), { filename: finalName });
 const m = { exports: {} };
 script.runInThisContext().call(m.exports, m.exports, require, m, filename, require('node:path').dirname(filename));
 const { templates, minWidthToWrap } = JSON.parse(fs.readFileSync(templatesFile, 'utf8'));
@@ -495,7 +499,13 @@ fs.writeFileSync(filename + '.' + process.versions.v8 + '.cache', script.createC
 for (const node of new Set(nodes)) {
   execFileSync(
     node,
-    ['-e', helpCodeCache, `${staging.pathname}/help.cjs`, `${staging.pathname}/help-templates.json`],
+    [
+      '-e',
+      helpCodeCache,
+      `${staging.pathname}/help.cjs`,
+      `${staging.pathname}/help-templates.json`,
+      `${out.pathname}/help.cjs`,
+    ],
     {
       env: { PATH: process.env.PATH ?? '' },
       stdio: 'ignore',
