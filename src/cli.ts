@@ -26,7 +26,7 @@ import {
 import { HELP_TOPIC_LIST } from './help-topic-names.js';
 import { type FlagSet, parseFlags } from './options.js';
 import { QUICK_COMMANDS, type QuickCommand } from './quick-commands.js';
-import { flushed, std } from './ui/std.js';
+import { exitQuietlyOnClosedPipe, flushed, std } from './ui/std.js';
 
 /**
  * The cache writer, companions included (for the build's code-cache warm-up, which writes the
@@ -519,23 +519,8 @@ export async function main(argv: string[] = process.argv): Promise<number> {
   }
 }
 
-/**
- * `msp-license sandbox --help | head -1`: a reader that leaves early ends the output, not with a
- * stack trace. Once a command runs, runtime.ts's own listener decides (a sent license job goes on).
- */
-function quietOnClosedPipe(): void {
-  const { stdout, stderr } = std();
-  for (const stream of [stdout, stderr]) {
-    stream.on('error', (error: NodeJS.ErrnoException) => {
-      if (stream.listenerCount('error') > 1) return;
-      if (error.code === 'EPIPE' || error.code === 'EIO') process.exit(Number(process.exitCode ?? 0));
-      throw error;
-    });
-  }
-}
-
 export function start(): void {
-  quietOnClosedPipe();
+  exitQuietlyOnClosedPipe();
   main().then((code) => {
     process.exitCode = code;
     // Idle keep-alive sockets would hold the process open for a moment after the last call:

@@ -17,7 +17,7 @@ import { longName, parseFlags } from './options.js';
 import { QUICK_COMMANDS, type QuickCommand } from './quick-commands.js';
 import { runCommand } from './runtime.js';
 import { reportError } from './ui/report-error.js';
-import { flushed } from './ui/std.js';
+import { exitQuietlyOnClosedPipe, flushed } from './ui/std.js';
 
 /**
  * The one command this bundle runs (the build makes one bundle per command, dist/quick-NAME.cjs,
@@ -115,6 +115,8 @@ export function readArgv(
   let own: Received | undefined;
   let ownSpellings: Map<string, Spelling> | undefined;
   const operands: string[] = [];
+  /** The first option after the command's words that it does not have. */
+  let unknown: string | undefined;
   for (let i = 0; i < args.length; i++) {
     const word = args[i] as string;
     if (word.startsWith('-')) {
@@ -124,10 +126,13 @@ export function readArgv(
       const inGlobals = global.get(flag);
       const inOwn = ownSpellings?.get(flag);
       if (inGlobals === undefined && inOwn === undefined && command && !operands.length) {
-        // Commander's first unknown option ends its reading: the error is about it, unless help
-        // is asked for anywhere (help wins) or a subcommand could still be named.
+        // Commander reports the first unknown option once it has read the rest of argv: the
+        // options after it are still read (one missing its value is reported instead; -h or -V,
+        // alone or in a group like -qh, wins), the other words are set aside with it. Help asked
+        // for anywhere, or a short option it might take as a group: commander decides.
         if (!word.startsWith('--') || args.some((arg) => ROOT_OWN.includes(arg))) return undefined;
-        return { name, message: `error: unknown option '${word}'${suggestion(word, name, command)}` };
+        unknown ??= word;
+        continue;
       }
       // Unknown (or -h, -V, -abc), or a name both levels know: commander decides.
       if ((inGlobals === undefined) === (inOwn === undefined)) return undefined;
@@ -155,7 +160,10 @@ export function readArgv(
       own = new Received(command.flags);
       ownSpellings = spellings(command.flags);
       if (!ownSpellings) return undefined;
-    } else operands.push(word);
+    } else if (unknown === undefined) operands.push(word);
+  }
+  if (command && unknown !== undefined) {
+    return { name, message: `error: unknown option '${unknown}'${suggestion(unknown, name, command)}` };
   }
   if (!command || !own || operands.length !== command.operands) return undefined;
   return { name, command, globals: globals.settle(env), own: own.settle(env), operands };
@@ -197,13 +205,23 @@ export function runQuick(args: string[]): Promise<void> | undefined {
   );
 }
 
-/** Runs argv in the quick lane and exits when done; false (nothing done) when it is not one for it. */
+/**
+ * Runs argv in the quick lane and exits when done, as cli.ts's start() does for the full CLI: a
+ * reader gone quiets the output, an error nothing caught is reported, not thrown. False (nothing
+ * done) when argv is not one for it.
+ */
 export function quick(args: string[]): boolean {
   const run = runQuick(args);
-  run?.then(() => {
-    const code = Number(process.exitCode ?? 0);
-    // Idle keep-alive sockets (a cache refreshed) would hold the process open for a moment.
-    flushed(() => process.exit(code));
-  });
-  return run !== undefined;
+  if (!run) return false;
+  exitQuietlyOnClosedPipe();
+  run
+    .catch((error: unknown) => {
+      process.exitCode = reportError(error, args);
+    })
+    .then(() => {
+      const code = Number(process.exitCode ?? 0);
+      // Idle keep-alive sockets (a cache refreshed) would hold the process open for a moment.
+      flushed(() => process.exit(code));
+    });
+  return true;
 }

@@ -100,6 +100,23 @@ export function std(): { stdout: Out; stderr: Out } {
   return streams;
 }
 
+/**
+ * `msp-license sandbox --help | head -1`: a reader that leaves early (EPIPE) or a terminal that went
+ * away (EIO) ends the output with the exit code so far, not with a stack trace. Both lanes install
+ * it before a command runs; once one runs, runtime.ts's own listener decides (a sent license job
+ * goes on to its true outcome).
+ */
+export function exitQuietlyOnClosedPipe(): void {
+  const { stdout, stderr } = std();
+  for (const stream of [stdout, stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (stream.listenerCount('error') > 1) return;
+      if (error.code === 'EPIPE' || error.code === 'EIO') process.exit(Number(process.exitCode ?? 0));
+      throw error;
+    });
+  }
+}
+
 /** Calls `done` once everything written to stdout and stderr has left the process. */
 export function flushed(done: () => void): void {
   const { stdout, stderr } = std();

@@ -60,6 +60,15 @@ const SAME: string[][] = [
   ['assign', '-s', 'foundation_ap'],
   ['unassign', '-s', 'foundation_ap', '--all-customers', '--include', 'x'],
   ['history', '--limt', '2'],
+  // Commander reads on past an unknown option: a known one missing its value, or help in a
+  // group of short flags, is what it reports.
+  ['services', '--foo', '-p'],
+  ['history', '--foo', '--limit'],
+  ['services', '--foo', '-qh'],
+  ['history', '--foo', '-qV'],
+  // One word holding a space is no command word (bin/'s help lookup must not take it for two).
+  ['help', 'auth status'],
+  ['auth status', '--help'],
 ];
 
 describe('the quick lane answers as the commander lane does', () => {
@@ -178,6 +187,48 @@ describe('the quick lane answers as the commander lane does', () => {
     );
     expect(tty.status).toBe(0);
     expect(readFileSync(report, 'utf8')).toContain('NativeModule tty');
+  });
+
+  test('a usage error whose reader left: exit 2 in both lanes, no stack trace', () => {
+    const gone = (entry: string) =>
+      spawnSync(
+        'bash',
+        [
+          '-c',
+          `(sleep 0.3; "$0" "$1" services --foo 2>&1 >/dev/null; echo "exit $?" >&2) | true`,
+          process.execPath,
+          entry,
+        ],
+        { env, encoding: 'utf8' },
+      );
+    for (const entry of [BIN, MAIN]) expect(gone(entry).stderr, entry).toBe('exit 2\n');
+  });
+
+  test('an error before the command runs (no home directory): reported as commander reports it', () => {
+    // Neither HOME nor MSP_LICENSE_CONFIG_DIR, and os.homedir() failing as it does for a user
+    // missing from /etc/passwd: the config dir cannot be found before the command's own try.
+    const preload = join(w.root, 'no-home.cjs');
+    writeFileSync(
+      preload,
+      "require('node:os').homedir = () => { throw new Error('uv_os_homedir returned ENOENT'); };\n",
+    );
+    const bare = (entry: string, args: string[]) =>
+      spawnSync(process.execPath, ['-r', preload, entry, ...args], {
+        env: { PATH: process.env.PATH ?? '' },
+        encoding: 'utf8',
+      });
+    const quick = bare(BIN, ['profiles']);
+    expect(quick.stderr).toBe('Error: Unexpected error: uv_os_homedir returned ENOENT\n');
+    expect(quick.status).toBe(1);
+    expect({ ...bare(MAIN, ['profiles']), pid: 0, output: [] }).toMatchObject({
+      stderr: quick.stderr,
+      status: quick.status,
+    });
+    // With -v, the stack names the bundle where it is (dist/), not the build's staging dir: Node
+    // 20 names a script compiled from a code cache after the one the cache was made from.
+    const traced = bare(BIN, ['-v', 'profiles']);
+    expect(traced.stderr).toContain(join(ROOT, 'dist', 'quick-profiles.cjs'));
+    expect(traced.stderr).not.toMatch(/dist\.tmp-/);
   });
 
   test('a reader that leaves early (| head -1): exit 0, no error', () => {
