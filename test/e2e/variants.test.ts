@@ -229,6 +229,27 @@ describe('what the MSP-wide counts cannot tell alone', () => {
     expect(JSON.parse(run.stdout).outcome).toBe('settled');
     expect(truth(await perCustomer(w), [a, b, c], 'foundation_ap').licensed).toBe(0);
   });
+
+  test('out of licenses with devices left, counts unknown, the --timeout first: stalled (exit 7)', async () => {
+    // Licenses run out within a second; --stall-after (10 min by default) never comes: the
+    // timeout ends the wait, and devices are left unlicensed. Before, that was "settled", exit 0.
+    const w = await world({
+      variants: { tenantStats: 'ignored' },
+      licenses: 20,
+      preLicensed: 0,
+      jobSpeed: 50,
+    });
+    const before = truth(await perCustomer(w), w.ids, 'foundation_ap');
+    expect(before.unlicensed).toBeGreaterThan(20);
+    const args = ['assign', '-s', 'foundation_ap', '--include', 'name:*', '--yes'];
+    const run = await w.cli(['--json', ...args, '--wait', '--interval', '1s', '--timeout', '8s']);
+    expect(run.code, run.stderr).toBe(7);
+    expect(run.stdout).toBe('');
+    expect(JSON.parse(run.stderr).error).toMatchObject({ code: 'stalled', exitCode: 7 });
+    const after = truth(await perCustomer(w), w.ids, 'foundation_ap');
+    expect(after.unlicensed).toBeGreaterThan(0);
+    expect(after.unlicensed).toBeLessThan(before.unlicensed);
+  });
 });
 
 describe('upper bounds are marked as such', () => {

@@ -80,6 +80,18 @@ export async function waitForJob(
     lastChange = ctx.clock.now();
     quietPolls = 0;
   };
+  /**
+   * Quiet, and the need not known exactly: out of licenses, devices are left unlicensed somewhere,
+   * so it is a stall (exit 7), never a success; else a finished job, most likely: settled.
+   */
+  const quietEnd = (quiet: string) => {
+    if (progress.outOfLicenses) {
+      spinner.fail(`stalled: ${formatProgress(progress)}; ${quiet} and no licenses left`);
+      return { outcome: 'stalled' as const, progress, polls };
+    }
+    spinner.succeed(`settled: ${formatProgress(progress)}; ${quiet} (exact counts unknown)`);
+    return { outcome: 'settled' as const, progress, polls };
+  };
   const doneInScope = (elapsed: string) => {
     spinner.succeed(`done: every device in scope changed in ${elapsed}`);
     return { outcome: 'done' as const, progress: { ...progress, complete: true, blocked: false }, polls };
@@ -90,13 +102,8 @@ export async function waitForJob(
       const remaining = settings.timeoutMs - (ctx.clock.now() - started);
       if (remaining <= 0) {
         if ((await nothingLeft()) === true) return doneInScope(formatDuration(ctx.clock.now() - started));
-        if (!progress.exact && quietPolls >= 2) {
-          // Not measurable exactly, and quiet: a finished job, most likely; never a timeout for it.
-          spinner.succeed(
-            `settled: ${formatProgress(progress)}; no change in the last ${quietPolls} polls (exact counts unknown)`,
-          );
-          return { outcome: 'settled', progress, polls };
-        }
+        // Not measurable exactly, and quiet: never a timeout for it (as for --stall-after below).
+        if (!progress.exact && quietPolls >= 2) return quietEnd(`no change in the last ${quietPolls} polls`);
         spinner.fail(`timed out: ${formatProgress(progress)}`);
         return { outcome: 'timeout', progress, polls };
       }
@@ -147,14 +154,7 @@ export async function waitForJob(
           spinner.fail(`stalled: ${formatProgress(progress)}; ${quiet}`);
           return { outcome: 'stalled', progress, polls };
         }
-        if (progress.outOfLicenses) {
-          // The need is not known exactly, but licenses ran out with devices left unlicensed
-          // somewhere: say so with the stalled exit code rather than claim success.
-          spinner.fail(`stalled: ${formatProgress(progress)}; ${quiet} and no licenses left`);
-          return { outcome: 'stalled', progress, polls };
-        }
-        spinner.succeed(`settled: ${formatProgress(progress)}; ${quiet} (exact counts unknown)`);
-        return { outcome: 'settled', progress, polls };
+        return quietEnd(quiet);
       }
       spinner.update(`${formatProgress(progress)} (${elapsed})`);
     }
