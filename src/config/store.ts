@@ -195,15 +195,23 @@ export class ConfigStore {
    * Creates or replaces a profile. It becomes the default with `makeDefault: true`, or when no
    * default exists yet and `makeDefault` is not `false`.
    */
+  /**
+   * Writes the profile (a new one, or over the one of that name). Over one of another API client
+   * (so perhaps of another account, even on the same gateway), the profile's caches go: its
+   * customers, their auto-licensing answers and what doctor learned were that client's.
+   */
   saveProfile(profile: Profile, options: { makeDefault?: boolean } = {}): void {
     checkName(profile.name);
+    let replaced: StoredProfile | undefined;
     this.#mutate((data) => {
+      replaced = data.profiles.get(profile.name);
       data.profiles.set(profile.name, withoutUndefined({ ...profile }) as StoredProfile);
       const hasDefault = data.defaultProfile !== undefined && data.profiles.has(data.defaultProfile);
       if (options.makeDefault === true || (!hasDefault && options.makeDefault !== false)) {
         data.defaultProfile = profile.name;
       }
     });
+    if (replaced && replaced.clientId !== profile.clientId) this.#forgetCaches(profile.name);
   }
 
   /**
@@ -238,6 +246,10 @@ export class ConfigStore {
       data.profiles.delete(name);
       if (data.defaultProfile === name) data.defaultProfile = undefined;
     });
+    this.#forgetCaches(name);
+  }
+
+  #forgetCaches(name: string): void {
     fs.rmSync(path.join(configPaths(this.dir).cacheDir, name), { recursive: true, force: true });
   }
 

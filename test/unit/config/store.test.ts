@@ -293,6 +293,22 @@ describe('ConfigStore: writing', () => {
     expect(() => store.removeProfile('a')).toThrow(UsageError);
   });
 
+  it("saveProfile over another API client's profile of that name forgets its caches; the same client keeps them", () => {
+    const store = ConfigStore.open(dir);
+    store.saveProfile(profile('a'));
+    store.saveProfile(profile('b'));
+    writeCache(dir, 'a', 'customers', 'u', [{ id: 'old-account' }]);
+    writeCache(dir, 'b', 'customers', 'u', [{ id: 'kept' }]);
+    // A new login of the same client (fresh tokens): its customers are still its customers.
+    store.saveProfile(profile('a', { accessToken: 'new' }));
+    expect(fs.existsSync(path.join(dir, 'cache', 'a', 'customers.json'))).toBe(true);
+    // Another client under the same name and gateway: perhaps another account.
+    store.saveProfile(profile('a', { clientId: 'another-client' }));
+    expect(fs.existsSync(path.join(dir, 'cache', 'a'))).toBe(false);
+    expect(store.getProfile('a')).toMatchObject({ clientId: 'another-client' });
+    expect(fs.existsSync(path.join(dir, 'cache', 'b', 'customers.json'))).toBe(true);
+  });
+
   it('setDefault needs an existing profile', () => {
     const store = ConfigStore.open(dir);
     store.saveProfile(profile('a'));
