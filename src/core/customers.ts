@@ -24,12 +24,22 @@ const MAX_SUGGESTIBLE = 200;
 const shown = (reference: string) =>
   reference.length > MAX_SHOWN ? `${reference.slice(0, MAX_SHOWN - 1)}…` : reference;
 
-/** Lines of a list file: one reference per line, `#` starts a comment, blank lines ignored. */
-export function parseList(text: string): string[] {
-  return text
-    .split(/\r?\n/)
-    .map((line) => line.replace(/(^|\s)#.*$/, '').trim())
-    .filter(Boolean);
+/**
+ * The references of a list file: one per line, `#` at a line's start or after a space starts a
+ * comment, blank lines ignored. And the lines a comment was cut from after some text, as written
+ * (trimmed): `Acme #2` is read as `Acme`, and a customer may be named `Acme #2` (resolveScope
+ * refuses to take it for another customer).
+ */
+export function readList(text: string): { references: string[]; commented: string[] } {
+  const references: string[] = [];
+  const commented: string[] = [];
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.replace(/(^|\s)#.*$/, '').trim();
+    if (!line) continue;
+    references.push(line);
+    if (line !== raw.trim()) commented.push(raw.trim());
+  }
+  return { references, commented };
 }
 
 /**

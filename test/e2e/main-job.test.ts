@@ -70,6 +70,36 @@ describe('assign: the body that reaches Central', () => {
     ]);
   });
 
+  test("a list-file line that is a customer's whole name with ' #' in it: refused, nothing sent", async () => {
+    // 'Acme #2' is read as 'Acme' (the rest is a comment): here another customer, on the wrong
+    // side of an exclude. Refused with both ids named; by id it goes through.
+    const w = await world();
+    const made = async (name: string) =>
+      (await (
+        await fetch(`${w.sandbox.url}/__sandbox/customers`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ name }),
+        })
+      ).json()) as { customer_id: string };
+    await made('Acme');
+    const two = await made('Acme #2');
+    const file = join(w.root, 'skip.txt');
+    writeFileSync(file, 'Acme #2\n');
+    const args = ['assign', '-s', 'foundation_ap', '--exclude-file', file, '--yes'];
+    const refused = await w.cli(args);
+    expect(refused.code, refused.stderr).toBe(2);
+    expect(refused.stderr).toContain(`'Acme #2' (${two.customer_id})`);
+    expect(refused.stderr).toContain('name such a customer by its id');
+    expect(await mutatingCalls(w.sandbox)).toEqual([]);
+    writeFileSync(file, `${two.customer_id}  # Acme #2\n`);
+    const byId = await w.cli(args);
+    expect(byId.code, byId.stderr).toBe(0);
+    expect((await mutatingCalls(w.sandbox)).map((c) => c.body)).toStrictEqual([
+      { services: ['foundation_ap'], exclude_customers: [two.customer_id] },
+    ]);
+  });
+
   test('--all-customers → neither include_customers nor exclude_customers', async () => {
     const w = await world();
     const result = await w.cli(['assign', '--services', 'foundation_ap', '--all-customers']);

@@ -10,7 +10,7 @@ import {
 } from '../../central/api.js';
 import { readCache, writeCache } from '../../config/cache.js';
 import type { Context, Session } from '../../context.js';
-import { type CustomerRef, parseList } from '../../core/customers.js';
+import { type CustomerRef, fold, readList } from '../../core/customers.js';
 import { buildScope, type Scope, type ScopeFlags, type ScopeMode, scopeMode } from '../../core/scope.js';
 import { isSelector, resolveReferences, type SelectorMatch } from '../../core/selectors.js';
 import { isCentralService, matchServices } from '../../core/services.js';
@@ -141,14 +141,17 @@ const LIST_HINT =
  * A customer list file: one id or name per line, `#` comments; '-' reads stdin (once per run).
  * Unreadable files are usage errors (exit 2) naming the file.
  */
-export function readCustomerList(file: string, stdin: { used: boolean; read: () => string }): string[] {
+export function readCustomerList(
+  file: string,
+  stdin: { used: boolean; read: () => string },
+): ReturnType<typeof readList> {
   try {
     if (file === '-') {
       if (stdin.used) throw new UsageError('Only one customer list can come from stdin.');
       stdin.used = true;
-      return parseList(stdin.read());
+      return readList(stdin.read());
     }
-    return parseList(
+    return readList(
       readInputFile(file, { what: 'customer list', maxBytes: MAX_LIST_BYTES, hint: LIST_HINT }),
     );
   } catch (error) {
@@ -162,6 +165,8 @@ export interface ScopeReferences {
   mode: ScopeMode;
   /** The customers named by the flags and files (ids or names, as typed). */
   references: string[];
+  /** List-file lines a `#` comment was cut from, as written (readList). */
+  commented?: string[];
 }
 
 /**
@@ -172,11 +177,13 @@ export interface ScopeReferences {
 export function scopeReferences(flags: ScopeFlags, io: Pick<IO, 'readStdin'>): ScopeReferences {
   const mode = scopeMode(flags);
   const stdin = { used: false, read: () => io.readStdin() };
+  const file = mode === 'include' ? flags.includeFile : mode === 'exclude' ? flags.excludeFile : undefined;
+  const list = file ? readCustomerList(file, stdin) : { references: [], commented: [] };
   const references =
     mode === 'include'
-      ? [...(flags.include ?? []), ...(flags.includeFile ? readCustomerList(flags.includeFile, stdin) : [])]
+      ? [...(flags.include ?? []), ...list.references]
       : mode === 'exclude'
-        ? [...(flags.exclude ?? []), ...(flags.excludeFile ? readCustomerList(flags.excludeFile, stdin) : [])]
+        ? [...(flags.exclude ?? []), ...list.references]
         : [];
   // A flag value of only commas names nobody.
   const named = references.some((r) => r.split(',').some((part) => part.trim()));
@@ -192,7 +199,7 @@ export function scopeReferences(flags: ScopeFlags, io: Pick<IO, 'readStdin'>): S
       hint: 'Check the exclude file; if every customer is meant, use --all-customers.',
     });
   }
-  return { mode, references };
+  return { mode, references, commented: list.commented };
 }
 
 export interface ResolvedScope {
@@ -215,7 +222,7 @@ export interface ResolvedScope {
 export async function resolveScope(
   ctx: Context,
   session: Session,
-  { mode, references }: ScopeReferences,
+  { mode, references, commented = [] }: ScopeReferences,
   fresh = false,
 ): Promise<ResolvedScope> {
   // A selector is matched against the list as it is now: a cached list (up to 6 h old) could put a
@@ -240,7 +247,26 @@ export async function resolveScope(
       ({ customers: listed, selectors } = resolve(customers.data));
     }
   }
+  if (mode !== 'all') refuseCommentedNames(commented, customers.data);
   const all = customers.data.map((c) => ({ id: c.id, name: c.name }));
   const refs = listed.map((c) => ({ id: c.id, name: c.name }));
   return { scope: buildScope(mode, refs, all), all, fromCache: customers.fromCache, selectors };
+}
+
+/**
+ * A list-file line that is some customer's whole name, `#` and all (`Acme #2`), was read as the
+ * text before its comment (`Acme`: perhaps another customer): refused (exit 2), naming the ids.
+ */
+function refuseCommentedNames(commented: string[], customers: Array<{ id: string; name: string }>): void {
+  if (!commented.length) return;
+  const lines = new Set(commented.map(fold));
+  const named = customers.filter((c) => lines.has(fold(c.name)));
+  if (!named.length) return;
+  throw new UsageError(
+    `A customer list line is a customer's whole name, but ' #' starts a comment there: ${named
+      .slice(0, 5)
+      .map((c) => `'${c.name}' (${c.id})`)
+      .join(', ')}${named.length > 5 ? ` and ${named.length - 5} more` : ''}.`,
+    { hint: 'In a list file, name such a customer by its id.' },
+  );
 }

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { parseList, resolveCustomers } from '../../../src/core/customers.js';
+import { readList, resolveCustomers } from '../../../src/core/customers.js';
 
 const CUSTOMERS = [
   { id: 'aa11', name: 'Acme Dental' },
@@ -50,12 +50,15 @@ describe('resolveCustomers', () => {
   test('blank references are skipped', () => expect(resolveCustomers(['', '  '], CUSTOMERS)).toEqual([]));
 });
 
-describe('parseList', () => {
-  test('one per line, # comments, blanks, CRLF', () =>
+describe('readList', () => {
+  test('one per line, # comments, blanks, CRLF; the lines a comment was cut from, as written', () =>
     expect(
-      parseList('# header\r\naa11\r\n\r\n  Acme Dental   # the dentist\nbb22#not-a-comment\n   \n'),
-    ).toEqual(['aa11', 'Acme Dental', 'bb22#not-a-comment']));
-  test('empty', () => expect(parseList('')).toEqual([]));
+      readList('# header\r\naa11\r\n\r\n  Acme Dental   # the dentist\nbb22#not-a-comment\n   \nAcme #2\n'),
+    ).toEqual({
+      references: ['aa11', 'Acme Dental', 'bb22#not-a-comment', 'Acme'],
+      commented: ['Acme Dental   # the dentist', 'Acme #2'],
+    }));
+  test('empty', () => expect(readList('')).toEqual({ references: [], commented: [] }));
 });
 
 describe('resolveCustomers: commas and Unicode forms (issue 10, bug 7)', () => {
