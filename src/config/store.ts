@@ -193,11 +193,8 @@ export class ConfigStore {
 
   /**
    * Creates or replaces a profile. It becomes the default with `makeDefault: true`, or when no
-   * default exists yet and `makeDefault` is not `false`.
-   */
-  /**
-   * Writes the profile (a new one, or over the one of that name). Over one of another API client
-   * (so perhaps of another account, even on the same gateway), the profile's caches go: its
+   * default exists yet and `makeDefault` is not `false`. Over a profile of another API client (so
+   * perhaps of another account, even on the same gateway), the profile's caches go: its
    * customers, their auto-licensing answers and what doctor learned were that client's.
    */
   saveProfile(profile: Profile, options: { makeDefault?: boolean } = {}): void {

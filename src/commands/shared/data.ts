@@ -238,16 +238,17 @@ export async function resolveScope(
       data.map((c) => ({ id: c.id, name: c.name, ...(c.groupName ? { group: c.groupName } : {}) })),
     );
   if (mode !== 'all') {
+    refuseCommentedNames(commented, customers.data);
     try {
       ({ customers: listed, selectors } = resolve(customers.data));
     } catch (error) {
       if (!customers.fromCache) throw error;
       // A customer (or a group's member) newer than the cache?
       customers = await loadCustomers(ctx, session, true);
+      refuseCommentedNames(commented, customers.data);
       ({ customers: listed, selectors } = resolve(customers.data));
     }
   }
-  if (mode !== 'all') refuseCommentedNames(commented, customers.data);
   const all = customers.data.map((c) => ({ id: c.id, name: c.name }));
   const refs = listed.map((c) => ({ id: c.id, name: c.name }));
   return { scope: buildScope(mode, refs, all), all, fromCache: customers.fromCache, selectors };
