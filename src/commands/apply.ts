@@ -4,6 +4,7 @@
 // the state it was made from has changed (read again now). What was done is kept in a record
 // (config dir, apply-runs/ID.json) so that `apply --resume` sends what a stopped run did not.
 import type { Context, Session } from '../context.js';
+import { checkWaitDurations } from '../core/job-plan.js';
 import { CancelledError, CliError, ExitCode, UsageError } from '../errors.js';
 import type { ApplyOptions } from '../flags.js';
 import type { Policy } from '../policy/parse.js';
@@ -138,15 +139,18 @@ export async function run(ctx: Context, options: ApplyOptions, planFile?: string
       },
     );
   }
-  // --timeout and friends were checked as flags (src/flags.ts), before any call. It can remove
-  // licenses: as unassign, never without a terminal unless --yes, refused before reading the
-  // state (which can cost most of a day's budget).
+  // --timeout and friends were checked as flags (src/flags.ts), each alone, before any call. It
+  // can remove licenses: as unassign, never without a terminal unless --yes, refused before
+  // reading the state (which can cost most of a day's budget).
   if (!options.yes && !options.dryRun && !io.interactive) {
     throw new UsageError('apply can remove licenses from live devices: without a terminal it needs --yes.', {
       code: 'confirmation_required',
       hint: 'Add --yes to confirm (or --dry-run to see the plan first).',
     });
   }
+  // ...and the wait's durations together, here: each job checks them too, but only when it waits
+  // (an auto-licensing disable does not), so a later job would stop the apply half done.
+  if (options.wait) checkWaitDurations(options.interval, options.stallAfter);
 
   const {
     jobs,

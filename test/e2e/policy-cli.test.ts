@@ -65,6 +65,16 @@ describe('plan and apply as a process', () => {
     expect(log.requests.filter((q) => q.path.includes('subscriptions/stats'))).toEqual([]);
   });
 
+  it('apply --wait with --stall-after shorter than --interval: exit 2 before any call', async () => {
+    // Each job checks the wait's durations too, but one that does not wait (an auto-licensing
+    // disable) would be sent before a later job stopped the apply half done.
+    await clearLog(sandbox);
+    const r = await runCli(config, ['apply', '-f', POLICY, '--yes', '--wait', '--stall-after', '10s']);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toContain('--stall-after (10s) is shorter than --interval (15s)');
+    expect((await requestLog(sandbox)).requests).toEqual([]);
+  });
+
   it('apply declined at the prompt (terminal): exit 3, nothing mutating sent', async () => {
     await clearLog(sandbox);
     const { code, screen } = await runInPty(config, ['apply', '-f', POLICY], {
