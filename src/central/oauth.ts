@@ -1,6 +1,6 @@
 // The OAuth calls: the token refresh (refresh tokens rotate: run only under the refresh lock,
 // src/central/auth.ts) and the three-call username/password login with its cookies.
-import { AuthError, CliError, InterruptedError, NetworkError, RateLimitError } from '../errors.js';
+import { ApiError, AuthError, CliError, InterruptedError, NetworkError, RateLimitError } from '../errors.js';
 import { PATHS } from './api.js';
 import { parseErrorBody } from './errors.js';
 import { CentralClient, type ClientOptions, type ClientResponse } from './http.js';
@@ -72,9 +72,21 @@ export async function refreshTokens(
   return parseTokenAnswer(res.body, `POST ${PATHS.token}`);
 }
 
-/** Network errors stay NetworkError (exit 6), a 429 stays RateLimitError; any other answer is exit 4. */
+/**
+ * Network errors stay NetworkError (exit 6), a 429 stays RateLimitError, a server error (5xx, after
+ * the retries) stays ApiError (exit 1, retryable): none says anything about the refresh token, which
+ * may well still be good. Any other answer is exit 4.
+ */
 function refreshFailure(err: unknown): unknown {
   if (!(err instanceof CliError)) return err;
+  if (err instanceof ApiError && err.retryable) {
+    return new ApiError(`Token refresh failed: ${err.message}`, {
+      httpStatus: err.httpStatus,
+      retryable: true,
+      hint: "The gateway failed, not the token: run the same command again later ('msp-license auth refresh' to try at once).",
+      cause: err,
+    });
+  }
   if (
     err instanceof NetworkError ||
     err instanceof RateLimitError ||

@@ -430,6 +430,26 @@ describe.concurrent('credentials and files', () => {
     expect(existsSync(join(w.dir, 'config.lock'))).toBe(false); // the lock was released
   });
 
+  test(scenario('5xx from the token endpoint'), async () => {
+    // The gateway failing says nothing about the refresh token: no "download a new token" (exit
+    // 4), but a retryable failure (exit 1); the same token works once the gateway is back.
+    const name = '5xx from the token endpoint';
+    const w = await ready();
+    await control(w.sandbox, 'expire-tokens');
+    await setFaults(w.sandbox, { status5xx: 20, match: 'POST /oauth2/token' });
+    const started = Date.now();
+    const result = await w.cli(['--json', 'auth', 'refresh']);
+    await record(name, 1, w, result, started, true);
+    expect(result.code, result.stderr).toBe(1);
+    const { error } = JSON.parse(result.stderr);
+    expect(error).toMatchObject({ code: 'api', exitCode: 1, retryable: true });
+    expect(error.message).toMatch(/^Token refresh failed: /);
+    expect(error.hint).toMatch(/The gateway failed, not the token/);
+    await setFaults(w.sandbox, {});
+    const again = await w.cli(['auth', 'refresh']);
+    expect(again.code, again.stderr).toBe(0);
+  });
+
   test(scenario('corrupt config.json'), async () => {
     const name = 'corrupt config.json';
     const w = await ready();
