@@ -136,3 +136,6 @@ export function render(status: AuthStatus, ctx: Context): void {
     );
   }
 }
+
+/** A report: printed under --quiet too (quiet silences noise, not answers). */
+export const answers = (): boolean => true;

@@ -135,3 +135,6 @@ export async function run(ctx: Context, options: AutolicenseStatusOptions): Prom
     apiCalls: session.client.metrics.calls,
   };
 }
+
+/** A report: printed under --quiet too (quiet silences noise, not answers). */
+export const answers = (): boolean => true;

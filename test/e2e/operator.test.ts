@@ -198,6 +198,18 @@ describe('without a terminal (cron)', () => {
     expect(failed.code).toBe(2);
     expect(failed.stdout).toBe('');
     expect(failed.stderr).toMatch(/^Error: Unknown service/);
+    // Every report and every dry run's plan is an answer too.
+    for (const args of [
+      ['autolicense', 'status', '--all-customers', '--yes'],
+      ['autolicense', 'enable', '-s', 'foundation_ap', '--include', w.ids[0] as string, '--dry-run'],
+      ['autolicense', 'disable', '-s', 'foundation_ap', '--include', w.ids[0] as string, '--dry-run'],
+      ['auth', 'status', '--offline'],
+      ['unassign', '-s', 'foundation_ap', '--include', w.ids[0] as string, '--dry-run'],
+    ]) {
+      const answer = await w.cli(['-q', ...args]);
+      expect(answer.code, `${args.join(' ')}: ${answer.stderr}`).toBe(0);
+      expect(answer.stdout.trim().length, args.join(' ')).toBeGreaterThan(0);
+    }
   });
 
   test('examples/cron-nightly.sh: a run and the keep-alive, logged; an alert only when needed', async () => {

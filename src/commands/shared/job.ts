@@ -15,6 +15,9 @@ export type { JobKind, JobResult, Outcome, PlanRow, RequestRecord } from '../../
 export type { JobOptions } from './job-prepare.js';
 export { renderJob, renderPlan } from './job-render.js';
 
+/** A dry run's plan is the answer: printed under --quiet too (each job command's `answers`). */
+export const jobAnswers = (result: JobResult): boolean => result.dryRun;
+
 export async function runJob(
   ctx: Context,
   verb: Verb,
