@@ -1,3 +1,5 @@
+import { withFileLock } from '../config/lock.js';
+import { configPaths } from '../config/paths.js';
 import type { Context } from '../context.js';
 import { UsageError } from '../errors.js';
 import type { LogoutOptions } from '../flags.js';
@@ -15,8 +17,17 @@ export async function run(ctx: Context, options: LogoutOptions): Promise<LogoutR
       hint: "'msp-license profiles' lists them.",
     });
   }
-  if (options.remove) store.removeProfile(name);
-  else store.forgetSecrets(name);
+  // Under the token-refresh lock (src/central/auth.ts): a refresh running now writes its rotated
+  // pair first and this then forgets it; unlocked, the refresh's write came after and logged the
+  // profile back in.
+  await withFileLock(
+    configPaths(store.dir).lock,
+    async () => {
+      if (options.remove) store.removeProfile(name);
+      else store.forgetSecrets(name);
+    },
+    { signal: ctx.abort.signal },
+  );
   return { profile: name, removed: Boolean(options.remove) };
 }
 

@@ -1,10 +1,10 @@
 // Concurrent cron runs sharing one profile: Central rotates refresh tokens, so the refresh must be
 // single-flight across processes (lock, re-read, refresh only if still stale, write, release).
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { cleanupAll, profileOf, type World, world } from '../helpers/e2e.js';
-import { clearLog, control, requestLog } from '../helpers/sandbox.js';
+import { clearLog, control, requestLog, setFaults } from '../helpers/sandbox.js';
 
 afterEach(cleanupAll);
 
@@ -61,5 +61,27 @@ describe('8 concurrent processes, one expired access token', () => {
     await control(w.sandbox, 'expire-tokens');
     await clearLog(w.sandbox);
     await eight(w);
+  });
+});
+
+describe('logout while a refresh is running', () => {
+  test('the logout comes after the rotated pair is written, and stays: no token is left', async () => {
+    const w = await world({ rateLimit: { enforce: false } });
+    // The refresh holds the lock for 2.5 s (a slow token endpoint); logout starts inside that.
+    await setFaults(w.sandbox, { latencyMs: 2500, match: 'POST /oauth2/token' });
+    const refresh = w.cli(['auth', 'refresh']);
+    // Logout once the refresh holds the lock (its file is there), whatever this machine's speed.
+    const lock = join(w.dir, 'config.lock');
+    for (let waited = 0; !existsSync(lock) && waited < 2000; waited += 20) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(existsSync(lock)).toBe(true);
+    const logout = await w.cli(['logout']);
+    expect(logout.code, logout.stderr).toBe(0);
+    expect((await refresh).code).toBe(0);
+    const after = profileOf(w.dir);
+    expect(after).toBeDefined();
+    expect(after).not.toHaveProperty('accessToken');
+    expect(after).not.toHaveProperty('refreshToken');
   });
 });
