@@ -108,12 +108,7 @@ async function fromPolicy(
   const plan = planResult(ctx, session, read, { policy, text, file }, false);
   if (saved) {
     plan.policyHash = saved.policyHash;
-    refuseStale(
-      saved,
-      plan.state,
-      new Map([...read.desired.customers].map(([id, c]) => [id, c.name])),
-      planFile,
-    );
+    refuseStale(saved, plan, new Map([...read.desired.customers].map(([id, c]) => [id, c.name])), planFile);
   }
   if (plan.undecided && !options.dryRun) {
     throw new CliError(

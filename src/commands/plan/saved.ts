@@ -51,23 +51,36 @@ export function staleCustomers(saved: PlanState, now: PlanState, names: Map<stri
   return out;
 }
 
-/** Refuses (exit 1, nothing sent) a saved plan whose state is not the state now. */
+/**
+ * Refuses (exit 1, nothing sent) a saved plan whose state is not the state now, or that now leaves
+ * more devices unlicensed for want of licenses than the plan showed (the free licenses were used
+ * elsewhere since: the plan was approved on a premise that no longer holds).
+ */
 export function refuseStale(
   saved: PlanResult,
-  now: PlanState,
+  now: Pick<PlanResult, 'state' | 'shortfall'>,
   names: Map<string, string>,
   planFile: string | undefined,
 ): void {
-  if (saved.state.fingerprint === now.fingerprint) return;
-  const changed = staleCustomers(saved.state, now, names);
-  throw new CliError(
-    `The saved plan is stale: the state it was made from has changed for ${plural(changed.length, 'customer')} (${changed.slice(0, 3).join(', ')}${changed.length > 3 ? ', …' : ''}). Nothing was sent.`,
-    ExitCode.failure,
-    {
+  const stale = (what: string) =>
+    new CliError(`The saved plan is stale: ${what}. Nothing was sent.`, ExitCode.failure, {
       code: 'stale_plan',
       hint: `Make a new plan: msp-license plan -f ${saved.policyFile} --out ${planFile}`,
-    },
+    });
+  if (saved.state.fingerprint !== now.state.fingerprint) {
+    const changed = staleCustomers(saved.state, now.state, names);
+    throw stale(
+      `the state it was made from has changed for ${plural(changed.length, 'customer')} (${changed.slice(0, 3).join(', ')}${changed.length > 3 ? ', …' : ''})`,
+    );
+  }
+  const shorter = now.shortfall.filter(
+    (s) => s.short > (saved.shortfall.find((was) => was.service === s.service)?.short ?? 0),
   );
+  if (shorter.length) {
+    throw stale(
+      `fewer licenses are free than it showed: ${shorter.map((s) => `${s.service}: ${plural(s.short, 'device')} of ${s.needed} would stay unlicensed (${s.available} licenses available)`).join('; ')}`,
+    );
+  }
 }
 
 /** Whether a parsed JSON value is a plan `plan --out` saved (this version). */

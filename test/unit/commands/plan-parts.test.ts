@@ -210,6 +210,7 @@ describe('the saved plan on disk', () => {
     version: 1,
     policyFile: 'p.yaml',
     state: { fingerprint: 'f1', customers: { a: 'x' } },
+    shortfall: [{ service: 'advanced_ap', needed: 10, available: 8, short: 2 }],
   } as unknown as PlanResult;
   const dir = () => {
     const d = tempDir();
@@ -248,12 +249,12 @@ describe('the saved plan on disk', () => {
     expect(() => readSavedPlan(file)).toThrow(UsageError);
   });
   test('refuseStale: same fingerprint passes, another names the customers (exit 1)', () => {
-    expect(
-      refuseStale(plan, { fingerprint: 'f1', customers: { a: 'x' } }, new Map(), 'plan.json'),
-    ).toBeUndefined();
-    expect(() =>
-      refuseStale(plan, { fingerprint: 'f2', customers: { a: 'y' } }, new Map([['a', 'Acme']]), 'plan.json'),
-    ).toThrow(
+    const now = (fingerprint: string, a: string, shortfall = plan.shortfall) => ({
+      state: { fingerprint, customers: { a } },
+      shortfall,
+    });
+    expect(refuseStale(plan, now('f1', 'x'), new Map(), 'plan.json')).toBeUndefined();
+    expect(() => refuseStale(plan, now('f2', 'y'), new Map([['a', 'Acme']]), 'plan.json')).toThrow(
       expect.objectContaining({
         exitCode: ExitCode.failure,
         code: 'stale_plan',
@@ -261,6 +262,24 @@ describe('the saved plan on disk', () => {
           'The saved plan is stale: the state it was made from has changed for 1 customer (Acme (a)). Nothing was sent.',
         hint: 'Make a new plan: msp-license plan -f p.yaml --out plan.json',
       }),
+    );
+  });
+  test('refuseStale: the same state but fewer free licenses than the plan showed is stale too', () => {
+    const short = (service: string, n: number) => ({ service, needed: 10, available: 10 - n, short: n });
+    const now = (shortfall: ReturnType<typeof short>[]) => ({ state: plan.state, shortfall });
+    // The shortfall the plan showed, or a smaller one: what was approved.
+    expect(refuseStale(plan, now([short('advanced_ap', 2)]), new Map(), 'plan.json')).toBeUndefined();
+    expect(refuseStale(plan, now([]), new Map(), 'plan.json')).toBeUndefined();
+    expect(() => refuseStale(plan, now([short('advanced_ap', 3)]), new Map(), 'plan.json')).toThrow(
+      expect.objectContaining({
+        exitCode: ExitCode.failure,
+        code: 'stale_plan',
+        message:
+          'The saved plan is stale: fewer licenses are free than it showed: advanced_ap: 3 devices of 10 would stay unlicensed (7 licenses available). Nothing was sent.',
+      }),
+    );
+    expect(() => refuseStale(plan, now([short('foundation_ap', 1)]), new Map(), 'plan.json')).toThrow(
+      expect.objectContaining({ code: 'stale_plan' }),
     );
   });
 });
